@@ -1,0 +1,220 @@
+"""Every change to an account. Each action owns its transaction."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from roost.accounts.models import accounts
+from roost.errors import ValidationFailed
+from roost.ids import new_id
+from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
+from roost.runtime import Runtime
+from roost.store.schema import utcnow
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a login for an unknown user as slow as a real one,
+# so response times do not reveal which usernames exist.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def check_username(username: str) -> str:
+    if not USERNAME_RE.match(username):
+        raise ValidationFailed(
+            "Username must be 1–30 letters, digits or underscores", field="username"
+        )
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationFailed(f"Password must be at least {MIN_PASSWORD} characters", field="password")
+    if len(password) > MAX_PASSWORD:
+        raise ValidationFailed("Password is too long", field="password")
+    return password
+
+
+def check_email(email: str | None) -> str | None:
+    if email is None or email == "":
+        return None
+    email = email.strip()
+    if len(email) > 254 or not EMAIL_RE.match(email):
+        raise ValidationFailed("Email address is not valid", field="email")
+    return email
+
+
+def do_register(
+    rt: Runtime,
+    username: str,
+    password: str,
+    *,
+    email: str | None = None,
+    display_name: str = "",
+    password_hash: str | None = None,
+) -> int:
+    check_username(username)
+    email = check_email(email)
+    if password_hash is None:
+        password_hash = _hasher.hash(check_password(password))
+    account_id = new_id()
+    with rt.db.read() as conn:
+        taken = conn.scalar(
+            select(accounts.c.id).where(func.lower(accounts.c.username) == username.lower())
+        )
+        if taken is None and email:
+            taken = conn.scalar(
+                select(accounts.c.id).where(func.lower(accounts.c.email) == email.lower())
+            )
+            if taken is not None:
+                raise ValidationFailed("Email address is already in use", field="email", code="ERR_TAKEN")
+    if taken is not None:
+        raise ValidationFailed("Username is already taken", field="username", code="ERR_TAKEN")
+    try:
+        with rt.db.write() as tx:
+            tx.conn.execute(
+                insert(accounts).values(
+                    id=account_id,
+                    username=username,
+                    email=email,
+                    display_name=display_name[:100],
+                    note="",
+                    password_hash=password_hash,
+                    locked=False,
+                    bot=False,
+                    discoverable=True,
+                    created_at=utcnow(),
+                    last_active_at=utcnow(),
+                    followers_count=0,
+                    following_count=0,
+                    statuses_count=0,
+                    session_epoch=0,
+                )
+            )
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise ValidationFailed("Username is already taken", field="username", code="ERR_TAKEN") from exc
+    # A new account's home timeline exists from the start (empty), so fan-out reaches it.
+    rt.timelines.replace(f"home:{account_id}", [])
+    return account_id
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(check_password(password))
+
+
+def authenticate(rt: Runtime, login: str, password: str) -> int | None:
+    """The account whose username or email is ``login`` and whose password matches."""
+    login = login.strip().lstrip("@")
+    with rt.db.read() as conn:
+        column = accounts.c.email if "@" in login else accounts.c.username
+        row = conn.execute(
+            select(accounts.c.id, accounts.c.password_hash).where(func.lower(column) == login.lower())
+        ).first()
+    if row is None or not row.password_hash:
+        _verify(_DUMMY_HASH, password)
+        return None
+    if not _verify(row.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(row.password_hash):
+        with rt.db.write() as tx:
+            tx.conn.execute(
+                update(accounts).where(accounts.c.id == row.id).values(password_hash=_hasher.hash(password))
+            )
+    return int(row.id)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def do_update_profile(
+    rt: Runtime,
+    account_id: int,
+    *,
+    display_name: str | None = None,
+    note: str | None = None,
+    locked: bool | None = None,
+    bot: bool | None = None,
+    discoverable: bool | None = None,
+    avatar: bytes | None = None,
+    header: bytes | None = None,
+) -> None:
+    values: dict[str, Any] = {}
+    if display_name is not None:
+        if len(display_name) > 30:
+            raise ValidationFailed("Display name is longer than 30 characters", field="display_name")
+        values["display_name"] = display_name
+    if note is not None:
+        if len(note) > 500:
+            raise ValidationFailed("Bio is longer than 500 characters", field="note")
+        values["note"] = note
+    for name, flag in (("locked", locked), ("bot", bot), ("discoverable", discoverable)):
+        if flag is not None:
+            values[name] = flag
+    # Validate both images before saving either, so bad input changes nothing.
+    processed = {}
+    if avatar is not None:
+        processed["avatar"] = process_image(avatar, field="avatar", size=AVATAR_SIZE, crop=True)
+    if header is not None:
+        processed["header"] = process_image(header, field="header", size=HEADER_SIZE, crop=True)
+    for kind, (name, data) in processed.items():
+        path = f"{kind}s/{name}"
+        rt.media.save(path, data)
+        values[kind] = path
+    if not values:
+        return
+    with rt.db.write() as tx:
+        tx.conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+
+
+def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> None:
+    with rt.db.read() as conn:
+        stored = conn.scalar(select(accounts.c.password_hash).where(accounts.c.id == account_id))
+    if not stored or not _verify(stored, current):
+        raise ValidationFailed("Current password is wrong", field="current_password")
+    new_hash = _hasher.hash(check_password(new))
+    with rt.db.write() as tx:
+        tx.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(password_hash=new_hash, session_epoch=accounts.c.session_epoch + 1)
+        )
+
+
+def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
+    """Ends every web session (they carry the epoch); API tokens are revoked by the oauth actions."""
+    with rt.db.write() as tx:
+        tx.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(session_epoch=accounts.c.session_epoch + 1)
+        )
+
+
+ACTIVITY_RESOLUTION = timedelta(hours=1)
+
+
+def do_touch_active(rt: Runtime, account_id: int) -> bool:
+    """Marks the account active; returns True when it had been idle past ``active_days``
+    (its home timeline missed fan-out and must be rebuilt). Writes at most once an hour."""
+    now = utcnow()
+    with rt.db.read() as conn:
+        last = conn.scalar(select(accounts.c.last_active_at).where(accounts.c.id == account_id))
+    if last is not None and now - last < ACTIVITY_RESOLUTION:
+        return False
+    with rt.db.write() as tx:
+        tx.conn.execute(update(accounts).where(accounts.c.id == account_id).values(last_active_at=now))
+    return last is None or now - last > timedelta(days=rt.settings.active_days)

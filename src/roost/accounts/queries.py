@@ -1,0 +1,85 @@
+"""Reads of accounts. Accounts are public in Roost; what is hidden is posts, not people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Row, func, or_, select
+
+from roost.accounts.models import accounts
+from roost.errors import NotFound
+from roost.runtime import Runtime
+
+AccountRow = Row[Any]
+
+# Everything but the password hash: queries never carry it out of this module.
+PUBLIC_COLUMNS = [c for c in accounts.c if c.name not in ("password_hash", "email")]
+
+
+def get_account(rt: Runtime, account_id: int) -> AccountRow:
+    with rt.db.read() as conn:
+        row = conn.execute(select(*PUBLIC_COLUMNS).where(accounts.c.id == account_id)).first()
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
+def get_account_by_username(rt: Runtime, username: str) -> AccountRow:
+    username = username.lstrip("@").split("@", 1)[0]
+    with rt.db.read() as conn:
+        row = conn.execute(
+            select(*PUBLIC_COLUMNS).where(func.lower(accounts.c.username) == username.lower())
+        ).first()
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
+def get_accounts(rt: Runtime, ids: Iterable[int]) -> dict[int, AccountRow]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    with rt.db.read() as conn:
+        rows = conn.execute(select(*PUBLIC_COLUMNS).where(accounts.c.id.in_(wanted))).all()
+    return {r.id: r for r in rows}
+
+
+def get_email(rt: Runtime, account_id: int) -> str | None:
+    """Only for the account itself (settings, verify_credentials source)."""
+    with rt.db.read() as conn:
+        return conn.scalar(select(accounts.c.email).where(accounts.c.id == account_id))
+
+
+def find_existing_usernames(rt: Runtime, usernames: Sequence[str]) -> dict[str, int]:
+    """Lower-cased username -> id for those that exist (to link @mentions)."""
+    if not usernames:
+        return {}
+    lowered = [u.lower() for u in usernames]
+    with rt.db.read() as conn:
+        rows = conn.execute(
+            select(accounts.c.id, accounts.c.username).where(func.lower(accounts.c.username).in_(lowered))
+        ).all()
+    return {r.username.lower(): r.id for r in rows}
+
+
+def search_accounts(rt: Runtime, query: str, *, limit: int = 40, offset: int = 0) -> list[AccountRow]:
+    query = query.strip().lstrip("@").split("@", 1)[0]
+    if not query:
+        return []
+    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"{escaped}%"
+    with rt.db.read() as conn:
+        rows = conn.execute(
+            select(*PUBLIC_COLUMNS)
+            .where(
+                or_(
+                    func.lower(accounts.c.username).like(pattern, escape="\\"),
+                    func.lower(accounts.c.display_name).like(f"%{escaped}%", escape="\\"),
+                )
+            )
+            .order_by(func.lower(accounts.c.username) != query.lower(), accounts.c.followers_count.desc())
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    return list(rows)

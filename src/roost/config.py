@@ -1,0 +1,68 @@
+"""Settings, read from ``ROOST_*`` environment variables once at startup.
+
+Nothing reads the environment at import time: ``load_settings()`` is called by the
+CLI or the ASGI factory, and tests build ``Settings(...)`` directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore", frozen=True)
+
+    host: str = Field("127.0.0.1", description="Interface `roost serve` binds to.")
+    port: int = Field(8000, description="Port `roost serve` listens on.")
+    data_dir: Path = Field(Path("var"), description="SQLite file and uploaded media live here.")
+    database_url: str = Field(
+        "", description="SQLAlchemy URL; empty means SQLite in the data folder. postgresql://… selects PostgreSQL."
+    )
+    redis_url: str = Field(
+        "", description="redis://… selects scale mode: timelines, pub/sub and locks in Redis."
+    )
+    base_url: str = Field("", description="Public URL used in links; default http://host:port.")
+    registrations: bool = Field(True, description="Whether anyone may sign up.")
+    max_post_chars: int = Field(280, description="Longest post, counted as Mastodon counts it.")
+    timeline_cap: int = Field(800, description="Entries kept per home timeline.")
+    fanout_max_followers: int = Field(
+        10_000, description="Above this many followers a post is merged at read time, not fanned out."
+    )
+    active_days: int = Field(14, description="Followers idle longer than this get no fan-out.")
+    workers: int = Field(1, description="Web processes `roost serve` starts.")
+    inprocess_worker: bool = Field(
+        True, description="Run jobs in a thread of the web process (the embedded default)."
+    )
+    secret_key: str = Field("", description="Signs web sessions; generated into the data folder if empty.")
+    instance_title: str = Field("Roost", description="Shown in the instance entity and the web app.")
+    admin_email: str = Field("admin@localhost", description="Contact address in the instance entity.")
+
+    @property
+    def effective_base_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            elif url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+            return url
+        return f"sqlite:///{(self.data_dir / 'roost.sqlite3').resolve()}"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.effective_database_url.startswith("postgresql")
+
+    @property
+    def domain(self) -> str:
+        return self.effective_base_url.split("://", 1)[-1].split("/", 1)[0]
+
+
+def load_settings() -> Settings:
+    return Settings()

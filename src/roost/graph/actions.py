@@ -1,0 +1,71 @@
+"""Follow and unfollow. An unfollow notifies no one; both adjust timelines through jobs."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from roost.accounts.models import accounts
+from roost.errors import NotFound, ValidationFailed
+from roost.graph.models import follows
+from roost.ids import new_id
+from roost.runtime import Runtime
+from roost.store.schema import utcnow
+
+# Job kinds the timelines package handles (registered in roost.worker).
+BACKFILL_JOB = "timelines.backfill"
+PURGE_JOB = "timelines.purge"
+
+
+def do_follow(rt: Runtime, account_id: int, target_id: int) -> bool:
+    """Returns True if a new follow was made (False if it already existed)."""
+    if account_id == target_id:
+        raise ValidationFailed("You cannot follow yourself", field="id")
+    try:
+        with rt.db.write() as tx:
+            if tx.conn.scalar(select(accounts.c.id).where(accounts.c.id == target_id)) is None:
+                raise NotFound("Record not found")
+            existing = tx.conn.scalar(
+                select(follows.c.id).where(
+                    follows.c.account_id == account_id, follows.c.target_account_id == target_id
+                )
+            )
+            if existing is not None:
+                return False
+            tx.conn.execute(
+                follows.insert().values(
+                    id=new_id(), account_id=account_id, target_account_id=target_id, created_at=utcnow()
+                )
+            )
+            _bump(tx.conn, account_id, following=1)
+            _bump(tx.conn, target_id, followers=1)
+            rt.jobs.enqueue(tx, BACKFILL_JOB, {"account_id": account_id, "target_id": target_id})
+    except IntegrityError:  # a concurrent identical follow committed first
+        return False
+    return True
+
+
+def do_unfollow(rt: Runtime, account_id: int, target_id: int) -> bool:
+    with rt.db.write() as tx:
+        deleted = tx.conn.execute(
+            delete(follows).where(
+                follows.c.account_id == account_id, follows.c.target_account_id == target_id
+            )
+        ).rowcount
+        if not deleted:
+            return False
+        _bump(tx.conn, account_id, following=-1)
+        _bump(tx.conn, target_id, followers=-1)
+        rt.jobs.enqueue(tx, PURGE_JOB, {"account_id": account_id, "target_id": target_id})
+    return True
+
+
+def _bump(conn: Connection, account_id: int, *, following: int = 0, followers: int = 0) -> None:
+    conn.execute(
+        update(accounts)
+        .where(accounts.c.id == account_id)
+        .values(
+            following_count=accounts.c.following_count + following,
+            followers_count=accounts.c.followers_count + followers,
+        )
+    )

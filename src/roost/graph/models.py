@@ -1,0 +1,18 @@
+"""Follow edges. Blocks, mutes and follow requests join here in later issues."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Table, UniqueConstraint
+
+from roost.store.schema import Id, UTCDateTime, metadata
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("target_account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("account_id", "target_account_id", name="uq_follows_pair"),
+)
+Index("ix_follows_target", follows.c.target_account_id, follows.c.id)

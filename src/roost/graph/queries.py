@@ -1,0 +1,105 @@
+"""Reads of the follow graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+
+from roost.accounts.models import accounts
+from roost.accounts.queries import PUBLIC_COLUMNS
+from roost.graph.models import follows
+from roost.paging import Page, paginate
+from roost.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Relationship:
+    id: int
+    following: bool
+    followed_by: bool
+
+
+def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> list[Relationship]:
+    if not target_ids:
+        return []
+    with rt.db.read() as conn:
+        following = set(
+            conn.scalars(
+                select(follows.c.target_account_id).where(
+                    follows.c.account_id == viewer_id, follows.c.target_account_id.in_(target_ids)
+                )
+            )
+        )
+        followed_by = set(
+            conn.scalars(
+                select(follows.c.account_id).where(
+                    follows.c.target_account_id == viewer_id, follows.c.account_id.in_(target_ids)
+                )
+            )
+        )
+    return [Relationship(t, t in following, t in followed_by) for t in target_ids]
+
+
+def is_following(rt: Runtime, account_id: int, target_id: int) -> bool:
+    with rt.db.read() as conn:
+        return (
+            conn.scalar(
+                select(follows.c.id).where(
+                    follows.c.account_id == account_id, follows.c.target_account_id == target_id
+                )
+            )
+            is not None
+        )
+
+
+def followers(rt: Runtime, account_id: int, page: Page) -> list[tuple[int, Row[Any]]]:
+    """(follow id, follower) pairs, newest follow first; the follow id is the page cursor."""
+    return _edges(rt, page, follows.c.target_account_id == account_id, follows.c.account_id)
+
+
+def following(rt: Runtime, account_id: int, page: Page) -> list[tuple[int, Row[Any]]]:
+    return _edges(rt, page, follows.c.account_id == account_id, follows.c.target_account_id)
+
+
+def _edges(rt: Runtime, page: Page, condition: Any, other: Any) -> list[tuple[int, Row[Any]]]:
+    query = (
+        select(follows.c.id.label("follow_id"), *PUBLIC_COLUMNS)
+        .join(accounts, accounts.c.id == other)
+        .where(condition)
+    )
+    with rt.db.read() as conn:
+        rows = conn.execute(paginate(query, follows.c.id, page)).all()
+    rows = sorted(rows, key=lambda r: r.follow_id, reverse=True)
+    return [(r.follow_id, r) for r in rows]
+
+
+def follower_ids(rt: Runtime, account_id: int, *, active_since: datetime | None = None) -> list[int]:
+    """Who receives this account's posts by fan-out; idle followers are left out."""
+    query = select(follows.c.account_id).where(follows.c.target_account_id == account_id)
+    if active_since is not None:
+        query = query.join(accounts, accounts.c.id == follows.c.account_id).where(
+            accounts.c.last_active_at >= active_since
+        )
+    with rt.db.read() as conn:
+        return list(conn.scalars(query))
+
+
+def following_ids(rt: Runtime, account_id: int) -> list[int]:
+    with rt.db.read() as conn:
+        return list(conn.scalars(select(follows.c.target_account_id).where(follows.c.account_id == account_id)))
+
+
+def followed_heavy_accounts(rt: Runtime, account_id: int, threshold: int) -> list[int]:
+    """Accounts this one follows whose posts are merged at read time instead of fanned out."""
+    with rt.db.read() as conn:
+        return list(
+            conn.scalars(
+                select(follows.c.target_account_id)
+                .join(accounts, accounts.c.id == follows.c.target_account_id)
+                .where(follows.c.account_id == account_id, accounts.c.followers_count > threshold)
+            )
+        )

@@ -1,0 +1,1 @@
+"""Validating and resizing uploaded images."""

@@ -1,0 +1,1 @@
+"""Posts (statuses) and what people do to them: reply, repost, quote, like, bookmark."""

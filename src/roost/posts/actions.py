@@ -1,0 +1,343 @@
+"""Every change to posts. Each action validates, writes in one transaction, and
+enqueues the jobs that carry the change to timelines in that same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from roost.accounts.models import accounts
+from roost.accounts.queries import find_existing_usernames
+from roost.errors import Forbidden, NotFound, ValidationFailed
+from roost.ids import new_id
+from roost.posts.models import (
+    VISIBILITIES,
+    bookmarks,
+    favourites,
+    idempotency_keys,
+    mentions,
+    pins,
+    post_tags,
+    posts,
+    tags,
+)
+from roost.posts.visibility import visible_clause
+from roost.runtime import Runtime
+from roost.store.schema import utcnow
+from roost.text import Linker, count_length, extract_hashtags, extract_mentions, render_html
+
+# Job kinds the timelines package handles (registered in roost.worker).
+FANOUT_JOB = "timelines.fanout"
+UNFANOUT_JOB = "timelines.unfanout"
+
+
+def do_create_post(
+    rt: Runtime,
+    account_id: int,
+    text: str,
+    *,
+    visibility: str = "public",
+    in_reply_to_id: int | None = None,
+    quote_id: int | None = None,
+    spoiler_text: str = "",
+    sensitive: bool = False,
+    language: str | None = None,
+    idempotency_key: str | None = None,
+    application_id: int | None = None,
+) -> int:
+    text = text.replace("\r\n", "\n").strip()
+    if idempotency_key:
+        existing = _idempotent_post(rt, account_id, idempotency_key)
+        if existing is not None:
+            return existing
+    if visibility not in VISIBILITIES:
+        raise ValidationFailed(f"Visibility must be one of {', '.join(VISIBILITIES)}", field="visibility")
+    if not text:
+        raise ValidationFailed("Text can't be blank", field="status", code="ERR_BLANK")
+    limit = rt.settings.max_post_chars
+    length = count_length(text) + len(spoiler_text)
+    if length > limit:
+        raise ValidationFailed(
+            f"Text is too long ({length} characters; the limit is {limit})",
+            field="status",
+            code="ERR_TOO_LONG",
+        )
+    if language is not None and len(language) > 10:
+        raise ValidationFailed("Language is not valid", field="language")
+
+    mentioned = find_existing_usernames(rt, extract_mentions(text))
+    hashtags = extract_hashtags(text)
+    base = rt.settings.effective_base_url
+    content = render_html(
+        text,
+        Linker(base, lambda u: f"{base}/@{u}" if u.lower() in mentioned else None),
+    )
+    now = utcnow()
+    post_id = new_id()
+    try:
+        with rt.db.write() as tx:
+            in_reply_to_account_id = None
+            if in_reply_to_id is not None:
+                parent = _visible_post(tx.conn, in_reply_to_id, account_id)
+                if parent.reblog_of_id is not None:
+                    raise ValidationFailed("You cannot reply to a repost", field="in_reply_to_id")
+                in_reply_to_account_id = parent.account_id
+                tx.conn.execute(
+                    update(posts)
+                    .where(posts.c.id == in_reply_to_id)
+                    .values(replies_count=posts.c.replies_count + 1)
+                )
+            if quote_id is not None:
+                quoted = _visible_post(tx.conn, quote_id, account_id)
+                if quoted.visibility not in ("public", "unlisted"):
+                    raise ValidationFailed("Only public posts can be quoted", field="quote_id")
+            tx.conn.execute(
+                insert(posts).values(
+                    id=post_id,
+                    account_id=account_id,
+                    text=text,
+                    content=content,
+                    spoiler_text=spoiler_text,
+                    sensitive=sensitive or bool(spoiler_text),
+                    visibility=visibility,
+                    language=language,
+                    in_reply_to_id=in_reply_to_id,
+                    in_reply_to_account_id=in_reply_to_account_id,
+                    quote_of_id=quote_id,
+                    application_id=application_id,
+                    created_at=now,
+                    replies_count=0,
+                    reblogs_count=0,
+                    favourites_count=0,
+                )
+            )
+            if mentioned:
+                tx.conn.execute(
+                    insert(mentions), [{"post_id": post_id, "account_id": a} for a in mentioned.values()]
+                )
+            for tag_id in _tag_ids(tx.conn, hashtags):
+                tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
+            if idempotency_key:
+                tx.conn.execute(
+                    insert(idempotency_keys).values(
+                        account_id=account_id, key=idempotency_key[:200], post_id=post_id, created_at=now
+                    )
+                )
+            tx.conn.execute(
+                update(accounts)
+                .where(accounts.c.id == account_id)
+                .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
+            )
+            rt.jobs.enqueue(tx, FANOUT_JOB, {"post_id": post_id})
+    except IntegrityError:
+        if idempotency_key:  # a concurrent retry with the same key committed first
+            existing = _idempotent_post(rt, account_id, idempotency_key)
+            if existing is not None:
+                return existing
+        raise
+    return post_id
+
+
+def _idempotent_post(rt: Runtime, account_id: int, key: str) -> int | None:
+    with rt.db.read() as conn:
+        return conn.scalar(
+            select(idempotency_keys.c.post_id).where(
+                idempotency_keys.c.account_id == account_id, idempotency_keys.c.key == key[:200]
+            )
+        )
+
+
+def _visible_post(conn: Connection, post_id: int, viewer_id: int) -> Any:
+    row = conn.execute(
+        select(posts).where(posts.c.id == post_id, visible_clause(viewer_id))
+    ).first()
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
+def _tag_ids(conn: Connection, names: Sequence[str]) -> list[int]:
+    ids = []
+    for name in names:
+        tag_id = conn.scalar(select(tags.c.id).where(func.lower(tags.c.name) == name.lower()))
+        if tag_id is None:
+            tag_id = new_id()
+            conn.execute(insert(tags).values(id=tag_id, name=name, created_at=utcnow()))
+        ids.append(tag_id)
+    return ids
+
+
+def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
+    """Deletes the post and its reposts; returns the deleted row (the API echoes its text)."""
+    with rt.db.write() as tx:
+        post = tx.conn.execute(select(posts).where(posts.c.id == post_id)).first()
+        if post is None:
+            raise NotFound("Record not found")
+        if post.account_id != account_id:
+            raise Forbidden("This action is not allowed")
+        reblogs = tx.conn.execute(
+            select(posts.c.id, posts.c.account_id).where(posts.c.reblog_of_id == post_id)
+        ).all()
+        _delete_rows(tx.conn, post)
+        for reblog in reblogs:
+            _bump_statuses(tx.conn, reblog.account_id, -1)
+        rt.jobs.enqueue(
+            tx,
+            UNFANOUT_JOB,
+            {
+                "post_ids": [post_id, *(r.id for r in reblogs)],
+                "account_ids": [account_id, *(r.account_id for r in reblogs)],
+            },
+        )
+    return post
+
+
+def _delete_rows(conn: Connection, post: Any) -> None:
+    if post.in_reply_to_id is not None:
+        conn.execute(
+            update(posts)
+            .where(posts.c.id == post.in_reply_to_id, posts.c.replies_count > 0)
+            .values(replies_count=posts.c.replies_count - 1)
+        )
+    if post.reblog_of_id is not None:
+        conn.execute(
+            update(posts)
+            .where(posts.c.id == post.reblog_of_id, posts.c.reblogs_count > 0)
+            .values(reblogs_count=posts.c.reblogs_count - 1)
+        )
+    conn.execute(delete(posts).where(posts.c.reblog_of_id == post.id))
+    conn.execute(delete(posts).where(posts.c.id == post.id))
+    _bump_statuses(conn, post.account_id, -1)
+
+
+def _bump_statuses(conn: Connection, account_id: int, delta: int) -> None:
+    conn.execute(
+        update(accounts)
+        .where(accounts.c.id == account_id)
+        .values(statuses_count=accounts.c.statuses_count + delta)
+    )
+
+
+def do_reblog(rt: Runtime, account_id: int, post_id: int) -> int:
+    """Reposts a post; reposting twice returns the first repost."""
+    with rt.db.write() as tx:
+        target = _visible_post(tx.conn, post_id, account_id)
+        if target.reblog_of_id is not None:
+            target = _visible_post(tx.conn, target.reblog_of_id, account_id)
+        if target.visibility not in ("public", "unlisted"):
+            raise Forbidden("This post cannot be reposted")
+        existing = tx.conn.scalar(
+            select(posts.c.id).where(posts.c.reblog_of_id == target.id, posts.c.account_id == account_id)
+        )
+        if existing is not None:
+            return int(existing)
+        reblog_id = new_id()
+        now = utcnow()
+        tx.conn.execute(
+            insert(posts).values(
+                id=reblog_id,
+                account_id=account_id,
+                text="",
+                content="",
+                spoiler_text="",
+                sensitive=False,
+                visibility="public",
+                reblog_of_id=target.id,
+                created_at=now,
+                replies_count=0,
+                reblogs_count=0,
+                favourites_count=0,
+            )
+        )
+        tx.conn.execute(
+            update(posts).where(posts.c.id == target.id).values(reblogs_count=posts.c.reblogs_count + 1)
+        )
+        tx.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == account_id)
+            .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
+        )
+        rt.jobs.enqueue(tx, FANOUT_JOB, {"post_id": reblog_id})
+    return reblog_id
+
+
+def do_unreblog(rt: Runtime, account_id: int, post_id: int) -> None:
+    with rt.db.write() as tx:
+        _visible_post(tx.conn, post_id, account_id)
+        reblog = tx.conn.execute(
+            select(posts).where(posts.c.reblog_of_id == post_id, posts.c.account_id == account_id)
+        ).first()
+        if reblog is None:
+            return
+        _delete_rows(tx.conn, reblog)
+        rt.jobs.enqueue(tx, UNFANOUT_JOB, {"post_ids": [reblog.id], "account_ids": [account_id]})
+
+
+def do_favourite(rt: Runtime, account_id: int, post_id: int) -> None:
+    _toggle(rt, favourites, account_id, post_id, on=True, counter="favourites_count")
+
+
+def do_unfavourite(rt: Runtime, account_id: int, post_id: int) -> None:
+    _toggle(rt, favourites, account_id, post_id, on=False, counter="favourites_count")
+
+
+def do_bookmark(rt: Runtime, account_id: int, post_id: int) -> None:
+    _toggle(rt, bookmarks, account_id, post_id, on=True)
+
+
+def do_unbookmark(rt: Runtime, account_id: int, post_id: int) -> None:
+    _toggle(rt, bookmarks, account_id, post_id, on=False)
+
+
+def do_pin(rt: Runtime, account_id: int, post_id: int) -> None:
+    with rt.db.read() as conn:
+        owner = conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
+    if owner is None:
+        raise NotFound("Record not found")
+    if owner != account_id:
+        raise ValidationFailed("You can only pin your own posts", field="id")
+    _toggle(rt, pins, account_id, post_id, on=True, with_time=False)
+
+
+def do_unpin(rt: Runtime, account_id: int, post_id: int) -> None:
+    _toggle(rt, pins, account_id, post_id, on=False, with_time=False)
+
+
+def _toggle(
+    rt: Runtime,
+    table: Any,
+    account_id: int,
+    post_id: int,
+    *,
+    on: bool,
+    counter: str | None = None,
+    with_time: bool = True,
+) -> None:
+    """Idempotent add/remove of a (account, post) mark, keeping the post's counter right."""
+    try:
+        with rt.db.write() as tx:
+            post = _visible_post(tx.conn, post_id, account_id)
+            if post.reblog_of_id is not None:
+                post_id = post.reblog_of_id
+            current = tx.conn.scalar(
+                select(table.c.id).where(table.c.account_id == account_id, table.c.post_id == post_id)
+            )
+            if on and current is None:
+                values: dict[str, Any] = {"id": new_id(), "account_id": account_id, "post_id": post_id}
+                if with_time:
+                    values["created_at"] = utcnow()
+                tx.conn.execute(insert(table).values(**values))
+                delta = 1
+            elif not on and current is not None:
+                tx.conn.execute(delete(table).where(table.c.id == current))
+                delta = -1
+            else:
+                return
+            if counter:
+                column = posts.c[counter]
+                tx.conn.execute(update(posts).where(posts.c.id == post_id).values({counter: column + delta}))
+    except IntegrityError:  # the same mark committed concurrently: the goal state holds
+        return

@@ -1,0 +1,50 @@
+"""Who may see a post: the one rule every read of posts applies.
+
+Public and unlisted posts are visible to everyone; followers-only ("private")
+posts to the author, their followers and the people mentioned; direct posts to
+the author and the people mentioned. Unlisted posts stay out of the public and
+hashtag timelines (``listed_clause``). Blocks and mutes extend these two
+functions and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+
+from roost.graph.models import follows
+from roost.posts.models import mentions, posts
+
+
+def visible_clause(viewer_id: int | None, table: Any = posts) -> ColumnElement[bool]:
+    public = table.c.visibility.in_(("public", "unlisted"))
+    if viewer_id is None:
+        return public
+    mentioned = exists(
+        select(mentions.c.post_id).where(
+            mentions.c.post_id == table.c.id, mentions.c.account_id == viewer_id
+        )
+    )
+    follower = exists(
+        select(follows.c.id).where(
+            follows.c.account_id == viewer_id, follows.c.target_account_id == table.c.account_id
+        )
+    )
+    return or_(
+        public,
+        table.c.account_id == viewer_id,
+        and_(table.c.visibility == "private", follower),
+        mentioned,
+    )
+
+
+def listed_clause(table: Any = posts) -> ColumnElement[bool]:
+    """Posts that belong in public and hashtag timelines."""
+    return table.c.visibility == "public"
+
+
+
+def reaches_followers(visibility: str) -> bool:
+    """Whether followers get the post in their home timelines (direct posts do not)."""
+    return visibility in ("public", "unlisted", "private")

@@ -1,0 +1,51 @@
+"""The Runtime: the infrastructure one process works with, built once from Settings.
+
+Every action and query takes it as its first argument, so a test can build one
+per backend and nothing is global. Which implementation sits behind each seam
+(SQL or Redis timelines, in-process or Redis pub/sub) is decided here and only
+here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from roost.config import Settings
+from roost.store.db import Database
+from roost.store.jobs import JobQueue
+from roost.store.media import FolderMediaStorage, MediaStorage
+from roost.store.pubsub import MemoryPubSub, PubSub
+from roost.store.timelines import SqlTimelineStore, TimelineStore
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    timelines: TimelineStore
+    jobs: JobQueue
+    pubsub: PubSub
+    media: MediaStorage
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.pubsub.close()
+        self.db.dispose()
+
+
+def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.effective_database_url, pool_size=pool_size)
+    timelines: TimelineStore
+    pubsub: PubSub
+    timelines = SqlTimelineStore(db, cap=settings.timeline_cap)
+    pubsub = MemoryPubSub()
+    return Runtime(
+        settings=settings,
+        db=db,
+        timelines=timelines,
+        jobs=JobQueue(db),
+        pubsub=pubsub,
+        media=FolderMediaStorage(settings.data_dir / "media", settings.effective_base_url),
+    )

@@ -1,0 +1,87 @@
+"""Database engines and transactions with after-commit hooks.
+
+SQLite runs in WAL mode with foreign keys on; every write transaction starts with
+``BEGIN IMMEDIATE`` so two writers queue on the busy timeout instead of failing
+when a read lock upgrades. PostgreSQL gets a connection pool.
+
+``Database.write()`` yields a ``Tx``: domain actions insert their jobs into the same
+transaction (so an accepted post can never lose its fan-out) and register
+``on_commit`` callbacks for things that must not happen if the transaction rolls
+back: waking workers and publishing live events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+
+@dataclass
+class Tx:
+    conn: Connection
+    _after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self._after_commit.append(callback)
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    if pool_size == 0:
+        return create_engine(url, poolclass=NullPool)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the driver so we can say BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+class Database:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = url
+        self.engine = make_engine(url, pool_size=pool_size)
+        self.is_sqlite = url.startswith("sqlite")
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A read-write transaction; callbacks run after a successful commit."""
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                tx = Tx(conn)
+                with conn.begin():
+                    yield tx
+            finally:
+                conn.info["write"] = False
+        for callback in tx._after_commit:
+            callback()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,184 @@
+"""The durable job queue: a table in the main database.
+
+Why a table and not Redis streams: an action inserts its jobs in the *same
+transaction* as the change that needs them (a post and its fan-out commit
+together or not at all), so a process killed at any point loses nothing. Many
+workers claim from it at once: PostgreSQL hands each job to exactly one of them
+with ``FOR UPDATE SKIP LOCKED``; SQLite serialises writers with ``BEGIN
+IMMEDIATE``, which gives the same guarantee. A claim is a lease: a worker that
+dies lets its lease expire and the job is claimed again, so handlers must be
+idempotent (timeline inserts are). A job that keeps failing is *parked* with its
+last error, for ``roost jobs`` to show and retry.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+
+from roost.ids import new_id
+from roost.store.db import Database, Tx
+from roost.store.schema import Id, UTCDateTime, metadata, utcnow
+
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("kind", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("run_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("locked_by", String(64), nullable=True),
+    Column("parked", Boolean, nullable=False, default=False),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_jobs_ready", jobs.c.parked, jobs.c.run_at)
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class JobQueue:
+    def __init__(self, db: Database, *, lease_seconds: float = 30.0) -> None:
+        self.db = db
+        self.lease = timedelta(seconds=lease_seconds)
+        self._wakers: list[Callable[[], None]] = []
+        self._wake_lock = threading.Lock()
+
+    # -- producing ------------------------------------------------------------
+    def enqueue(self, tx: Tx, kind: str, payload: dict[str, Any], *, delay: float = 0) -> None:
+        self.enqueue_many(tx, kind, [payload], delay=delay)
+
+    def enqueue_many(
+        self, tx: Tx, kind: str, payloads: list[dict[str, Any]], *, delay: float = 0
+    ) -> None:
+        if not payloads:
+            return
+        now = utcnow()
+        run_at = now + timedelta(seconds=delay)
+        tx.conn.execute(
+            insert(jobs),
+            [
+                {
+                    "id": new_id(),
+                    "kind": kind,
+                    "payload": payload,
+                    "run_at": run_at,
+                    "attempts": 0,
+                    "parked": False,
+                    "created_at": now,
+                }
+                for payload in payloads
+            ],
+        )
+        tx.on_commit(self.wake)
+
+    def add_waker(self, waker: Callable[[], None]) -> None:
+        """Lets an in-process worker start at once instead of at its next poll."""
+        with self._wake_lock:
+            self._wakers.append(waker)
+
+    def wake(self) -> None:
+        for waker in list(self._wakers):
+            waker()
+
+    # -- consuming ------------------------------------------------------------
+    def claim(self, worker: str, limit: int = 10) -> list[Job]:
+        now = utcnow()
+        ready = (
+            select(jobs.c.id)
+            .where(
+                jobs.c.parked.is_(False),
+                jobs.c.run_at <= now,
+                or_(jobs.c.locked_until.is_(None), jobs.c.locked_until < now),
+            )
+            .order_by(jobs.c.run_at)
+            .limit(limit)
+        )
+        if not self.db.is_sqlite:
+            ready = ready.with_for_update(skip_locked=True)
+        with self.db.write() as tx:
+            rows = tx.conn.execute(
+                update(jobs)
+                .where(jobs.c.id.in_(ready.scalar_subquery()))
+                .values(
+                    locked_until=now + self.lease,
+                    locked_by=worker,
+                    attempts=jobs.c.attempts + 1,
+                )
+                .returning(jobs.c.id, jobs.c.kind, jobs.c.payload, jobs.c.attempts)
+            ).all()
+        return [Job(r.id, r.kind, _as_dict(r.payload), r.attempts) for r in rows]
+
+    def complete(self, job_id: int) -> None:
+        with self.db.write() as tx:
+            tx.conn.execute(delete(jobs).where(jobs.c.id == job_id))
+
+    def fail(self, job: Job, error: str) -> None:
+        """Retry with exponential backoff; park after MAX_ATTEMPTS."""
+        values: dict[str, Any] = {"locked_until": None, "locked_by": None, "last_error": error[:4000]}
+        if job.attempts >= MAX_ATTEMPTS:
+            values["parked"] = True
+        else:
+            values["run_at"] = utcnow() + timedelta(seconds=min(2**job.attempts, 600))
+        with self.db.write() as tx:
+            tx.conn.execute(update(jobs).where(jobs.c.id == job.id).values(**values))
+
+    # -- administration -------------------------------------------------------
+    def pending_count(self) -> int:
+        with self.db.read() as conn:
+            return int(conn.scalar(select(func.count()).select_from(jobs).where(jobs.c.parked.is_(False))) or 0)
+
+    def parked(self) -> list[dict[str, Any]]:
+        with self.db.read() as conn:
+            rows = conn.execute(select(jobs).where(jobs.c.parked.is_(True)).order_by(jobs.c.id)).all()
+        return [dict(r._mapping) for r in rows]
+
+    def retry_parked(self, job_id: int | None = None) -> int:
+        cond = jobs.c.parked.is_(True)
+        if job_id is not None:
+            cond = and_(cond, jobs.c.id == job_id)
+        with self.db.write() as tx:
+            result = tx.conn.execute(
+                update(jobs).where(cond).values(parked=False, attempts=0, run_at=utcnow())
+            )
+            tx.on_commit(self.wake)
+            return int(result.rowcount)
+
+
+def _as_dict(payload: Any) -> dict[str, Any]:
+    if isinstance(payload, str):
+        payload = json.loads(payload)
+    assert isinstance(payload, dict)
+    return payload

@@ -1,0 +1,28 @@
+"""Imports every table so that ``metadata`` is complete (for Alembic and tests).
+
+The store cannot import the domain, so this one module, which only Alembic's
+env.py and the test fixtures import, lists the domain model modules by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import MetaData
+
+from roost.store.schema import metadata
+
+MODEL_MODULES = (
+    "roost.accounts.models",
+    "roost.graph.models",
+    "roost.posts.models",
+    "roost.oauth.models",
+    "roost.store.jobs",
+    "roost.store.timelines",
+)
+
+
+def load_all_models() -> MetaData:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return metadata

@@ -1,0 +1,197 @@
+"""Timeline stores: capped, ordered lists of post IDs per timeline key.
+
+A timeline store is a cache, never the only copy: every timeline can be rebuilt
+from the database (``timelines.actions.rebuild_home``). The contract, which the
+conformance tests in ``tests/store/test_timeline_stores.py`` check for every
+implementation:
+
+- a timeline is either *materialised* or *missing*; ``page`` returns ``None``
+  for a missing one so the caller rebuilds it;
+- ``add_to_many`` only adds to materialised timelines (a fan-out that lands on a
+  flushed cache must not create a timeline holding one post);
+- adding is idempotent and trims to the cap, newest kept.
+
+Keys are ``home:<account id>`` and ``list:<list id>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    bindparam,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    delete,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from roost.store.db import Database
+from roost.store.schema import metadata
+
+timeline_entries = Table(
+    "timeline_entries",
+    metadata,
+    Column("key", String(64), nullable=False),
+    Column("post_id", BigInteger, nullable=False),
+    PrimaryKeyConstraint("key", "post_id"),
+)
+
+timeline_heads = Table(
+    "timeline_heads",
+    metadata,
+    Column("key", String(64), primary_key=True),
+)
+
+
+class TimelineStore(Protocol):
+    cap: int
+
+    def page(
+        self,
+        key: str,
+        *,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 20,
+    ) -> list[int] | None:
+        """Newest first; with ``min_id`` the entries just above it (still newest first)."""
+        ...
+
+    def add_to_many(self, keys: Sequence[str], post_id: int) -> None: ...
+
+    def add_many(self, key: str, post_ids: Iterable[int]) -> None: ...
+
+    def remove_from_many(self, keys: Sequence[str], post_id: int) -> None: ...
+
+    def remove_many(self, key: str, post_ids: Iterable[int]) -> None: ...
+
+    def replace(self, key: str, post_ids: Iterable[int]) -> None:
+        """Materialise ``key`` holding exactly ``post_ids`` (trimmed to the cap)."""
+        ...
+
+    def drop(self, key: str) -> None: ...
+
+    def exists(self, key: str) -> bool: ...
+
+
+class SqlTimelineStore:
+    """Timelines as rows in the main database: the embedded default."""
+
+    def __init__(self, db: Database, cap: int = 800) -> None:
+        self.db = db
+        self.cap = cap
+        self._insert = (sqlite.insert if db.is_sqlite else postgresql.insert)(timeline_entries)
+
+    def page(
+        self,
+        key: str,
+        *,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 20,
+    ) -> list[int] | None:
+        query = select(timeline_entries.c.post_id).where(timeline_entries.c.key == key)
+        if max_id is not None:
+            query = query.where(timeline_entries.c.post_id < max_id)
+        if since_id is not None:
+            query = query.where(timeline_entries.c.post_id > since_id)
+        if min_id is not None:
+            query = query.where(timeline_entries.c.post_id > min_id)
+            query = query.order_by(timeline_entries.c.post_id.asc()).limit(limit)
+        else:
+            query = query.order_by(timeline_entries.c.post_id.desc()).limit(limit)
+        with self.db.read() as conn:
+            ids = list(conn.scalars(query))
+            if not ids and not self._exists(conn, key):
+                return None
+        return sorted(ids, reverse=True)
+
+    def _exists(self, conn: Connection, key: str) -> bool:
+        return conn.scalar(select(timeline_heads.c.key).where(timeline_heads.c.key == key)) is not None
+
+    def exists(self, key: str) -> bool:
+        with self.db.read() as conn:
+            return self._exists(conn, key)
+
+    def add_to_many(self, keys: Sequence[str], post_id: int) -> None:
+        if not keys:
+            return
+        with self.db.write() as tx:
+            materialised = list(
+                tx.conn.scalars(select(timeline_heads.c.key).where(timeline_heads.c.key.in_(keys)))
+            )
+            if not materialised:
+                return
+            tx.conn.execute(
+                self._insert.on_conflict_do_nothing(),
+                [{"key": k, "post_id": post_id} for k in materialised],
+            )
+            self._trim(tx.conn, materialised)
+
+    def add_many(self, key: str, post_ids: Iterable[int]) -> None:
+        rows = [{"key": key, "post_id": p} for p in post_ids]
+        if not rows:
+            return
+        with self.db.write() as tx:
+            if not self._exists(tx.conn, key):
+                return
+            tx.conn.execute(self._insert.on_conflict_do_nothing(), rows)
+            self._trim(tx.conn, [key])
+
+    def remove_from_many(self, keys: Sequence[str], post_id: int) -> None:
+        if not keys:
+            return
+        with self.db.write() as tx:
+            tx.conn.execute(
+                delete(timeline_entries).where(
+                    timeline_entries.c.key.in_(keys), timeline_entries.c.post_id == post_id
+                )
+            )
+
+    def remove_many(self, key: str, post_ids: Iterable[int]) -> None:
+        ids = list(post_ids)
+        if not ids:
+            return
+        with self.db.write() as tx:
+            tx.conn.execute(
+                delete(timeline_entries).where(
+                    timeline_entries.c.key == key, timeline_entries.c.post_id.in_(ids)
+                )
+            )
+
+    def replace(self, key: str, post_ids: Iterable[int]) -> None:
+        ids = sorted(set(post_ids), reverse=True)[: self.cap]
+        head_insert = (sqlite.insert if self.db.is_sqlite else postgresql.insert)(timeline_heads)
+        with self.db.write() as tx:
+            tx.conn.execute(delete(timeline_entries).where(timeline_entries.c.key == key))
+            tx.conn.execute(head_insert.on_conflict_do_nothing(), [{"key": key}])
+            if ids:
+                tx.conn.execute(
+                    timeline_entries.insert(), [{"key": key, "post_id": p} for p in ids]
+                )
+
+    def drop(self, key: str) -> None:
+        with self.db.write() as tx:
+            tx.conn.execute(delete(timeline_entries).where(timeline_entries.c.key == key))
+            tx.conn.execute(delete(timeline_heads).where(timeline_heads.c.key == key))
+
+    def _trim(self, conn: Connection, keys: Sequence[str]) -> None:
+        """Keep the newest ``cap`` entries of each key: one correlated delete."""
+        conn.execute(
+            text(
+                "DELETE FROM timeline_entries WHERE key IN :keys AND post_id < COALESCE(("
+                " SELECT t2.post_id FROM timeline_entries t2 WHERE t2.key = timeline_entries.key"
+                " ORDER BY t2.post_id DESC LIMIT 1 OFFSET :offset), -1)"
+            ).bindparams(bindparam("keys", expanding=True)),
+            {"keys": list(keys), "offset": self.cap - 1},
+        )

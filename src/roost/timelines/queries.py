@@ -1,0 +1,50 @@
+"""Reading timelines. The home timeline comes from the timeline store, rebuilt
+when missing, with posts of very large accounts (never fanned out) merged in at
+read time; every other timeline is a query (see ``roost.posts.queries``)."""
+
+from __future__ import annotations
+
+from roost.accounts.actions import do_touch_active
+from roost.graph.queries import followed_heavy_accounts
+from roost.paging import Page, paginate
+from roost.posts.models import posts
+from roost.posts.queries import StatusView, hydrate
+from roost.posts.visibility import visible_clause
+from roost.runtime import Runtime
+from roost.timelines.actions import home_key, rebuild_home
+
+from sqlalchemy import select
+
+
+def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
+    if do_touch_active(rt, viewer_id):
+        rebuild_home(rt, viewer_id)  # back after a long absence: fan-out skipped this account
+    key = home_key(viewer_id)
+    ids = rt.timelines.page(
+        key, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
+    )
+    if ids is None:
+        rebuild_home(rt, viewer_id)
+        ids = rt.timelines.page(
+            key, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
+        ) or []
+    heavy = followed_heavy_accounts(rt, viewer_id, rt.settings.fanout_max_followers)
+    if heavy:
+        ids = _merge_heavy(rt, viewer_id, heavy, ids, page)
+    # Hydration may drop entries (deleted, or no longer visible): the page can run short,
+    # which Mastodon clients handle by following the Link header.
+    return hydrate(rt, viewer_id, ids)
+
+
+def _merge_heavy(
+    rt: Runtime, viewer_id: int, heavy: list[int], ids: list[int], page: Page
+) -> list[int]:
+    query = select(posts.c.id).where(
+        posts.c.account_id.in_(heavy), visible_clause(viewer_id), posts.c.visibility != "direct"
+    )
+    with rt.db.read() as conn:
+        extra = list(conn.scalars(paginate(query, posts.c.id, page)))
+    merged = sorted(set(ids) | set(extra), reverse=True)
+    if page.min_id is not None:
+        return sorted(merged)[: page.limit][::-1]
+    return merged[: page.limit]

@@ -1,0 +1,90 @@
+"""The job runner: ``roost worker`` in scale mode, a thread of the web process in
+the embedded default, and ``drain`` for tests and the CLI.
+
+Any number of workers may run against one database; the queue hands each job to
+one of them (see ``roost.store.jobs``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from roost.runtime import Runtime
+from roost.store.jobs import Job
+from roost.timelines.actions import JOB_HANDLERS
+
+log = logging.getLogger("roost.worker")
+
+Handler = Callable[[Runtime, dict[str, Any]], None]
+
+HANDLERS: dict[str, Handler] = {**JOB_HANDLERS}
+
+
+class Worker:
+    def __init__(
+        self, rt: Runtime, *, name: str | None = None, batch: int = 10, listen: bool = True
+    ) -> None:
+        self.rt = rt
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.batch = batch
+        self.wakeup = threading.Event()
+        self.stopping = threading.Event()
+        if listen:
+            rt.jobs.add_waker(self.wakeup.set)
+
+    def run_once(self) -> int:
+        """Claims and runs one batch; returns how many jobs it ran."""
+        claimed = self.rt.jobs.claim(self.name, self.batch)
+        for job in claimed:
+            self._run(job)
+        return len(claimed)
+
+    def _run(self, job: Job) -> None:
+        handler = HANDLERS.get(job.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            handler(self.rt, job.payload)
+        except Exception:  # any failure is retried with backoff, then parked
+            log.exception("job %s (%s) failed", job.id, job.kind)
+            self.rt.jobs.fail(job, traceback.format_exc())
+        else:
+            self.rt.jobs.complete(job.id)
+
+    def run_forever(self, poll_seconds: float = 1.0) -> None:
+        while not self.stopping.is_set():
+            try:
+                ran = self.run_once()
+            except Exception:  # the database went away for a moment: wait and retry
+                log.exception("claiming jobs failed")
+                ran = 0
+            if not ran:
+                self.wakeup.wait(poll_seconds)
+                self.wakeup.clear()
+
+    def start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, name="roost-worker", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wakeup.set()
+
+
+def drain(rt: Runtime, *, max_rounds: int = 10_000) -> int:
+    """Runs jobs until none is ready; returns how many ran. Tests use it to settle fan-out."""
+    worker = Worker(rt, name="drain", listen=False)
+    total = 0
+    for _ in range(max_rounds):
+        ran = worker.run_once()
+        if not ran:
+            break
+        total += ran
+    return total

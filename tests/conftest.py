@@ -1,0 +1,108 @@
+"""Fixtures shared by every test.
+
+``rt`` is a Runtime on a fresh database, once per backend: SQLite (a copy of a
+migrated template file) and PostgreSQL (a database created for this run, emptied
+between tests, dropped at the end). ``ROOST_TEST_BACKENDS`` narrows the list;
+a backend that cannot be reached makes its tests fail, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from roost.accounts.actions import do_register
+from roost.config import Settings
+from roost.runtime import Runtime, build_runtime
+from roost.store.migrate import migrate
+from roost.store.models import load_all_models
+from roost.worker import drain
+
+BACKENDS = [b for b in os.environ.get("ROOST_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+ADMIN_URL = os.environ.get("ROOST_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "roost.sqlite3"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    name = f"roost_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.connect(ADMIN_URL, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = ADMIN_URL.rsplit("/", 1)[0]
+    url = f"{base}/{name}"
+    migrate("postgresql+psycopg://" + url.removeprefix("postgresql://"))
+    try:
+        yield url
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _truncate_postgres(rt: Runtime) -> None:
+    names = ", ".join(t.name for t in load_all_models().sorted_tables)
+    with rt.db.write() as tx:
+        tx.conn.execute(text(f"TRUNCATE {names} CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    backend: str = request.param
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    if backend == "sqlite":
+        shutil.copy(request.getfixturevalue("sqlite_template"), data_dir / "roost.sqlite3")
+        return Settings(data_dir=data_dir, base_url="http://roost.test")
+    url = request.getfixturevalue("postgres_url")
+    return Settings(data_dir=data_dir, database_url=url, base_url="http://roost.test")
+
+
+@pytest.fixture
+def rt(settings: Settings) -> Iterator[Runtime]:
+    runtime = build_runtime(settings, pool_size=5)
+    if settings.is_postgres:
+        _truncate_postgres(runtime)
+    try:
+        yield runtime
+    finally:
+        runtime.close()
+
+
+class People:
+    """Named personas, created through the registration action on first use."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self._ids: dict[str, int] = {}
+
+    def __getattr__(self, name: str) -> int:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in self._ids:
+            self._ids[name] = do_register(self.rt, name, PASSWORD, email=f"{name}@example.com")
+        return self._ids[name]
+
+
+@pytest.fixture
+def people(rt: Runtime) -> People:
+    return People(rt)
+
+
+@pytest.fixture
+def settle(rt: Runtime) -> object:
+    """Runs every queued job now, as a worker would."""
+    return lambda: drain(rt)

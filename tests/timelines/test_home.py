@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from roost.graph.actions import do_follow, do_unfollow
+from roost.paging import Page
+from roost.posts.actions import do_create_post, do_delete_post, do_reblog
+from roost.runtime import Runtime
+from roost.timelines.actions import home_key
+from roost.timelines.queries import home_timeline
+from tests.conftest import People
+
+
+def home_ids(rt: Runtime, viewer: int, **page: int) -> list[int]:
+    return [v.post.id for v in home_timeline(rt, viewer, Page(**page))]
+
+
+def test_followers_receive_posts_by_fanout(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+    # given
+    do_follow(rt, people.alice, people.bob)
+    settle()
+    # when
+    post = do_create_post(rt, people.bob, "hello #roost")
+    settle()
+    # then
+    assert home_ids(rt, people.alice) == [post]
+    assert home_ids(rt, people.bob) == [post]
+    assert home_ids(rt, people.carol) == []
+
+
+def test_delete_removes_post_from_follower_timelines(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.alice, people.bob)
+    post = do_create_post(rt, people.bob, "soon gone")
+    settle()
+    do_delete_post(rt, people.bob, post)
+    settle()
+    assert rt.timelines.page(home_key(people.alice)) == []
+
+
+def test_follow_backfills_and_unfollow_purges(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+    older = do_create_post(rt, people.bob, "before the follow")
+    settle()
+    do_follow(rt, people.alice, people.bob)
+    settle()
+    assert home_ids(rt, people.alice) == [older]
+    do_unfollow(rt, people.alice, people.bob)
+    settle()
+    assert home_ids(rt, people.alice) == []
+    do_create_post(rt, people.bob, "after the unfollow")
+    settle()
+    assert home_ids(rt, people.alice) == []
+
+
+def test_missing_timeline_is_rebuilt_from_database(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.alice, people.bob)
+    first = do_create_post(rt, people.bob, "one")
+    second = do_create_post(rt, people.bob, "two")
+    settle()
+    rt.timelines.drop(home_key(people.alice))
+    assert home_ids(rt, people.alice) == [second, first]
+
+
+def test_pagination_by_max_id_and_min_id(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+    do_follow(rt, people.alice, people.bob)
+    ids = [do_create_post(rt, people.bob, f"post {i}") for i in range(5)]
+    settle()
+    newest_first = ids[::-1]
+    assert home_ids(rt, people.alice, limit=2) == newest_first[:2]
+    assert home_ids(rt, people.alice, limit=2, max_id=newest_first[1]) == newest_first[2:4]
+    assert home_ids(rt, people.alice, limit=2, min_id=ids[0]) == [ids[2], ids[1]]
+
+
+def test_reposts_reach_the_reposters_followers(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+    do_follow(rt, people.alice, people.bob)
+    original = do_create_post(rt, people.carol, "worth sharing")
+    repost = do_reblog(rt, people.bob, original)
+    settle()
+    views = home_timeline(rt, people.alice, Page())
+    assert [v.post.id for v in views] == [repost]
+    assert views[0].reblog is not None
+    assert views[0].reblog.post.id == original
+
+
+def test_timeline_is_capped(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+    rt.timelines.cap = 3  # type: ignore[misc]
+    ids = [do_create_post(rt, people.bob, f"post {i}") for i in range(5)]
+    settle()
+    assert rt.timelines.page(home_key(people.bob), limit=10) == ids[::-1][:3]
