@@ -19,7 +19,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, description="Port `roost serve` listens on.")
     data_dir: Path = Field(Path("var"), description="SQLite file and uploaded media live here.")
     database_url: str = Field(
-        "", description="SQLAlchemy URL; empty means SQLite in the data folder. postgresql://… selects PostgreSQL."
+        "",
+        description="Empty: SQLite in the data folder; postgresql://… selects PostgreSQL.",
     )
     redis_url: str = Field(
         "", description="redis://… selects scale mode: timelines, pub/sub and locks in Redis."
@@ -29,16 +30,23 @@ class Settings(BaseSettings):
     max_post_chars: int = Field(280, description="Longest post, counted as Mastodon counts it.")
     timeline_cap: int = Field(800, description="Entries kept per home timeline.")
     fanout_max_followers: int = Field(
-        10_000, description="Above this many followers a post is merged at read time, not fanned out."
+        10_000,
+        description="Above this many followers a post is merged at read time, not fanned out.",
     )
     active_days: int = Field(14, description="Followers idle longer than this get no fan-out.")
     workers: int = Field(1, description="Web processes `roost serve` starts.")
     inprocess_worker: bool = Field(
         True, description="Run jobs in a thread of the web process (the embedded default)."
     )
-    secret_key: str = Field("", description="Signs web sessions; generated into the data folder if empty.")
-    instance_title: str = Field("Roost", description="Shown in the instance entity and the web app.")
-    admin_email: str = Field("admin@localhost", description="Contact address in the instance entity.")
+    secret_key: str = Field(
+        "", description="Signs web sessions; generated into the data folder if empty."
+    )
+    instance_title: str = Field(
+        "Roost", description="Shown in the instance entity and the web app."
+    )
+    admin_email: str = Field(
+        "admin@localhost", description="Contact address in the instance entity."
+    )
 
     @property
     def effective_base_url(self) -> str:

@@ -21,7 +21,9 @@ class Forbidden(RoostError):
 class ValidationFailed(RoostError):
     """Bad input; ``field`` names the input it concerns so a form can show it there."""
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "ERR_INVALID") -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str = "ERR_INVALID"
+    ) -> None:
         super().__init__(message)
         self.field = field
         self.code = code

@@ -73,7 +73,7 @@ TOKEN_RE = re.compile(f"{URL_RE.pattern}|{MENTION_RE.pattern}|{HASHTAG_RE.patter
 
 def render_html(text: str, linker: Linker) -> str:
     """Paragraphs, line breaks, and links for URLs, known @mentions and #hashtags."""
-    paragraphs = [p for p in re.split(r"\n{2,}", text.strip())]
+    paragraphs = re.split(r"\n{2,}", text.strip())
     rendered = "".join(f"<p>{_render_paragraph(p, linker)}</p>" for p in paragraphs if p)
     return nh3.clean(
         rendered,

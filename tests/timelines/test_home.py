@@ -15,7 +15,9 @@ def home_ids(rt: Runtime, viewer: int, **page: int) -> list[int]:
     return [v.post.id for v in home_timeline(rt, viewer, Page(**page))]
 
 
-def test_followers_receive_posts_by_fanout(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+def test_followers_receive_posts_by_fanout(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
     # given
     do_follow(rt, people.alice, people.bob)
     settle()
@@ -39,7 +41,9 @@ def test_delete_removes_post_from_follower_timelines(
     assert rt.timelines.page(home_key(people.alice)) == []
 
 
-def test_follow_backfills_and_unfollow_purges(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+def test_follow_backfills_and_unfollow_purges(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
     older = do_create_post(rt, people.bob, "before the follow")
     settle()
     do_follow(rt, people.alice, people.bob)
@@ -64,7 +68,9 @@ def test_missing_timeline_is_rebuilt_from_database(
     assert home_ids(rt, people.alice) == [second, first]
 
 
-def test_pagination_by_max_id_and_min_id(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+def test_pagination_by_max_id_and_min_id(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
     do_follow(rt, people.alice, people.bob)
     ids = [do_create_post(rt, people.bob, f"post {i}") for i in range(5)]
     settle()
@@ -74,7 +80,9 @@ def test_pagination_by_max_id_and_min_id(rt: Runtime, people: People, settle: Ca
     assert home_ids(rt, people.alice, limit=2, min_id=ids[0]) == [ids[2], ids[1]]
 
 
-def test_reposts_reach_the_reposters_followers(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
+def test_reposts_reach_the_reposters_followers(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
     do_follow(rt, people.alice, people.bob)
     original = do_create_post(rt, people.carol, "worth sharing")
     repost = do_reblog(rt, people.bob, original)

@@ -39,7 +39,9 @@ def check_username(username: str) -> str:
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise ValidationFailed(f"Password must be at least {MIN_PASSWORD} characters", field="password")
+        raise ValidationFailed(
+            f"Password must be at least {MIN_PASSWORD} characters", field="password"
+        )
     if len(password) > MAX_PASSWORD:
         raise ValidationFailed("Password is too long", field="password")
     return password
@@ -77,7 +79,9 @@ def do_register(
                 select(accounts.c.id).where(func.lower(accounts.c.email) == email.lower())
             )
             if taken is not None:
-                raise ValidationFailed("Email address is already in use", field="email", code="ERR_TAKEN")
+                raise ValidationFailed(
+                    "Email address is already in use", field="email", code="ERR_TAKEN"
+                )
     if taken is not None:
         raise ValidationFailed("Username is already taken", field="username", code="ERR_TAKEN")
     try:
@@ -102,7 +106,9 @@ def do_register(
                 )
             )
     except IntegrityError as exc:  # a concurrent registration won the race
-        raise ValidationFailed("Username is already taken", field="username", code="ERR_TAKEN") from exc
+        raise ValidationFailed(
+            "Username is already taken", field="username", code="ERR_TAKEN"
+        ) from exc
     # A new account's home timeline exists from the start (empty), so fan-out reaches it.
     rt.timelines.replace(f"home:{account_id}", [])
     return account_id
@@ -118,7 +124,9 @@ def authenticate(rt: Runtime, login: str, password: str) -> int | None:
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(
-            select(accounts.c.id, accounts.c.password_hash).where(func.lower(column) == login.lower())
+            select(accounts.c.id, accounts.c.password_hash).where(
+                func.lower(column) == login.lower()
+            )
         ).first()
     if row is None or not row.password_hash:
         _verify(_DUMMY_HASH, password)
@@ -128,7 +136,9 @@ def authenticate(rt: Runtime, login: str, password: str) -> int | None:
     if _hasher.check_needs_rehash(row.password_hash):
         with rt.db.write() as tx:
             tx.conn.execute(
-                update(accounts).where(accounts.c.id == row.id).values(password_hash=_hasher.hash(password))
+                update(accounts)
+                .where(accounts.c.id == row.id)
+                .values(password_hash=_hasher.hash(password))
             )
     return int(row.id)
 
@@ -155,7 +165,9 @@ def do_update_profile(
     values: dict[str, Any] = {}
     if display_name is not None:
         if len(display_name) > 30:
-            raise ValidationFailed("Display name is longer than 30 characters", field="display_name")
+            raise ValidationFailed(
+                "Display name is longer than 30 characters", field="display_name"
+            )
         values["display_name"] = display_name
     if note is not None:
         if len(note) > 500:
@@ -195,7 +207,7 @@ def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> 
 
 
 def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
-    """Ends every web session (they carry the epoch); API tokens are revoked by the oauth actions."""
+    """Ends every web session (they carry the epoch); oauth actions revoke API tokens."""
     with rt.db.write() as tx:
         tx.conn.execute(
             update(accounts)
@@ -216,5 +228,7 @@ def do_touch_active(rt: Runtime, account_id: int) -> bool:
     if last is not None and now - last < ACTIVITY_RESOLUTION:
         return False
     with rt.db.write() as tx:
-        tx.conn.execute(update(accounts).where(accounts.c.id == account_id).values(last_active_at=now))
+        tx.conn.execute(
+            update(accounts).where(accounts.c.id == account_id).values(last_active_at=now)
+        )
     return last is None or now - last > timedelta(days=rt.settings.active_days)

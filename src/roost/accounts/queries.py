@@ -58,12 +58,16 @@ def find_existing_usernames(rt: Runtime, usernames: Sequence[str]) -> dict[str, 
     lowered = [u.lower() for u in usernames]
     with rt.db.read() as conn:
         rows = conn.execute(
-            select(accounts.c.id, accounts.c.username).where(func.lower(accounts.c.username).in_(lowered))
+            select(accounts.c.id, accounts.c.username).where(
+                func.lower(accounts.c.username).in_(lowered)
+            )
         ).all()
     return {r.username.lower(): r.id for r in rows}
 
 
-def search_accounts(rt: Runtime, query: str, *, limit: int = 40, offset: int = 0) -> list[AccountRow]:
+def search_accounts(
+    rt: Runtime, query: str, *, limit: int = 40, offset: int = 0
+) -> list[AccountRow]:
     query = query.strip().lstrip("@").split("@", 1)[0]
     if not query:
         return []
@@ -78,7 +82,9 @@ def search_accounts(rt: Runtime, query: str, *, limit: int = 40, offset: int = 0
                     func.lower(accounts.c.display_name).like(f"%{escaped}%", escape="\\"),
                 )
             )
-            .order_by(func.lower(accounts.c.username) != query.lower(), accounts.c.followers_count.desc())
+            .order_by(
+                func.lower(accounts.c.username) != query.lower(), accounts.c.followers_count.desc()
+            )
             .limit(limit)
             .offset(offset)
         ).all()

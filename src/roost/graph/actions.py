@@ -34,7 +34,10 @@ def do_follow(rt: Runtime, account_id: int, target_id: int) -> bool:
                 return False
             tx.conn.execute(
                 follows.insert().values(
-                    id=new_id(), account_id=account_id, target_account_id=target_id, created_at=utcnow()
+                    id=new_id(),
+                    account_id=account_id,
+                    target_account_id=target_id,
+                    created_at=utcnow(),
                 )
             )
             _bump(tx.conn, account_id, following=1)

@@ -77,7 +77,9 @@ def _edges(rt: Runtime, page: Page, condition: Any, other: Any) -> list[tuple[in
     return [(r.follow_id, r) for r in rows]
 
 
-def follower_ids(rt: Runtime, account_id: int, *, active_since: datetime | None = None) -> list[int]:
+def follower_ids(
+    rt: Runtime, account_id: int, *, active_since: datetime | None = None
+) -> list[int]:
     """Who receives this account's posts by fan-out; idle followers are left out."""
     query = select(follows.c.account_id).where(follows.c.target_account_id == account_id)
     if active_since is not None:
@@ -90,7 +92,11 @@ def follower_ids(rt: Runtime, account_id: int, *, active_since: datetime | None 
 
 def following_ids(rt: Runtime, account_id: int) -> list[int]:
     with rt.db.read() as conn:
-        return list(conn.scalars(select(follows.c.target_account_id).where(follows.c.account_id == account_id)))
+        return list(
+            conn.scalars(
+                select(follows.c.target_account_id).where(follows.c.account_id == account_id)
+            )
+        )
 
 
 def followed_heavy_accounts(rt: Runtime, account_id: int, threshold: int) -> list[int]:

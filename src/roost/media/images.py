@@ -21,14 +21,18 @@ AVATAR_SIZE = (400, 400)
 HEADER_SIZE = (1500, 500)
 
 
-def process_image(data: bytes, *, field: str, size: tuple[int, int], crop: bool) -> tuple[str, bytes]:
+def process_image(
+    data: bytes, *, field: str, size: tuple[int, int], crop: bool
+) -> tuple[str, bytes]:
     """Returns (file name, encoded bytes); raises ValidationFailed for anything but an image."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationFailed(f"{field} is larger than 8 MB", field=field)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ACCEPTED_FORMATS:
-                raise ValidationFailed(f"{field} must be a PNG, JPEG, GIF or WebP image", field=field)
+                raise ValidationFailed(
+                    f"{field} must be a PNG, JPEG, GIF or WebP image", field=field
+                )
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationFailed(f"{field} has too many pixels", field=field)
             probe.verify()

@@ -54,7 +54,9 @@ def do_create_post(
         if existing is not None:
             return existing
     if visibility not in VISIBILITIES:
-        raise ValidationFailed(f"Visibility must be one of {', '.join(VISIBILITIES)}", field="visibility")
+        raise ValidationFailed(
+            f"Visibility must be one of {', '.join(VISIBILITIES)}", field="visibility"
+        )
     if not text:
         raise ValidationFailed("Text can't be blank", field="status", code="ERR_BLANK")
     limit = rt.settings.max_post_chars
@@ -116,14 +118,18 @@ def do_create_post(
             )
             if mentioned:
                 tx.conn.execute(
-                    insert(mentions), [{"post_id": post_id, "account_id": a} for a in mentioned.values()]
+                    insert(mentions),
+                    [{"post_id": post_id, "account_id": a} for a in mentioned.values()],
                 )
             for tag_id in _tag_ids(tx.conn, hashtags):
                 tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
             if idempotency_key:
                 tx.conn.execute(
                     insert(idempotency_keys).values(
-                        account_id=account_id, key=idempotency_key[:200], post_id=post_id, created_at=now
+                        account_id=account_id,
+                        key=idempotency_key[:200],
+                        post_id=post_id,
+                        created_at=now,
                     )
                 )
             tx.conn.execute(
@@ -230,7 +236,9 @@ def do_reblog(rt: Runtime, account_id: int, post_id: int) -> int:
         if target.visibility not in ("public", "unlisted"):
             raise Forbidden("This post cannot be reposted")
         existing = tx.conn.scalar(
-            select(posts.c.id).where(posts.c.reblog_of_id == target.id, posts.c.account_id == account_id)
+            select(posts.c.id).where(
+                posts.c.reblog_of_id == target.id, posts.c.account_id == account_id
+            )
         )
         if existing is not None:
             return int(existing)
@@ -253,7 +261,9 @@ def do_reblog(rt: Runtime, account_id: int, post_id: int) -> int:
             )
         )
         tx.conn.execute(
-            update(posts).where(posts.c.id == target.id).values(reblogs_count=posts.c.reblogs_count + 1)
+            update(posts)
+            .where(posts.c.id == target.id)
+            .values(reblogs_count=posts.c.reblogs_count + 1)
         )
         tx.conn.execute(
             update(accounts)
@@ -323,10 +333,16 @@ def _toggle(
             if post.reblog_of_id is not None:
                 post_id = post.reblog_of_id
             current = tx.conn.scalar(
-                select(table.c.id).where(table.c.account_id == account_id, table.c.post_id == post_id)
+                select(table.c.id).where(
+                    table.c.account_id == account_id, table.c.post_id == post_id
+                )
             )
             if on and current is None:
-                values: dict[str, Any] = {"id": new_id(), "account_id": account_id, "post_id": post_id}
+                values: dict[str, Any] = {
+                    "id": new_id(),
+                    "account_id": account_id,
+                    "post_id": post_id,
+                }
                 if with_time:
                     values["created_at"] = utcnow()
                 tx.conn.execute(insert(table).values(**values))
@@ -338,6 +354,8 @@ def _toggle(
                 return
             if counter:
                 column = posts.c[counter]
-                tx.conn.execute(update(posts).where(posts.c.id == post_id).values({counter: column + delta}))
+                tx.conn.execute(
+                    update(posts).where(posts.c.id == post_id).values({counter: column + delta})
+                )
     except IntegrityError:  # the same mark committed concurrently: the goal state holds
         return

@@ -44,7 +44,9 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
     with rt.db.read() as conn:
         rows = {
             r.id: r
-            for r in conn.execute(select(posts).where(posts.c.id.in_(list(ids)), visible_clause(viewer_id)))
+            for r in conn.execute(
+                select(posts).where(posts.c.id.in_(list(ids)), visible_clause(viewer_id))
+            )
         }
         inner_ids = {r.reblog_of_id for r in rows.values() if r.reblog_of_id} | {
             r.quote_of_id for r in rows.values() if r.quote_of_id
@@ -64,9 +66,18 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
             .join(tags, tags.c.id == post_tags.c.tag_id)
             .where(post_tags.c.post_id.in_(all_ids))
         ).all()
-        marks: dict[str, set[int]] = {"favourited": set(), "reblogged": set(), "bookmarked": set(), "pinned": set()}
+        marks: dict[str, set[int]] = {
+            "favourited": set(),
+            "reblogged": set(),
+            "bookmarked": set(),
+            "pinned": set(),
+        }
         if viewer_id is not None:
-            for name, table in (("favourited", favourites), ("bookmarked", bookmarks), ("pinned", pins)):
+            for name, table in (
+                ("favourited", favourites),
+                ("bookmarked", bookmarks),
+                ("pinned", pins),
+            ):
                 marks[name] = set(
                     conn.scalars(
                         select(table.c.post_id).where(
@@ -81,7 +92,9 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
                     )
                 )
             )
-    authors = get_accounts(rt, {r.account_id for r in rows.values()} | {m.account_id for m in mention_rows})
+    authors = get_accounts(
+        rt, {r.account_id for r in rows.values()} | {m.account_id for m in mention_rows}
+    )
     mentions_by_post: dict[int, list[AccountRow]] = {}
     for m in mention_rows:
         if m.account_id in authors:
@@ -216,7 +229,9 @@ def get_context(rt: Runtime, viewer_id: int | None, post_id: int) -> Context:
         while frontier and len(descendants) < 4000:
             children = list(
                 conn.scalars(
-                    select(posts.c.id).where(posts.c.in_reply_to_id.in_(frontier)).order_by(posts.c.id)
+                    select(posts.c.id)
+                    .where(posts.c.in_reply_to_id.in_(frontier))
+                    .order_by(posts.c.id)
                 )
             )
             descendants.extend(children)
@@ -242,7 +257,9 @@ def _thread_order(root: int, views: list[StatusView]) -> list[StatusView]:
     return ordered
 
 
-def favourited_by(rt: Runtime, viewer_id: int | None, post_id: int, page: Page) -> list[tuple[int, AccountRow]]:
+def favourited_by(
+    rt: Runtime, viewer_id: int | None, post_id: int, page: Page
+) -> list[tuple[int, AccountRow]]:
     get_status(rt, viewer_id, post_id)
     query = (
         select(favourites.c.id.label("cursor"), *PUBLIC_COLUMNS)
@@ -252,7 +269,9 @@ def favourited_by(rt: Runtime, viewer_id: int | None, post_id: int, page: Page) 
     return _accounts_page(rt, query, favourites.c.id, page)
 
 
-def reblogged_by(rt: Runtime, viewer_id: int | None, post_id: int, page: Page) -> list[tuple[int, AccountRow]]:
+def reblogged_by(
+    rt: Runtime, viewer_id: int | None, post_id: int, page: Page
+) -> list[tuple[int, AccountRow]]:
     get_status(rt, viewer_id, post_id)
     query = (
         select(posts.c.id.label("cursor"), *PUBLIC_COLUMNS)
@@ -262,7 +281,9 @@ def reblogged_by(rt: Runtime, viewer_id: int | None, post_id: int, page: Page) -
     return _accounts_page(rt, query, posts.c.id, page)
 
 
-def _accounts_page(rt: Runtime, query: Select[Any], column: Any, page: Page) -> list[tuple[int, AccountRow]]:
+def _accounts_page(
+    rt: Runtime, query: Select[Any], column: Any, page: Page
+) -> list[tuple[int, AccountRow]]:
     with rt.db.read() as conn:
         rows = conn.execute(paginate(query, column, page)).all()
     return sorted(((r.cursor, r) for r in rows), key=lambda pair: pair[0], reverse=True)
@@ -275,7 +296,9 @@ def marked_statuses(
     table = bookmarks if kind == "bookmarks" else favourites
     query = select(table.c.id, table.c.post_id).where(table.c.account_id == viewer_id)
     with rt.db.read() as conn:
-        marks = sorted(conn.execute(paginate(query, table.c.id, page)).all(), key=lambda r: r.id, reverse=True)
+        marks: list[Any] = sorted(
+            conn.execute(paginate(query, table.c.id, page)).all(), key=lambda r: r.id, reverse=True
+        )
     views = {v.post.id: v for v in hydrate(rt, viewer_id, [m.post_id for m in marks])}
     return [(m.id, views[m.post_id]) for m in marks if m.post_id in views]
 
@@ -285,7 +308,9 @@ def post_author(rt: Runtime, post_id: int) -> int | None:
         return conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
 
 
-def recent_post_ids(rt: Runtime, account_ids: Sequence[int], *, limit: int, viewer_id: int) -> list[int]:
+def recent_post_ids(
+    rt: Runtime, account_ids: Sequence[int], *, limit: int, viewer_id: int
+) -> list[int]:
     """The newest posts by these accounts that the viewer may see (timeline rebuilds, merges)."""
     if not account_ids:
         return []
@@ -293,7 +318,11 @@ def recent_post_ids(rt: Runtime, account_ids: Sequence[int], *, limit: int, view
         return list(
             conn.scalars(
                 select(posts.c.id)
-                .where(posts.c.account_id.in_(list(account_ids)), visible_clause(viewer_id), posts.c.visibility != "direct")
+                .where(
+                    posts.c.account_id.in_(list(account_ids)),
+                    visible_clause(viewer_id),
+                    posts.c.visibility != "direct",
+                )
                 .order_by(posts.c.id.desc())
                 .limit(limit)
             )

@@ -18,7 +18,7 @@ from roost.posts.models import mentions, posts
 
 
 def visible_clause(viewer_id: int | None, table: Any = posts) -> ColumnElement[bool]:
-    public = table.c.visibility.in_(("public", "unlisted"))
+    public: ColumnElement[bool] = table.c.visibility.in_(("public", "unlisted"))
     if viewer_id is None:
         return public
     mentioned = exists(
@@ -41,8 +41,8 @@ def visible_clause(viewer_id: int | None, table: Any = posts) -> ColumnElement[b
 
 def listed_clause(table: Any = posts) -> ColumnElement[bool]:
     """Posts that belong in public and hashtag timelines."""
-    return table.c.visibility == "public"
-
+    listed: ColumnElement[bool] = table.c.visibility == "public"
+    return listed
 
 
 def reaches_followers(visibility: str) -> bool:

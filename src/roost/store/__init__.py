@@ -1,1 +1,1 @@
-"""Infrastructure behind the domain: database engines, migrations, timeline stores, jobs, pub/sub, media."""
+"""Infrastructure behind the domain: engines, migrations, timeline stores, jobs, pub/sub, media."""

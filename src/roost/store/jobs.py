@@ -24,6 +24,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    ColumnElement,
     Index,
     Integer,
     String,
@@ -147,7 +148,11 @@ class JobQueue:
 
     def fail(self, job: Job, error: str) -> None:
         """Retry with exponential backoff; park after MAX_ATTEMPTS."""
-        values: dict[str, Any] = {"locked_until": None, "locked_by": None, "last_error": error[:4000]}
+        values: dict[str, Any] = {
+            "locked_until": None,
+            "locked_by": None,
+            "last_error": error[:4000],
+        }
         if job.attempts >= MAX_ATTEMPTS:
             values["parked"] = True
         else:
@@ -158,15 +163,20 @@ class JobQueue:
     # -- administration -------------------------------------------------------
     def pending_count(self) -> int:
         with self.db.read() as conn:
-            return int(conn.scalar(select(func.count()).select_from(jobs).where(jobs.c.parked.is_(False))) or 0)
+            return int(
+                conn.scalar(select(func.count()).select_from(jobs).where(jobs.c.parked.is_(False)))
+                or 0
+            )
 
     def parked(self) -> list[dict[str, Any]]:
         with self.db.read() as conn:
-            rows = conn.execute(select(jobs).where(jobs.c.parked.is_(True)).order_by(jobs.c.id)).all()
+            rows = conn.execute(
+                select(jobs).where(jobs.c.parked.is_(True)).order_by(jobs.c.id)
+            ).all()
         return [dict(r._mapping) for r in rows]
 
     def retry_parked(self, job_id: int | None = None) -> int:
-        cond = jobs.c.parked.is_(True)
+        cond: ColumnElement[bool] = jobs.c.parked.is_(True)
         if job_id is not None:
             cond = and_(cond, jobs.c.id == job_id)
         with self.db.write() as tx:

@@ -23,10 +23,10 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
-    bindparam,
     PrimaryKeyConstraint,
     String,
     Table,
+    bindparam,
     delete,
     select,
     text,
@@ -117,7 +117,9 @@ class SqlTimelineStore:
         return sorted(ids, reverse=True)
 
     def _exists(self, conn: Connection, key: str) -> bool:
-        return conn.scalar(select(timeline_heads.c.key).where(timeline_heads.c.key == key)) is not None
+        return (
+            conn.scalar(select(timeline_heads.c.key).where(timeline_heads.c.key == key)) is not None
+        )
 
     def exists(self, key: str) -> bool:
         with self.db.read() as conn:

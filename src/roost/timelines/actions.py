@@ -48,10 +48,13 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
         ).first()
         if post is None:
             return
-        followers_count = conn.scalar(
-            select(accounts.c.followers_count).where(accounts.c.id == post.account_id)
-        ) or 0
-        mentioned = list(conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id)))
+        followers_count = (
+            conn.scalar(select(accounts.c.followers_count).where(accounts.c.id == post.account_id))
+            or 0
+        )
+        mentioned = list(
+            conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
+        )
     recipients: set[int] = {post.account_id}
     if reaches_followers(post.visibility) and followers_count <= rt.settings.fanout_max_followers:
         active_since = utcnow() - timedelta(days=rt.settings.active_days)

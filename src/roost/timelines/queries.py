@@ -4,6 +4,8 @@ read time; every other timeline is a query (see ``roost.posts.queries``)."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from roost.accounts.actions import do_touch_active
 from roost.graph.queries import followed_heavy_accounts
 from roost.paging import Page, paginate
@@ -12,8 +14,6 @@ from roost.posts.queries import StatusView, hydrate
 from roost.posts.visibility import visible_clause
 from roost.runtime import Runtime
 from roost.timelines.actions import home_key, rebuild_home
-
-from sqlalchemy import select
 
 
 def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
@@ -25,9 +25,16 @@ def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
     )
     if ids is None:
         rebuild_home(rt, viewer_id)
-        ids = rt.timelines.page(
-            key, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
-        ) or []
+        ids = (
+            rt.timelines.page(
+                key,
+                max_id=page.max_id,
+                since_id=page.since_id,
+                min_id=page.min_id,
+                limit=page.limit,
+            )
+            or []
+        )
     heavy = followed_heavy_accounts(rt, viewer_id, rt.settings.fanout_max_followers)
     if heavy:
         ids = _merge_heavy(rt, viewer_id, heavy, ids, page)

@@ -1,0 +1,262 @@
+"""What every API handler shares: reading parameters from JSON, forms, multipart or
+the query string alike; authenticating the bearer token and checking its scope;
+rendering entities with msgspec; and turning domain errors into Mastodon's
+``{"error": ...}`` bodies."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
+from roost.oauth.queries import TokenInfo, get_token, scope_allows
+from roost.runtime import Runtime
+
+_encoder = msgspec.json.Encoder()
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details
+
+
+def json_response(
+    content: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        _encoder.encode(content), status_code=status, headers=headers, media_type="application/json"
+    )
+
+
+def error_response(status: int, message: str, details: dict[str, Any] | None = None) -> Response:
+    body: dict[str, Any] = {"error": message}
+    if details:
+        body["details"] = details
+    return json_response(body, status)
+
+
+def domain_error_response(exc: RoostError) -> Response:
+    if isinstance(exc, NotFound):
+        return error_response(404, exc.message)
+    if isinstance(exc, Forbidden):
+        return error_response(403, exc.message)
+    if isinstance(exc, RateLimited):
+        return error_response(429, exc.message)
+    if isinstance(exc, ValidationFailed):
+        field = exc.field or "base"
+        return error_response(
+            422,
+            f"Validation failed: {exc.message}",
+            {field: [{"error": exc.code, "description": exc.message}]},
+        )
+    return error_response(422, exc.message)
+
+
+@dataclass
+class Params:
+    """Request parameters merged from the query string and the body (JSON, form or multipart)."""
+
+    values: dict[str, Any]
+    files: dict[str, UploadFile]
+
+    def get_str(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name, default)
+        if value is None:
+            return None
+        if isinstance(value, list):
+            value = value[0] if value else default
+        if isinstance(value, bool | int | float):
+            return str(value).lower() if isinstance(value, bool) else str(value)
+        if not isinstance(value, str):
+            raise ApiError(422, f"Validation failed: {name} must be a string")
+        return value
+
+    def get_required(self, name: str) -> str:
+        value = self.get_str(name)
+        if value is None or value == "":
+            raise ApiError(
+                422,
+                f"Validation failed: {name} can't be blank",
+                {name: [{"error": "ERR_BLANK", "description": f"{name} can't be blank"}]},
+            )
+        return value
+
+    def get_bool(self, name: str, default: bool | None = None) -> bool | None:
+        value = self.values.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1", "on", "yes", "t"):
+            return True
+        if text in ("false", "0", "off", "no", "f", ""):
+            return False
+        raise ApiError(422, f"Validation failed: {name} must be a boolean")
+
+    def get_int(self, name: str, default: int | None = None) -> int | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ApiError(422, f"Validation failed: {name} must be an integer") from None
+
+    def get_list(self, name: str) -> list[str]:
+        """Array parameters arrive as ``name[]=a&name[]=b``, ``name=a`` or a JSON list."""
+        value = self.values.get(f"{name}[]", self.values.get(name))
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            value = [value]
+        return [str(v) for v in value]
+
+    def get_file(self, name: str) -> UploadFile | None:
+        return self.files.get(name)
+
+
+async def read_params(request: Request) -> Params:
+    values: dict[str, Any] = {}
+    files: dict[str, UploadFile] = {}
+    for key in request.query_params:
+        items = request.query_params.getlist(key)
+        values[key] = items if key.endswith("[]") or len(items) > 1 else items[0]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith("application/json"):
+            body = await request.body()
+            if body.strip():
+                try:
+                    data = msgspec.json.decode(body)
+                except msgspec.DecodeError:
+                    raise ApiError(400, "The request body is not valid JSON") from None
+                if not isinstance(data, dict):
+                    raise ApiError(400, "The request body must be a JSON object")
+                values.update(data)
+        elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            try:
+                form = await request.form(max_files=10, max_fields=200)
+            except Exception as exc:  # malformed multipart: the client's fault, not ours
+                raise ApiError(400, f"The request body could not be parsed: {exc}") from None
+            for key in form:
+                strings: list[str] = []
+                for item in form.getlist(key):
+                    if isinstance(item, str):
+                        strings.append(item)
+                    else:
+                        files[key] = item
+                if strings:
+                    values[key] = strings if key.endswith("[]") or len(strings) > 1 else strings[0]
+    return Params(values, files)
+
+
+@dataclass
+class Ctx:
+    """One API request: the runtime, the token (if any) and the parameters."""
+
+    rt: Runtime
+    request: Request
+    params: Params
+    token: TokenInfo | None
+
+    @property
+    def viewer_id(self) -> int | None:
+        return self.token.account_id if self.token else None
+
+    @property
+    def account_id(self) -> int:
+        """The signed-in account; routes that need one declare ``user=True``."""
+        assert self.token is not None
+        assert self.token.account_id is not None
+        return self.token.account_id
+
+    def path_id(self, name: str = "id") -> int:
+        raw = self.request.path_params[name]
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ApiError(404, "Record not found") from None
+        if not 0 < value < 2**63:
+            raise ApiError(404, "Record not found")
+        return value
+
+
+Handler = Callable[[Ctx], Response]
+
+
+def endpoint(
+    *, scope: str | None = None, user: bool = False, auth: bool = False
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """Wraps a synchronous handler: parses the request, checks the token and scope,
+    runs the handler in a thread (domain code is synchronous) and maps errors.
+
+    ``scope``: the OAuth scope required when a token is given (and always, if
+    ``auth`` or ``user``); ``user``: a token belonging to an account is required;
+    ``auth``: some token (an app token will do) is required.
+    """
+
+    def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(handler)
+        async def wrapper(request: Request) -> Response:
+            rt: Runtime = request.app.state.rt
+            try:
+                params = await read_params(request)
+                return await run_in_threadpool(
+                    _call, handler, rt, request, params, scope, user, auth
+                )
+            except ApiError as exc:
+                return error_response(exc.status, exc.message, exc.details)
+            except RoostError as exc:
+                return domain_error_response(exc)
+
+        wrapper.__roost_handler__ = handler  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def _call(
+    handler: Handler,
+    rt: Runtime,
+    request: Request,
+    params: Params,
+    scope: str | None,
+    user: bool,
+    auth: bool,
+) -> Response:
+    token = authenticate(rt, request)
+    if token is None and (user or auth):
+        raise ApiError(401, "The access token is invalid")
+    if token is not None:
+        if user and token.account_id is None:
+            raise ApiError(422, "This method requires an authenticated user")
+        if scope and not scope_allows(token.scopes, scope):
+            raise ApiError(403, "This action is outside the authorized scopes")
+    return handler(Ctx(rt, request, params, token))
+
+
+def authenticate(rt: Runtime, request: Request) -> TokenInfo | None:
+    header = request.headers.get("authorization", "")
+    value = ""
+    if header[:7].lower() == "bearer ":
+        value = header[7:].strip()
+    elif "access_token" in request.query_params:
+        value = request.query_params["access_token"]
+    if not value:
+        return None
+    token = get_token(rt, value)
+    if token is None:
+        raise ApiError(401, "The access token is invalid")
+    return token

@@ -1,0 +1,13 @@
+"""Every API route, collected from the resource modules."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from roost.api import instance
+
+
+def api_routes() -> list[BaseRoute]:
+    return [
+        *instance.routes,
+    ]

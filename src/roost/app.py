@@ -1,0 +1,50 @@
+"""Builds the ASGI application from Settings: the API, the web app, media files,
+and (in the embedded default) a job worker thread inside the web process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from roost.api.routes import api_routes
+from roost.config import Settings, load_settings
+from roost.runtime import Runtime, build_runtime
+from roost.worker import Worker
+
+
+def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -> Starlette:
+    settings = settings or (rt.settings if rt else load_settings())
+    runtime = rt or build_runtime(settings)
+    media_dir = settings.data_dir / "media"
+    media_dir.mkdir(parents=True, exist_ok=True)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        worker = None
+        if settings.inprocess_worker:
+            worker = Worker(runtime, name="inprocess")
+            worker.start_thread()
+        try:
+            yield
+        finally:
+            if worker:
+                worker.stop()
+            if rt is None:
+                runtime.close()
+
+    routes = [
+        *api_routes(),
+        Mount("/media", app=StaticFiles(directory=media_dir), name="media"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.rt = runtime
+    return app
+
+
+def asgi() -> Starlette:
+    """Factory for ``uvicorn --factory roost.app:asgi``: settings from the environment."""
+    return create_app(load_settings())

@@ -1,0 +1,166 @@
+"""The ``roost`` command: serve, migrate, worker, user, seed, jobs.
+
+Each command reads Settings from the environment once, at its start."""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import typer
+import uvicorn
+from rich.progress import Progress
+
+from roost.accounts.actions import do_register, hash_password
+from roost.config import load_settings
+from roost.errors import RoostError
+from roost.graph.actions import do_follow
+from roost.posts.actions import do_create_post
+from roost.runtime import build_runtime
+from roost.store.migrate import migrate as run_migrations
+from roost.worker import Worker, drain
+
+app = typer.Typer(help="Roost: a self-hostable microblogging social network.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Inspect and retry the job queue.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(jobs_app, name="jobs")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    settings = load_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    run_migrations(settings.effective_database_url)
+    typer.echo(f"Database at {settings.effective_database_url.split('@')[-1]} is up to date.")
+
+
+@app.command()
+def serve(
+    workers: int = typer.Option(0, help="Web processes (default: ROOST_WORKERS)."),
+    reload: bool = typer.Option(False, help="Restart on code changes (development)."),
+) -> None:
+    """Serve the API and the web app."""
+    settings = load_settings()
+    count = workers or settings.workers
+    typer.echo(f"Roost listening on {settings.effective_base_url} ({count} web process(es))")
+    uvicorn.run(
+        "roost.app:asgi",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=count if count > 1 else None,
+        reload=reload,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def worker(concurrency: int = typer.Option(1, help="Worker threads in this process.")) -> None:
+    """Run jobs (fan-out and the rest) until stopped; start as many as you like."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    rt = build_runtime(load_settings())
+    workers = [Worker(rt) for _ in range(concurrency)]
+    threads = [w.start_thread() for w in workers[1:]]
+    typer.echo(f"worker {workers[0].name} started")
+    try:
+        workers[0].run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for w in workers:
+            w.stop()
+        for t in threads:
+            t.join(timeout=5)
+        rt.close()
+
+
+@user_app.command("create")
+def user_create(
+    username: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    email: str = typer.Option("", help="Optional email address (log in with it too)."),
+    display_name: str = typer.Option("", help="Name shown on the profile."),
+) -> None:
+    """Create an account."""
+    rt = build_runtime(load_settings())
+    try:
+        account_id = do_register(
+            rt, username, password, email=email or None, display_name=display_name
+        )
+    except RoostError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        rt.close()
+    typer.echo(f"created @{username} (id {account_id})")
+
+
+@app.command()
+def seed(
+    users: int = typer.Option(20, help="How many demo accounts."),
+    posts: int = typer.Option(5, help="Posts per account."),
+    follows: int = typer.Option(10, help="Follows per account."),
+    password: str = typer.Option("password123", help="Password of every demo account."),
+) -> None:
+    """Fill the database with demo people, follows and posts (through the real actions)."""
+    rt = build_runtime(load_settings())
+    rng = random.Random(42)
+    shared_hash = hash_password(password)  # hashing once keeps seeding fast
+    tags = ["hcsm", "meded", "roost", "news", "python"]
+    ids: list[int] = []
+    with Progress() as progress:
+        task = progress.add_task("accounts", total=users)
+        for i in range(users):
+            name = f"demo{i}"
+            try:
+                ids.append(
+                    do_register(rt, name, "", password_hash=shared_hash, display_name=f"Demo {i}")
+                )
+            except RoostError:
+                pass
+            progress.advance(task)
+        task = progress.add_task("follows", total=len(ids))
+        for account in ids:
+            for target in rng.sample(ids, min(follows, len(ids))):
+                if target != account:
+                    do_follow(rt, account, target)
+            progress.advance(task)
+        task = progress.add_task("posts", total=len(ids) * posts)
+        for account in ids:
+            for n in range(posts):
+                do_create_post(rt, account, f"Demo post {n} #{rng.choice(tags)}")
+                progress.advance(task)
+        task = progress.add_task("fan-out", total=None)
+        drain(rt)
+        progress.update(task, total=1, completed=1)
+    rt.close()
+    typer.echo(f"seeded {len(ids)} accounts; log in as demo0 / {password}")
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """Show pending and parked (failed) jobs."""
+    rt = build_runtime(load_settings())
+    typer.echo(f"pending: {rt.jobs.pending_count()}")
+    for job in rt.jobs.parked():
+        last = (job["last_error"] or "").strip().splitlines()[-1:] or [""]
+        typer.echo(f"parked {job['id']} {job['kind']} attempts={job['attempts']}: {last[0]}")
+    rt.close()
+
+
+@jobs_app.command("retry")
+def jobs_retry(
+    job_id: int = typer.Argument(None, help="One job; all parked jobs if omitted."),
+) -> None:
+    """Put parked jobs back in the queue."""
+    rt = build_runtime(load_settings())
+    typer.echo(f"requeued {rt.jobs.retry_parked(job_id)} job(s)")
+    rt.close()
+
+
+def main() -> None:
+    app()
