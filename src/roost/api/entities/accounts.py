@@ -1,0 +1,154 @@
+"""The Account and Relationship entities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from roost.graph.queries import Relationship as RelationshipView
+from roost.runtime import Runtime
+from roost.text import Linker, render_html
+
+
+class Field(msgspec.Struct):
+    name: str
+    value: str
+    verified_at: str | None = None
+
+
+class Account(msgspec.Struct):
+    id: str
+    username: str
+    acct: str
+    display_name: str
+    locked: bool
+    bot: bool
+    discoverable: bool
+    group: bool
+    created_at: str
+    note: str
+    url: str
+    uri: str
+    avatar: str
+    avatar_static: str
+    header: str
+    header_static: str
+    followers_count: int
+    following_count: int
+    statuses_count: int
+    last_status_at: str | None
+    emojis: list[Any]
+    fields: list[Field]
+    noindex: bool = False
+    indexable: bool = True
+    hide_collections: bool = False
+
+
+class Source(msgspec.Struct):
+    note: str
+    fields: list[Field]
+    privacy: str
+    sensitive: bool
+    language: str
+    follow_requests_count: int
+
+
+class CredentialAccount(Account):
+    source: Source | None = None
+
+
+class Relationship(msgspec.Struct):
+    id: str
+    following: bool
+    showing_reblogs: bool
+    notifying: bool
+    languages: list[str] | None
+    followed_by: bool
+    blocking: bool
+    blocked_by: bool
+    muting: bool
+    muting_notifications: bool
+    requested: bool
+    requested_by: bool
+    domain_blocking: bool
+    endorsed: bool
+    note: str
+
+
+def iso(value: datetime) -> str:
+    """Mastodon's timestamp form: UTC with milliseconds and a Z."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _media_url(rt: Runtime, path: str | None, fallback: str) -> str:
+    if path:
+        return rt.media.url(path)
+    return f"{rt.settings.effective_base_url}/static/{fallback}"
+
+
+def account_entity(rt: Runtime, row: Any) -> Account:
+    base = rt.settings.effective_base_url
+    avatar = _media_url(rt, row.avatar, "avatar.png")
+    header = _media_url(rt, row.header, "header.png")
+    profile = f"{base}/@{row.username}"
+    return Account(
+        id=str(row.id),
+        username=row.username,
+        acct=row.username,
+        display_name=row.display_name,
+        locked=row.locked,
+        bot=row.bot,
+        discoverable=row.discoverable,
+        group=False,
+        created_at=iso(row.created_at),
+        note=render_html(row.note, Linker(base, lambda u: f"{base}/@{u}")) if row.note else "",
+        url=profile,
+        uri=f"{base}/users/{row.username}",
+        avatar=avatar,
+        avatar_static=avatar,
+        header=header,
+        header_static=header,
+        followers_count=row.followers_count,
+        following_count=row.following_count,
+        statuses_count=row.statuses_count,
+        last_status_at=row.last_status_at.date().isoformat() if row.last_status_at else None,
+        emojis=[],
+        fields=[],
+    )
+
+
+def credential_account_entity(rt: Runtime, row: Any) -> CredentialAccount:
+    plain = account_entity(rt, row)
+    return CredentialAccount(
+        **msgspec.structs.asdict(plain),
+        source=Source(
+            note=row.note,
+            fields=[],
+            privacy="public",
+            sensitive=False,
+            language="",
+            follow_requests_count=0,
+        ),
+    )
+
+
+def relationship_entity(rel: RelationshipView) -> Relationship:
+    return Relationship(
+        id=str(rel.id),
+        following=rel.following,
+        showing_reblogs=rel.following,
+        notifying=False,
+        languages=None,
+        followed_by=rel.followed_by,
+        blocking=False,
+        blocked_by=False,
+        muting=False,
+        muting_notifications=False,
+        requested=False,
+        requested_by=False,
+        domain_blocking=False,
+        endorsed=False,
+        note="",
+    )
