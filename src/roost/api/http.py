@@ -196,15 +196,26 @@ class Ctx:
 Handler = Callable[[Ctx], Response]
 
 
+@dataclass(frozen=True)
+class EndpointInfo:
+    """What ``endpoint()`` was told, kept on the wrapper for the OpenAPI document."""
+
+    scope: str | None
+    user: bool
+    auth: bool
+    response: Any
+
+
 def endpoint(
-    *, scope: str | None = None, user: bool = False, auth: bool = False
+    *, scope: str | None = None, user: bool = False, auth: bool = False, response: Any = None
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wraps a synchronous handler: parses the request, checks the token and scope,
     runs the handler in a thread (domain code is synchronous) and maps errors.
 
     ``scope``: the OAuth scope required when a token is given (and always, if
     ``auth`` or ``user``); ``user``: a token belonging to an account is required;
-    ``auth``: some token (an app token will do) is required.
+    ``auth``: some token (an app token will do) is required; ``response``: the
+    entity type returned (e.g. ``Account`` or ``list[Account]``), for ``/openapi.json``.
     """
 
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
@@ -222,6 +233,7 @@ def endpoint(
                 return domain_error_response(exc)
 
         wrapper.__roost_handler__ = handler  # type: ignore[attr-defined]
+        wrapper.__roost_endpoint__ = EndpointInfo(scope, user, auth, response)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
