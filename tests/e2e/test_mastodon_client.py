@@ -1,0 +1,137 @@
+"""End to end: the real `roost serve` process driven by Mastodon.py, a published
+Mastodon client library, through the "Done when" list of the social core.
+
+The server runs the embedded default (SQLite in a temporary data folder, jobs in
+a thread of the web process), exactly as `make run` starts it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError
+from PIL import Image
+
+pytestmark = pytest.mark.slow
+
+ROOST = str(Path(sys.executable).parent / "roost")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "ROOST_DATA_DIR": str(tmp_path_factory.mktemp("e2e")),
+        "ROOST_PORT": str(port),
+        "ROOST_DATABASE_URL": "",
+        "ROOST_REDIS_URL": "",
+    }
+    subprocess.run([ROOST, "migrate"], env=env, check=True, capture_output=True)
+    proc = subprocess.Popen([ROOST, "serve"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/api/v1/instance").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("roost serve did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 1.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return check()
+
+
+def test_social_core_through_a_mastodon_client(server: str) -> None:
+    client_id, client_secret = Mastodon.create_app("e2e", api_base_url=server)
+    app = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server)
+    clients: dict[str, Mastodon] = {}
+    for name in ("ann", "ben", "cat"):
+        anon = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server)
+        token = anon.create_account(name, "a long enough password", f"{name}@example.com", agreement=True)
+        assert isinstance(token, str)
+        clients[name] = Mastodon(access_token=token, api_base_url=server)
+    ann, ben, cat = clients["ann"], clients["ben"], clients["cat"]
+    assert app.instance()["version"].startswith("4.")
+    ben_account = ben.me()
+
+    # follow, post with a hashtag and a mention; it reaches the follower within a second
+    ann.account_follow(ben_account["id"])
+    post = ben.status_post("Live from the #HCSM chat with @cat")
+    assert wait_for(lambda: [s["id"] for s in ann.timeline_home()][:1] == [post["id"]])
+    assert post["mentions"][0]["acct"] == "cat"
+    assert [t["name"] for t in post["tags"]] == ["HCSM"]
+
+    # tag and user timelines
+    assert post["id"] in [s["id"] for s in cat.timeline_hashtag("hcsm")]
+    assert post["id"] in [s["id"] for s in cat.account_statuses(ben_account["id"])]
+
+    # like, repost, reply, thread
+    cat.status_favourite(post["id"])
+    cat.status_reblog(post["id"])
+    reply = ann.status_post("Great point", in_reply_to_id=post["id"])
+    context = ben.status_context(post["id"])
+    assert [s["id"] for s in context["descendants"]] == [reply["id"]]
+    fresh = ann.status(post["id"])
+    assert (fresh["favourites_count"], fresh["reblogs_count"], fresh["replies_count"]) == (1, 1, 1)
+
+    # page the home timeline with max_id
+    more = [ben.status_post(f"post number {i}") for i in range(4)]
+    assert wait_for(lambda: ann.timeline_home(limit=1)[0]["id"] == more[-1]["id"])
+    first_page = ann.timeline_home(limit=2)
+    second_page = ann.timeline_home(limit=2, max_id=first_page[-1]["id"])
+    assert [s["id"] for s in first_page] == [more[3]["id"], more[2]["id"]]
+    assert [s["id"] for s in second_page] == [more[1]["id"], more[0]["id"]]
+
+    # 281 characters: 422; no token: 401
+    with pytest.raises(MastodonAPIError) as too_long:
+        ben.status_post("x" * 281)
+    assert too_long.value.args[1] == 422
+    with pytest.raises(MastodonUnauthorizedError):
+        Mastodon(api_base_url=server).timeline_home()
+
+    # delete: leaves the follower's timeline
+    ben.status_delete(more[3]["id"])
+    assert wait_for(lambda: more[3]["id"] not in [s["id"] for s in ann.timeline_home()])
+
+    # unfollow: no more posts arrive
+    ann.account_unfollow(ben_account["id"])
+    after = ben.status_post("after the unfollow")
+    time.sleep(0.5)
+    assert after["id"] not in [s["id"] for s in ann.timeline_home()]
+
+    # upload an avatar and fetch it
+    image = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 80, 20)).save(image, format="PNG")
+    updated: Any = ann.account_update_credentials(avatar=image.getvalue(), avatar_mime_type="image/png")
+    fetched = httpx.get(updated["avatar"])
+    assert fetched.status_code == 200
+    assert Image.open(io.BytesIO(fetched.content)).size == (400, 400)
