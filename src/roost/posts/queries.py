@@ -13,6 +13,7 @@ from sqlalchemy import Row, Select, func, select
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow, get_accounts
 from roost.errors import NotFound
+from roost.oauth.models import applications
 from roost.paging import Page, paginate
 from roost.posts.models import bookmarks, favourites, mentions, pins, post_tags, posts, tags
 from roost.posts.visibility import listed_clause, visible_clause
@@ -35,6 +36,8 @@ class StatusView:
     reblogged: bool = False
     bookmarked: bool = False
     pinned: bool = False
+    application: Any = None  # (name, website) of the client that posted it
+    viewer_id: int | None = None  # whose marks these are; None for an anonymous viewer
 
 
 def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[StatusView]:
@@ -48,11 +51,15 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
                 select(posts).where(posts.c.id.in_(list(ids)), visible_clause(viewer_id))
             )
         }
-        inner_ids = {r.reblog_of_id for r in rows.values() if r.reblog_of_id} | {
-            r.quote_of_id for r in rows.values() if r.quote_of_id
-        }
-        inner_ids -= rows.keys()
-        if inner_ids:
+        # Two rounds: reposted and quoted posts, then the posts quoted by reposted ones
+        # (a repost of a quote shows the quote in full, as the quote itself would).
+        for _ in range(2):
+            inner_ids = {r.reblog_of_id for r in rows.values() if r.reblog_of_id} | {
+                r.quote_of_id for r in rows.values() if r.quote_of_id
+            }
+            inner_ids -= rows.keys()
+            if not inner_ids:
+                break
             for r in conn.execute(
                 select(posts).where(posts.c.id.in_(inner_ids), visible_clause(viewer_id))
             ):
@@ -92,6 +99,19 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
                     )
                 )
             )
+        app_ids = {r.application_id for r in rows.values() if r.application_id is not None}
+        apps: dict[int, Any] = (
+            {
+                a.id: a
+                for a in conn.execute(
+                    select(applications.c.id, applications.c.name, applications.c.website).where(
+                        applications.c.id.in_(app_ids)
+                    )
+                )
+            }
+            if app_ids
+            else {}
+        )
     authors = get_accounts(
         rt, {r.account_id for r in rows.values()} | {m.account_id for m in mention_rows}
     )
@@ -103,7 +123,8 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
     for t in tag_rows:
         tags_by_post.setdefault(t.post_id, []).append(t.name)
 
-    def view(post_id: int, depth: int = 0) -> StatusView | None:
+    def view(post_id: int, *, quoted: bool = False) -> StatusView | None:
+        """``quoted``: shown inside a quote, where Mastodon nests no further."""
         row = rows.get(post_id)
         if row is None or row.account_id not in authors:
             return None
@@ -116,13 +137,15 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
             reblogged=post_id in marks["reblogged"],
             bookmarked=post_id in marks["bookmarked"],
             pinned=post_id in marks["pinned"],
+            application=apps.get(row.application_id),
+            viewer_id=viewer_id,
         )
         if row.reblog_of_id is not None:
-            result.reblog = view(row.reblog_of_id, depth + 1)
+            result.reblog = view(row.reblog_of_id, quoted=quoted)
             if result.reblog is None:
                 return None  # a repost of something this viewer cannot see
-        if row.quote_of_id is not None and depth == 0:
-            result.quote = view(row.quote_of_id, depth + 1)
+        if row.quote_of_id is not None and not quoted:
+            result.quote = view(row.quote_of_id, quoted=True)
         return result
 
     return [v for v in (view(i) for i in ids) if v is not None]

@@ -1,0 +1,203 @@
+"""The Status entity and the ones it carries: Mention, Tag, Application, Quote, Context.
+
+Built only from ``StatusView`` (which ``hydrate`` loads in a fixed number of
+queries), so rendering a timeline page never goes back to the database.
+Viewer-specific fields (``favourited``, ``bookmarked``, ...) are left out for
+anonymous requests, as Mastodon does, through ``msgspec.UNSET``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from roost.api.entities.accounts import Account, account_entity, iso
+from roost.posts.queries import Context as ContextView
+from roost.posts.queries import StatusView
+from roost.runtime import Runtime
+
+
+class Mention(msgspec.Struct):
+    id: str
+    username: str
+    url: str
+    acct: str
+
+
+class Tag(msgspec.Struct, kw_only=True):
+    name: str
+    url: str
+    history: list[Any] | UnsetType = UNSET
+    following: bool | UnsetType = UNSET
+
+
+class Application(msgspec.Struct):
+    name: str
+    website: str | None
+
+
+class Quote(msgspec.Struct, kw_only=True):
+    """Mastodon 4.5's Quote; nested one level down it is a ShallowQuote (an ID only)."""
+
+    state: str
+    quoted_status: Status | UnsetType | None = UNSET
+    quoted_status_id: str | UnsetType | None = UNSET
+
+
+class Status(msgspec.Struct, kw_only=True):
+    id: str
+    created_at: str
+    in_reply_to_id: str | None
+    in_reply_to_account_id: str | None
+    sensitive: bool
+    spoiler_text: str
+    visibility: str
+    language: str | None
+    uri: str
+    url: str | None
+    replies_count: int
+    reblogs_count: int
+    favourites_count: int
+    edited_at: str | None
+    favourited: bool | UnsetType = UNSET
+    reblogged: bool | UnsetType = UNSET
+    muted: bool | UnsetType = UNSET
+    bookmarked: bool | UnsetType = UNSET
+    pinned: bool | UnsetType = UNSET
+    content: str
+    filtered: list[Any] | UnsetType = UNSET
+    reblog: Status | None
+    application: Application | None
+    account: Account
+    media_attachments: list[Any]
+    mentions: list[Mention]
+    tags: list[Tag]
+    emojis: list[Any]
+    card: None
+    poll: None
+    quote: Quote | None
+    text: str | UnsetType = UNSET
+
+
+class Context(msgspec.Struct):
+    ancestors: list[Status]
+    descendants: list[Status]
+
+
+class _Builder:
+    """Renders many statuses for one viewer, each author's Account only once."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.base = rt.settings.effective_base_url
+        self.accounts: dict[int, Account] = {}
+
+    def account(self, row: Any) -> Account:
+        found = self.accounts.get(row.id)
+        if found is None:
+            found = self.accounts[row.id] = account_entity(self.rt, row)
+        return found
+
+    def status(self, view: StatusView, *, quoted: bool = False) -> Status:
+        post, author = view.post, view.account
+        base = self.base
+        if post.reblog_of_id is not None:
+            uri = f"{base}/users/{author.username}/statuses/{post.id}/activity"
+            url: str | None = uri
+        else:
+            uri = f"{base}/users/{author.username}/statuses/{post.id}"
+            url = f"{base}/@{author.username}/{post.id}"
+        signed_in = view.viewer_id is not None
+        own = signed_in and post.account_id == view.viewer_id
+        pinnable = own and post.reblog_of_id is None and post.visibility != "direct"
+        application = None
+        if view.application is not None:
+            application = Application(view.application.name, view.application.website)
+        return Status(
+            id=str(post.id),
+            created_at=iso(post.created_at),
+            in_reply_to_id=_str_or_none(post.in_reply_to_id),
+            in_reply_to_account_id=_str_or_none(post.in_reply_to_account_id),
+            sensitive=post.sensitive,
+            spoiler_text=post.spoiler_text,
+            visibility=post.visibility,
+            language=post.language,
+            uri=uri,
+            url=url,
+            replies_count=post.replies_count,
+            reblogs_count=post.reblogs_count,
+            favourites_count=post.favourites_count,
+            edited_at=iso(post.edited_at) if post.edited_at else None,
+            favourited=view.favourited if signed_in else UNSET,
+            reblogged=view.reblogged if signed_in else UNSET,
+            muted=False if signed_in else UNSET,
+            bookmarked=view.bookmarked if signed_in else UNSET,
+            pinned=view.pinned if pinnable else UNSET,
+            content=post.content,
+            filtered=[] if signed_in else UNSET,
+            reblog=self.status(view.reblog, quoted=quoted) if view.reblog else None,
+            application=application,
+            account=self.account(author),
+            media_attachments=[],
+            mentions=[
+                Mention(
+                    id=str(m.id),
+                    username=m.username,
+                    url=f"{base}/@{m.username}",
+                    acct=m.username,
+                )
+                for m in view.mentions
+            ],
+            tags=[Tag(name=name, url=f"{base}/tags/{name.lower()}") for name in view.tags],
+            emojis=[],
+            card=None,
+            poll=None,
+            quote=self.quote(view, quoted),
+        )
+
+    def quote(self, view: StatusView, quoted: bool) -> Quote | None:
+        quoted_id = view.post.quote_of_id
+        if quoted_id is None:
+            return None
+        if quoted:  # a quote inside a quote is shallow in Mastodon: an ID only
+            return Quote(state="accepted", quoted_status_id=str(quoted_id))
+        if view.quote is None:  # the viewer may not see it: say so, show nothing
+            return Quote(state="unauthorized", quoted_status=None)
+        return Quote(state="accepted", quoted_status=self.status(view.quote, quoted=True))
+
+
+def _str_or_none(value: int | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def status_entity(rt: Runtime, view: StatusView) -> Status:
+    return _Builder(rt).status(view)
+
+
+def status_entities(rt: Runtime, views: Sequence[StatusView]) -> list[Status]:
+    """A page of statuses; use it rather than a loop so each author is rendered once."""
+    builder = _Builder(rt)
+    return [builder.status(v) for v in views]
+
+
+def deleted_status_entity(rt: Runtime, view: StatusView, text: str) -> Status:
+    """What DELETE returns: the status with its source ``text``, so a client can redraft it."""
+    entity = _Builder(rt).status(view)
+    entity.text = text
+    return entity
+
+
+def context_entity(rt: Runtime, context: ContextView) -> Context:
+    builder = _Builder(rt)
+    return Context(
+        ancestors=[builder.status(v) for v in context.ancestors],
+        descendants=[builder.status(v) for v in context.descendants],
+    )
+
+
+def tag_entity(rt: Runtime, name: str) -> Tag:
+    base = rt.settings.effective_base_url
+    return Tag(name=name, url=f"{base}/tags/{name.lower()}", history=[])
