@@ -46,7 +46,8 @@ test-embedded: $(STAMP) system-deps services ## The suite on SQLite and PostgreS
 	$(BIN)/pytest -n 2 -q
 
 test-scale: $(STAMP) system-deps services ## The suite in scale mode: PostgreSQL + Redis
-	ROOST_TEST_BACKENDS=postgresql ROOST_TEST_SCALE=1 $(BIN)/pytest -n 2 -q
+	# Browser and end-to-end tests start their own embedded server: the first run covers them.
+	ROOST_TEST_BACKENDS=postgresql ROOST_TEST_SCALE=1 $(BIN)/pytest -n 2 -q -m "not browser and not e2e"
 
 test: lint test-embedded test-scale ## Install, lint, type-check and run the whole suite in both modes
 

@@ -22,7 +22,7 @@ import pytest
 from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError
 from PIL import Image
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 ROOST = str(Path(sys.executable).parent / "roost")
 
