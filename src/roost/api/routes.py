@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from roost.api import apps, instance, oauth
+from roost.api import apps, instance, marks, oauth, statuses, timelines
 
 
 def api_routes() -> list[BaseRoute]:
     return [
+        *statuses.routes,
+        *timelines.routes,
+        *marks.routes,
         *instance.routes,
         *apps.routes,
         *oauth.routes,

@@ -1,0 +1,193 @@
+"""``/api/v1/statuses``: posting, reading, deleting, threads, and what people do to a post
+(favourite, reblog, bookmark, pin) and who did it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.api.entities.accounts import Account, account_entity
+from roost.api.entities.statuses import (
+    Context,
+    Status,
+    context_entity,
+    deleted_status_entity,
+    status_entity,
+)
+from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.pagination import link_header, read_page
+from roost.posts.actions import (
+    do_bookmark,
+    do_create_post,
+    do_delete_post,
+    do_favourite,
+    do_pin,
+    do_reblog,
+    do_unbookmark,
+    do_unfavourite,
+    do_unpin,
+    do_unreblog,
+)
+from roost.posts.queries import (
+    StatusView,
+    favourited_by,
+    get_context,
+    get_status,
+    reblogged_by,
+)
+from roost.runtime import Runtime
+
+READ = "read:statuses"
+WRITE = "write:statuses"
+
+
+def _optional_id(ctx: Ctx, *names: str) -> int | None:
+    """An ID parameter that names a post; one that cannot exist is simply not found."""
+    for name in names:
+        raw = ctx.params.get_str(name)
+        if raw:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ApiError(404, "Record not found") from None
+            if not 0 < value < 2**63:
+                raise ApiError(404, "Record not found")
+            return value
+    return None
+
+
+def _status(ctx: Ctx, post_id: int) -> Response:
+    return json_response(status_entity(ctx.rt, get_status(ctx.rt, ctx.viewer_id, post_id)))
+
+
+@endpoint(scope=WRITE, user=True, response=Status)
+def create_status(ctx: Ctx) -> Response:
+    p = ctx.params
+    key = ctx.request.headers.get("idempotency-key")
+    post_id = do_create_post(
+        ctx.rt,
+        ctx.account_id,
+        p.get_str("status") or "",
+        visibility=p.get_str("visibility") or "public",
+        in_reply_to_id=_optional_id(ctx, "in_reply_to_id"),
+        quote_id=_optional_id(ctx, "quoted_status_id", "quote_id"),
+        spoiler_text=p.get_str("spoiler_text") or "",
+        sensitive=bool(p.get_bool("sensitive", False)),
+        language=p.get_str("language") or None,
+        idempotency_key=key.strip() if key and key.strip() else None,
+        application_id=ctx.token.application_id if ctx.token else None,
+    )
+    return _status(ctx, post_id)
+
+
+@endpoint(scope=READ, response=Status)
+def show_status(ctx: Ctx) -> Response:
+    return _status(ctx, ctx.path_id())
+
+
+@endpoint(scope=WRITE, user=True, response=Status)
+def delete_status(ctx: Ctx) -> Response:
+    view = get_status(ctx.rt, ctx.account_id, ctx.path_id())
+    if view.post.account_id != ctx.account_id:
+        raise ApiError(404, "Record not found")  # as Mastodon: others' posts are not "yours"
+    deleted = do_delete_post(ctx.rt, ctx.account_id, view.post.id)
+    return json_response(deleted_status_entity(ctx.rt, view, deleted.text))
+
+
+@endpoint(scope=READ, response=Context)
+def show_context(ctx: Ctx) -> Response:
+    context = get_context(ctx.rt, ctx.viewer_id, ctx.path_id())
+    return json_response(context_entity(ctx.rt, context))
+
+
+def _proper(view: StatusView) -> StatusView:
+    """Marks land on the reposted post, so the answer shows that one."""
+    return view.reblog if view.reblog is not None else view
+
+
+def _mark(ctx: Ctx, action: Callable[[Runtime, int, int], None]) -> Response:
+    target = _proper(get_status(ctx.rt, ctx.account_id, ctx.path_id())).post.id
+    action(ctx.rt, ctx.account_id, target)
+    return _status(ctx, target)
+
+
+@endpoint(scope="write:favourites", user=True, response=Status)
+def favourite(ctx: Ctx) -> Response:
+    return _mark(ctx, do_favourite)
+
+
+@endpoint(scope="write:favourites", user=True, response=Status)
+def unfavourite(ctx: Ctx) -> Response:
+    return _mark(ctx, do_unfavourite)
+
+
+@endpoint(scope="write:bookmarks", user=True, response=Status)
+def bookmark(ctx: Ctx) -> Response:
+    return _mark(ctx, do_bookmark)
+
+
+@endpoint(scope="write:bookmarks", user=True, response=Status)
+def unbookmark(ctx: Ctx) -> Response:
+    return _mark(ctx, do_unbookmark)
+
+
+@endpoint(scope="write:accounts", user=True, response=Status)
+def pin(ctx: Ctx) -> Response:
+    return _mark(ctx, do_pin)
+
+
+@endpoint(scope="write:accounts", user=True, response=Status)
+def unpin(ctx: Ctx) -> Response:
+    return _mark(ctx, do_unpin)
+
+
+@endpoint(scope=WRITE, user=True, response=Status)
+def reblog(ctx: Ctx) -> Response:
+    """Answers with the repost, which wraps the original, as Mastodon does."""
+    reblog_id = do_reblog(ctx.rt, ctx.account_id, ctx.path_id())
+    return _status(ctx, reblog_id)
+
+
+@endpoint(scope=WRITE, user=True, response=Status)
+def unreblog(ctx: Ctx) -> Response:
+    return _mark(ctx, do_unreblog)
+
+
+@endpoint(scope=READ, response=list[Account])
+def show_favourited_by(ctx: Ctx) -> Response:
+    page = read_page(ctx.params, default=40, maximum=80)
+    rows = favourited_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
+    return json_response(
+        [account_entity(ctx.rt, row) for _, row in rows],
+        headers=link_header(ctx.request, [cursor for cursor, _ in rows], page),
+    )
+
+
+@endpoint(scope=READ, response=list[Account])
+def show_reblogged_by(ctx: Ctx) -> Response:
+    page = read_page(ctx.params, default=40, maximum=80)
+    rows = reblogged_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
+    return json_response(
+        [account_entity(ctx.rt, row) for _, row in rows],
+        headers=link_header(ctx.request, [cursor for cursor, _ in rows], page),
+    )
+
+
+routes = [
+    Route("/api/v1/statuses", create_status, methods=["POST"]),
+    Route("/api/v1/statuses/{id}", show_status, methods=["GET"]),
+    Route("/api/v1/statuses/{id}", delete_status, methods=["DELETE"]),
+    Route("/api/v1/statuses/{id}/context", show_context, methods=["GET"]),
+    Route("/api/v1/statuses/{id}/favourite", favourite, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/unfavourite", unfavourite, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/reblog", reblog, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/unreblog", unreblog, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/bookmark", bookmark, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/unbookmark", unbookmark, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/pin", pin, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/unpin", unpin, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/favourited_by", show_favourited_by, methods=["GET"]),
+    Route("/api/v1/statuses/{id}/reblogged_by", show_reblogged_by, methods=["GET"]),
+]

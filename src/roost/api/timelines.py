@@ -1,0 +1,64 @@
+"""``/api/v1/timelines``: home, public and hashtag, one paginated response shape.
+
+Roost has no remote posts and no media attachments yet, so ``remote=true`` and
+``only_media=true`` give an empty page rather than an error: a client asking
+for them sees the truth. The hashtag timeline's ``any[]``/``all[]``/``none[]``
+filters are accepted and ignored for now.
+"""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.api.entities.statuses import Status, status_entities
+from roost.api.http import Ctx, endpoint, json_response
+from roost.api.pagination import link_header, read_page
+from roost.paging import Page
+from roost.posts.queries import StatusView, public_statuses, tag_statuses
+from roost.timelines.queries import home_timeline
+
+READ = "read:statuses"
+
+
+def _page_response(ctx: Ctx, views: list[StatusView], page: Page) -> Response:
+    return json_response(
+        status_entities(ctx.rt, views),
+        headers=link_header(ctx.request, [v.post.id for v in views], page),
+    )
+
+
+def _nothing_remote_or_media(ctx: Ctx) -> bool:
+    return bool(ctx.params.get_bool("remote", False) or ctx.params.get_bool("only_media", False))
+
+
+@endpoint(scope=READ, user=True, response=list[Status])
+def home(ctx: Ctx) -> Response:
+    page = read_page(ctx.params)
+    return _page_response(ctx, home_timeline(ctx.rt, ctx.account_id, page), page)
+
+
+@endpoint(scope=READ, response=list[Status])
+def public(ctx: Ctx) -> Response:
+    page = read_page(ctx.params)
+    ctx.params.get_bool("local")  # every post is local: accepted, validated, changes nothing
+    if _nothing_remote_or_media(ctx):
+        return _page_response(ctx, [], page)
+    return _page_response(ctx, public_statuses(ctx.rt, ctx.viewer_id, page), page)
+
+
+@endpoint(scope=READ, response=list[Status])
+def tag(ctx: Ctx) -> Response:
+    page = read_page(ctx.params)
+    ctx.params.get_bool("local")
+    if _nothing_remote_or_media(ctx):
+        return _page_response(ctx, [], page)
+    name = ctx.request.path_params["hashtag"].lstrip("#")
+    return _page_response(ctx, tag_statuses(ctx.rt, ctx.viewer_id, name, page), page)
+
+
+routes = [
+    Route("/api/v1/timelines/home", home, methods=["GET"]),
+    Route("/api/v1/timelines/public", public, methods=["GET"]),
+    Route("/api/v1/timelines/tag/{hashtag}", tag, methods=["GET"]),
+]
