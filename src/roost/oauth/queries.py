@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, select
 
+from roost.errors import RoostError
 from roost.oauth.models import access_tokens, applications
 from roost.runtime import Runtime
 
@@ -27,6 +29,16 @@ SUB_SCOPES = frozenset(
     for sub in subs.split()
 )
 KNOWN_SCOPES = TOP_SCOPES | SUB_SCOPES
+OOB_REDIRECT_URI = "urn:ietf:wg:oauth:2.0:oob"
+
+
+class OAuthRejected(RoostError):
+    """A request the OAuth protocol refuses; ``code`` is the RFC 6749 error code
+    (``invalid_grant``, ``invalid_scope``, ...) that clients branch on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def digest(secret: str) -> str:
@@ -54,6 +66,29 @@ def parse_scopes(raw: str | None, default: str = "read") -> frozenset[str]:
     return frozenset((raw or default).replace("+", " ").split())
 
 
+def check_scopes(requested: frozenset[str], allowed: frozenset[str] | None = None) -> None:
+    """Every requested scope must be one we know and, for a token, one the app was
+    registered with (``read:statuses`` is within ``read``, not the other way round)."""
+    unknown = sorted(requested - KNOWN_SCOPES)
+    if unknown or not requested:
+        raise OAuthRejected(
+            "invalid_scope",
+            "The requested scope is invalid, unknown, or malformed: " + " ".join(unknown),
+        )
+    if allowed is not None:
+        outside = sorted(s for s in requested if not scope_allows(allowed, s))
+        if outside:
+            raise OAuthRejected(
+                "invalid_scope",
+                "The requested scope exceeds the application's scopes: " + " ".join(outside),
+            )
+
+
+def format_scopes(scopes: frozenset[str]) -> str:
+    """Scopes in a stable order, the broad ones first, as Mastodon lists them."""
+    return " ".join(sorted(scopes, key=lambda s: (":" in s, s)))
+
+
 def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
     with rt.db.read() as conn:
         row = conn.execute(
@@ -71,6 +106,11 @@ def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
     return TokenInfo(row.id, row.account_id, row.application_id, frozenset(row.scopes.split()))
 
 
+def get_token_row(rt: Runtime, token_id: int) -> Row[Any] | None:
+    with rt.db.read() as conn:
+        return conn.execute(select(access_tokens).where(access_tokens.c.id == token_id)).first()
+
+
 def get_application_by_client_id(rt: Runtime, client_id: str) -> Row[Any] | None:
     with rt.db.read() as conn:
         return conn.execute(
@@ -81,3 +121,22 @@ def get_application_by_client_id(rt: Runtime, client_id: str) -> Row[Any] | None
 def get_application(rt: Runtime, application_id: int) -> Row[Any] | None:
     with rt.db.read() as conn:
         return conn.execute(select(applications).where(applications.c.id == application_id)).first()
+
+
+def redirect_uri_list(app: Row[Any]) -> list[str]:
+    return [u for u in app.redirect_uris.split("\n") if u]
+
+
+def access_client(rt: Runtime, client_id: str | None, client_secret: str | None) -> Row[Any]:
+    """The application these client credentials belong to; the secret is compared
+    by digest in constant time so timing does not reveal how much matched."""
+    app = get_application_by_client_id(rt, client_id) if client_id else None
+    if app is None or not client_secret:
+        raise OAuthRejected(
+            "invalid_client",
+            "Client authentication failed due to unknown client, no client authentication"
+            " included, or unsupported authentication method.",
+        )
+    if not hmac.compare_digest(app.client_secret, digest(client_secret)):
+        raise OAuthRejected("invalid_client", "Client authentication failed.")
+    return app
