@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from roost.api import apps, instance, marks, oauth, statuses, timelines
+from roost.api import accounts, apps, instance, marks, oauth, statuses, timelines
 
 
 def api_routes() -> list[BaseRoute]:
@@ -14,5 +14,6 @@ def api_routes() -> list[BaseRoute]:
         *marks.routes,
         *instance.routes,
         *apps.routes,
+        *accounts.routes,
         *oauth.routes,
     ]

@@ -1,0 +1,229 @@
+"""``/api/v1/accounts``: sign-up, the signed-in account's profile, other people's
+profiles, posts and follow lists, and following them.
+
+People are public in Roost; their posts are not, and every list of posts here
+comes from ``posts.queries``, which applies the visibility rule for the viewer.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.accounts.actions import do_register, do_update_profile
+from roost.accounts.queries import (
+    get_account,
+    get_account_by_username,
+    get_accounts,
+    search_accounts,
+)
+from roost.api.entities.accounts import (
+    Account,
+    CredentialAccount,
+    Relationship,
+    account_entity,
+    credential_account_entity,
+    relationship_entity,
+)
+from roost.api.entities.oauth import Token, token_entity
+from roost.api.entities.statuses import Status, status_entities
+from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.pagination import link_header, read_page
+from roost.errors import NotFound, ValidationFailed
+from roost.graph.actions import do_follow, do_unfollow
+from roost.graph.queries import followers, following, following_ids, relationships
+from roost.media.images import MAX_UPLOAD_BYTES
+from roost.oauth.actions import do_register_token
+from roost.oauth.queries import scope_allows
+from roost.posts.queries import account_statuses
+
+READ = "read:accounts"
+WRITE = "write:accounts"
+MAX_RELATIONSHIPS = 100
+
+
+@endpoint(scope=WRITE, auth=True, response=Token)
+def register(ctx: Ctx) -> Response:
+    """Signs up and signs in at once: no email confirmation in Roost. The new
+    account's token has the scopes of the app token that registered it."""
+    if not ctx.rt.settings.registrations:
+        raise ApiError(403, "Registrations are closed on this server")
+    p = ctx.params
+    username = p.get_required("username")
+    email = p.get_required("email")
+    password = p.get_required("password")
+    if not p.get_bool("agreement", False):
+        raise ApiError(
+            422,
+            "Validation failed: Agreement must be accepted",
+            {"agreement": [{"error": "ERR_ACCEPTED", "description": "must be accepted"}]},
+        )
+    account_id = do_register(ctx.rt, username, password, email=email)
+    assert ctx.token is not None
+    token = do_register_token(ctx.rt, ctx.token.application_id, account_id, ctx.token.scopes)
+    return json_response(token_entity(token))
+
+
+def _credential_account(ctx: Ctx) -> Response:
+    entity = credential_account_entity(ctx.rt, get_account(ctx.rt, ctx.account_id))
+    return json_response(entity)
+
+
+@endpoint(user=True, response=CredentialAccount)
+def verify_credentials(ctx: Ctx) -> Response:
+    """``profile`` is the narrow scope made for "sign in with Roost": it reads only this."""
+    assert ctx.token is not None
+    if not (scope_allows(ctx.token.scopes, READ) or "profile" in ctx.token.scopes):
+        raise ApiError(403, "This action is outside the authorized scopes")
+    return _credential_account(ctx)
+
+
+def _upload(ctx: Ctx, name: str) -> bytes | None:
+    upload: UploadFile | None = ctx.params.get_file(name)
+    if upload is None:
+        return None
+    data = upload.file.read(MAX_UPLOAD_BYTES + 1)
+    if not data:
+        raise ValidationFailed(f"{name} is empty", field=name)
+    return data
+
+
+@endpoint(scope=WRITE, user=True, response=CredentialAccount)
+def update_credentials(ctx: Ctx) -> Response:
+    p = ctx.params
+    do_update_profile(
+        ctx.rt,
+        ctx.account_id,
+        display_name=p.get_str("display_name"),
+        note=p.get_str("note"),
+        locked=p.get_bool("locked"),
+        bot=p.get_bool("bot"),
+        discoverable=p.get_bool("discoverable"),
+        avatar=_upload(ctx, "avatar"),
+        header=_upload(ctx, "header"),
+    )
+    return _credential_account(ctx)
+
+
+@endpoint(scope=READ, response=Account)
+def show_account(ctx: Ctx) -> Response:
+    return json_response(account_entity(ctx.rt, get_account(ctx.rt, ctx.path_id())))
+
+
+@endpoint(scope=READ, response=Account)
+def lookup(ctx: Ctx) -> Response:
+    """Only local accounts exist; ``name@this.domain`` is the same as ``name``."""
+    acct = ctx.params.get_required("acct").strip().lstrip("@")
+    username, _, domain = acct.partition("@")
+    if domain and domain.lower() != ctx.rt.settings.domain.lower():
+        raise NotFound("Record not found")
+    return json_response(account_entity(ctx.rt, get_account_by_username(ctx.rt, username)))
+
+
+@endpoint(scope="read:statuses", response=list[Status])
+def statuses(ctx: Ctx) -> Response:
+    account = get_account(ctx.rt, ctx.path_id())
+    p = ctx.params
+    page = read_page(p)
+    views = account_statuses(
+        ctx.rt,
+        ctx.viewer_id,
+        account.id,
+        page,
+        exclude_replies=bool(p.get_bool("exclude_replies", False)),
+        exclude_reblogs=bool(p.get_bool("exclude_reblogs", False)),
+        only_media=bool(p.get_bool("only_media", False)),
+        pinned=bool(p.get_bool("pinned", False)),
+        tagged=p.get_str("tagged") or None,
+    )
+    return json_response(
+        status_entities(ctx.rt, views),
+        headers=link_header(ctx.request, [v.post.id for v in views], page),
+    )
+
+
+def _follow_list(ctx: Ctx, which: str) -> Response:
+    account = get_account(ctx.rt, ctx.path_id())
+    page = read_page(ctx.params, default=40, maximum=80)
+    read = followers if which == "followers" else following
+    rows = read(ctx.rt, account.id, page)
+    return json_response(
+        [account_entity(ctx.rt, row) for _, row in rows],
+        headers=link_header(ctx.request, [cursor for cursor, _ in rows], page),
+    )
+
+
+@endpoint(scope=READ, response=list[Account])
+def show_followers(ctx: Ctx) -> Response:
+    return _follow_list(ctx, "followers")
+
+
+@endpoint(scope=READ, response=list[Account])
+def show_following(ctx: Ctx) -> Response:
+    return _follow_list(ctx, "following")
+
+
+def _relationship(ctx: Ctx, target_id: int) -> Response:
+    (rel,) = relationships(ctx.rt, ctx.account_id, [target_id])
+    return json_response(relationship_entity(rel))
+
+
+@endpoint(scope="write:follows", user=True, response=Relationship)
+def follow(ctx: Ctx) -> Response:
+    target_id = ctx.path_id()
+    do_follow(ctx.rt, ctx.account_id, target_id)
+    return _relationship(ctx, target_id)
+
+
+@endpoint(scope="write:follows", user=True, response=Relationship)
+def unfollow(ctx: Ctx) -> Response:
+    target = get_account(ctx.rt, ctx.path_id())
+    do_unfollow(ctx.rt, ctx.account_id, target.id)
+    return _relationship(ctx, target.id)
+
+
+@endpoint(scope="read:follows", user=True, response=list[Relationship])
+def show_relationships(ctx: Ctx) -> Response:
+    ids: list[int] = []
+    for raw in ctx.params.get_list("id")[:MAX_RELATIONSHIPS]:
+        try:
+            value = int(raw)
+        except ValueError:
+            continue  # as Mastodon: unknown IDs are left out, not an error
+        if 0 < value < 2**63 and value not in ids:
+            ids.append(value)
+    existing = get_accounts(ctx.rt, ids)
+    known = [i for i in ids if i in existing]
+    return json_response(
+        [relationship_entity(r) for r in relationships(ctx.rt, ctx.account_id, known)]
+    )
+
+
+@endpoint(scope=READ, user=True, response=list[Account])
+def search(ctx: Ctx) -> Response:
+    p = ctx.params
+    query = p.get_str("q") or ""
+    limit = min(max(p.get_int("limit", 40) or 40, 1), 80)
+    offset = max(p.get_int("offset", 0) or 0, 0)
+    rows = search_accounts(ctx.rt, query, limit=limit, offset=offset)
+    if p.get_bool("following", False):
+        followed = set(following_ids(ctx.rt, ctx.account_id))
+        rows = [r for r in rows if r.id in followed]
+    return json_response([account_entity(ctx.rt, r) for r in rows])
+
+
+routes = [
+    Route("/api/v1/accounts", register, methods=["POST"]),
+    Route("/api/v1/accounts/verify_credentials", verify_credentials, methods=["GET"]),
+    Route("/api/v1/accounts/update_credentials", update_credentials, methods=["PATCH", "PUT"]),
+    Route("/api/v1/accounts/relationships", show_relationships, methods=["GET"]),
+    Route("/api/v1/accounts/search", search, methods=["GET"]),
+    Route("/api/v1/accounts/lookup", lookup, methods=["GET"]),
+    Route("/api/v1/accounts/{id}", show_account, methods=["GET"]),
+    Route("/api/v1/accounts/{id}/statuses", statuses, methods=["GET"]),
+    Route("/api/v1/accounts/{id}/followers", show_followers, methods=["GET"]),
+    Route("/api/v1/accounts/{id}/following", show_following, methods=["GET"]),
+    Route("/api/v1/accounts/{id}/follow", follow, methods=["POST"]),
+    Route("/api/v1/accounts/{id}/unfollow", unfollow, methods=["POST"]),
+]
