@@ -4,6 +4,11 @@
 migrated template file) and PostgreSQL (a database created for this run, emptied
 between tests, dropped at the end). ``ROOST_TEST_BACKENDS`` narrows the list;
 a backend that cannot be reached makes its tests fail, never skip.
+
+``ROOST_TEST_SCALE=1`` runs every test in scale mode: timelines, pub/sub and the
+job doorbell in the Redis at ``ROOST_TEST_REDIS_URL``, under a key prefix of
+this test's own, whose keys are deleted afterwards (the Redis is shared, so
+never a FLUSHALL).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import redis
 from sqlalchemy import text
 
 from roost.accounts.actions import do_register
@@ -28,7 +34,21 @@ from roost.worker import drain
 BACKENDS = [b for b in os.environ.get("ROOST_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 ADMIN_URL = os.environ.get("ROOST_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
+SCALE = os.environ.get("ROOST_TEST_SCALE", "") == "1"
+REDIS_URL = os.environ.get("ROOST_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
 PASSWORD = "correct horse battery"
+
+
+def delete_redis_prefix(url: str, prefix: str) -> None:
+    """Deletes this prefix's keys only: other engineers' runs share the Redis."""
+    client = redis.Redis.from_url(url)
+    try:
+        batch = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        for i in range(0, len(batch), 1000):
+            client.unlink(*batch[i : i + 1000])
+    finally:
+        client.close()
 
 
 @pytest.fixture(scope="session")
@@ -60,15 +80,24 @@ def _truncate_postgres(rt: Runtime) -> None:
 
 
 @pytest.fixture(params=BACKENDS)
-def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Settings]:
     backend: str = request.param
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     if backend == "sqlite":
         shutil.copy(request.getfixturevalue("sqlite_template"), data_dir / "roost.sqlite3")
-        return Settings(data_dir=data_dir, base_url="http://roost.test")
-    url = request.getfixturevalue("postgres_url")
-    return Settings(data_dir=data_dir, database_url=url, base_url="http://roost.test")
+        result = Settings(data_dir=data_dir, base_url="http://roost.test")
+    else:
+        url = request.getfixturevalue("postgres_url")
+        result = Settings(data_dir=data_dir, database_url=url, base_url="http://roost.test")
+    if SCALE:
+        prefix = f"roost_test:{uuid.uuid4().hex[:12]}:"
+        result = result.model_copy(update={"redis_url": REDIS_URL, "redis_prefix": prefix})
+    try:
+        yield result
+    finally:
+        if SCALE:
+            delete_redis_prefix(REDIS_URL, result.redis_prefix)
 
 
 @pytest.fixture

@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     redis_url: str = Field(
         "", description="redis://… selects scale mode: timelines, pub/sub and locks in Redis."
     )
+    redis_prefix: str = Field(
+        "roost:",
+        description="Prefix of every Redis key and channel, so instances or tests can share a Redis.",
+    )
+    job_lease_seconds: float = Field(
+        30.0,
+        description="How long a claimed job stays with its worker; a dead worker's jobs return after.",
+    )
     base_url: str = Field("", description="Public URL used in links; default http://host:port.")
     registrations: bool = Field(True, description="Whether anyone may sign up.")
     max_post_chars: int = Field(280, description="Longest post, counted as Mastodon counts it.")

@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis
+
 from roost.config import Settings
 from roost.store.db import Database
-from roost.store.jobs import JobQueue
+from roost.store.jobs import Doorbell, JobQueue, LocalDoorbell
 from roost.store.media import FolderMediaStorage, MediaStorage
 from roost.store.pubsub import MemoryPubSub, PubSub
+from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
+from roost.store.redis_timelines import RedisTimelineStore
 from roost.store.timelines import SqlTimelineStore, TimelineStore
 
 
@@ -31,6 +35,10 @@ class Runtime:
 
     def close(self) -> None:
         self.pubsub.close()
+        self.jobs.doorbell.close()
+        redis_client = self.extras.pop("redis", None)
+        if redis_client is not None:
+            redis_client.close()
         self.db.dispose()
 
 
@@ -39,13 +47,25 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
     db = Database(settings.effective_database_url, pool_size=pool_size)
     timelines: TimelineStore
     pubsub: PubSub
-    timelines = SqlTimelineStore(db, cap=settings.timeline_cap)
-    pubsub = MemoryPubSub()
+    doorbell: Doorbell
+    extras: dict[str, Any] = {}
+    if settings.redis_url:
+        client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+        extras["redis"] = client
+        prefix = settings.redis_prefix
+        timelines = RedisTimelineStore(client, prefix=prefix, cap=settings.timeline_cap)
+        pubsub = RedisPubSub(settings.redis_url, prefix=prefix)
+        doorbell = RedisDoorbell(settings.redis_url, prefix=prefix)
+    else:
+        timelines = SqlTimelineStore(db, cap=settings.timeline_cap)
+        pubsub = MemoryPubSub()
+        doorbell = LocalDoorbell()
     return Runtime(
         settings=settings,
         db=db,
         timelines=timelines,
-        jobs=JobQueue(db),
+        jobs=JobQueue(db, lease_seconds=settings.job_lease_seconds, doorbell=doorbell),
         pubsub=pubsub,
         media=FolderMediaStorage(settings.data_dir / "media", settings.effective_base_url),
+        extras=extras,
     )

@@ -2,7 +2,9 @@
 the embedded default, and ``drain`` for tests and the CLI.
 
 Any number of workers may run against one database; the queue hands each job to
-one of them (see ``roost.store.jobs``).
+one of them (see ``roost.store.jobs``). A long-running worker claims one job at a
+time: a large fan-out is split into delivery jobs so that idle workers share it,
+and a worker holding ten of them would do them one after another.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ HANDLERS: dict[str, Handler] = {**JOB_HANDLERS}
 
 class Worker:
     def __init__(
-        self, rt: Runtime, *, name: str | None = None, batch: int = 10, listen: bool = True
+        self, rt: Runtime, *, name: str | None = None, batch: int = 1, listen: bool = True
     ) -> None:
         self.rt = rt
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
@@ -80,7 +82,7 @@ class Worker:
 
 def drain(rt: Runtime, *, max_rounds: int = 10_000) -> int:
     """Runs jobs until none is ready; returns how many ran. Tests use it to settle fan-out."""
-    worker = Worker(rt, name="drain", listen=False)
+    worker = Worker(rt, name="drain", batch=50, listen=False)
     total = 0
     for _ in range(max_rounds):
         ran = worker.run_once()

@@ -9,16 +9,22 @@ IMMEDIATE``, which gives the same guarantee. A claim is a lease: a worker that
 dies lets its lease expire and the job is claimed again, so handlers must be
 idempotent (timeline inserts are). A job that keeps failing is *parked* with its
 last error, for ``roost jobs`` to show and retry.
+
+Idle workers wait on a ``Doorbell`` that is rung after a commit that enqueued
+jobs: in-process in the embedded default, a Redis channel in scale mode (so a
+worker on another machine starts within milliseconds); they also poll, so a
+lost ring only delays a job.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -68,14 +74,45 @@ class Job:
     kind: str
     payload: dict[str, Any]
     attempts: int
+    worker: str = ""  # who holds the lease: a late report from an expired lease is ignored
+
+
+class Doorbell(Protocol):
+    def ring(self) -> None: ...
+
+    def listen(self, callback: Callable[[], None]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class LocalDoorbell:
+    """Wakes the workers of this process only: the embedded default."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    def ring(self) -> None:
+        with self._lock:
+            callbacks = list(self._callbacks)
+        for callback in callbacks:
+            callback()
+
+    def listen(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            self._callbacks.append(callback)
+
+    def close(self) -> None:
+        pass
 
 
 class JobQueue:
-    def __init__(self, db: Database, *, lease_seconds: float = 30.0) -> None:
+    def __init__(
+        self, db: Database, *, lease_seconds: float = 30.0, doorbell: Doorbell | None = None
+    ) -> None:
         self.db = db
         self.lease = timedelta(seconds=lease_seconds)
-        self._wakers: list[Callable[[], None]] = []
-        self._wake_lock = threading.Lock()
+        self.doorbell: Doorbell = doorbell or LocalDoorbell()
 
     # -- producing ------------------------------------------------------------
     def enqueue(self, tx: Tx, kind: str, payload: dict[str, Any], *, delay: float = 0) -> None:
@@ -106,13 +143,11 @@ class JobQueue:
         tx.on_commit(self.wake)
 
     def add_waker(self, waker: Callable[[], None]) -> None:
-        """Lets an in-process worker start at once instead of at its next poll."""
-        with self._wake_lock:
-            self._wakers.append(waker)
+        """Lets an idle worker start at once instead of at its next poll."""
+        self.doorbell.listen(waker)
 
     def wake(self) -> None:
-        for waker in list(self._wakers):
-            waker()
+        self.doorbell.ring()
 
     # -- consuming ------------------------------------------------------------
     def claim(self, worker: str, limit: int = 10) -> list[Job]:
@@ -140,14 +175,18 @@ class JobQueue:
                 )
                 .returning(jobs.c.id, jobs.c.kind, jobs.c.payload, jobs.c.attempts)
             ).all()
-        return [Job(r.id, r.kind, _as_dict(r.payload), r.attempts) for r in rows]
+        return [Job(r.id, r.kind, _as_dict(r.payload), r.attempts, worker) for r in rows]
 
     def complete(self, job_id: int) -> None:
+        # Unconditional: if the lease had expired and another worker runs the job too,
+        # the work is done either way (handlers are idempotent).
         with self.db.write() as tx:
             tx.conn.execute(delete(jobs).where(jobs.c.id == job_id))
 
     def fail(self, job: Job, error: str) -> None:
-        """Retry with exponential backoff; park after MAX_ATTEMPTS."""
+        """Retry with exponential backoff (jittered, so jobs that failed together do not
+        return together); park after MAX_ATTEMPTS. A worker whose lease expired and was
+        taken over leaves the job to its new holder."""
         values: dict[str, Any] = {
             "locked_until": None,
             "locked_by": None,
@@ -156,9 +195,13 @@ class JobQueue:
         if job.attempts >= MAX_ATTEMPTS:
             values["parked"] = True
         else:
-            values["run_at"] = utcnow() + timedelta(seconds=min(2**job.attempts, 600))
+            backoff = min(2**job.attempts, 600) * random.uniform(0.75, 1.25)
+            values["run_at"] = utcnow() + timedelta(seconds=backoff)
+        held = jobs.c.id == job.id
+        if job.worker:
+            held = and_(held, jobs.c.locked_by == job.worker)
         with self.db.write() as tx:
-            tx.conn.execute(update(jobs).where(jobs.c.id == job.id).values(**values))
+            tx.conn.execute(update(jobs).where(held).values(**values))
 
     # -- administration -------------------------------------------------------
     def pending_count(self) -> int:
@@ -181,7 +224,9 @@ class JobQueue:
             cond = and_(cond, jobs.c.id == job_id)
         with self.db.write() as tx:
             result = tx.conn.execute(
-                update(jobs).where(cond).values(parked=False, attempts=0, run_at=utcnow())
+                update(jobs)
+                .where(cond)
+                .values(parked=False, attempts=0, run_at=utcnow(), locked_until=None)
             )
             tx.on_commit(self.wake)
             return int(result.rowcount)
