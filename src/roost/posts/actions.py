@@ -302,13 +302,34 @@ def do_unbookmark(rt: Runtime, account_id: int, post_id: int) -> None:
     _toggle(rt, bookmarks, account_id, post_id, on=False)
 
 
+MAX_PINS = 5  # Mastodon's max_pinned_statuses, which the instance entity advertises
+
+
 def do_pin(rt: Runtime, account_id: int, post_id: int) -> None:
     with rt.db.read() as conn:
-        owner = conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
-    if owner is None:
+        post = conn.execute(
+            select(posts.c.account_id, posts.c.visibility, posts.c.reblog_of_id).where(
+                posts.c.id == post_id, visible_clause(account_id)
+            )
+        ).first()
+        pinned = conn.scalar(
+            select(func.count()).select_from(pins).where(pins.c.account_id == account_id)
+        )
+        already = conn.scalar(
+            select(pins.c.id).where(pins.c.account_id == account_id, pins.c.post_id == post_id)
+        )
+    if post is None:
         raise NotFound("Record not found")
-    if owner != account_id:
-        raise ValidationFailed("You can only pin your own posts", field="id")
+    if post.account_id != account_id:
+        raise ValidationFailed("You can only pin your own posts", field="status")
+    if post.reblog_of_id is not None:
+        raise ValidationFailed("Reposts cannot be pinned", field="status")
+    if post.visibility == "direct":
+        raise ValidationFailed("Private mentions cannot be pinned", field="status")
+    if already is None and (pinned or 0) >= MAX_PINS:
+        raise ValidationFailed(
+            f"You can pin at most {MAX_PINS} posts", field="status", code="ERR_TOO_MANY"
+        )
     _toggle(rt, pins, account_id, post_id, on=True, with_time=False)
 
 
