@@ -1,0 +1,110 @@
+"""Load through the real HTTP API with wrk and a Lua script (``bench/wrk/roost.lua``).
+
+Why wrk and not a Python client: on two cores a Python load generator would eat
+the CPU it is trying to measure; wrk is C with LuaJIT and spends microseconds per
+request. The seeded accounts' IDs, tokens and usernames reach the script through
+a generated file, so every request authenticates with a real bearer token.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from roost.bench.graphs import find_dataset
+from roost.bench.seed import People
+
+SCRIPT = Path("bench/wrk/roost.lua")
+MARKER = "ROOST-BENCH "
+
+# Request kinds of the Lua script and the mixes the run uses.
+MIXED = "home:60,user:30,post:10"
+MIXES = {
+    "mixed": MIXED,
+    "instance": "instance:100",
+    "home": "home:100",
+    "user": "user:100",
+    "post": "post:100",
+}
+
+
+@dataclass
+class WrkResult:
+    name: str
+    mix: str
+    connections: int
+    seconds: float
+    requests: int
+    requests_per_second: float
+    non_2xx: int
+    socket_errors: int
+    latency_ms: dict[str, float]
+
+    @property
+    def ok_per_second(self) -> float:
+        return max(self.requests - self.non_2xx, 0) / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"ok_per_second": round(self.ok_per_second, 1)}
+
+
+def write_users_file(path: Path, people: People) -> Path:
+    with path.open("w") as out:
+        for account_id, token, name in zip(
+            people.ids, people.tokens, people.usernames, strict=True
+        ):
+            out.write(f"{account_id} {token} {name}\n")
+    return path
+
+
+def run_wrk(
+    name: str,
+    base_url: str,
+    users_file: Path,
+    *,
+    mix: str,
+    seconds: float,
+    connections: int,
+    threads: int = 2,
+) -> WrkResult:
+    command = [
+        "wrk",
+        f"-t{min(threads, connections)}",
+        f"-c{connections}",
+        f"-d{max(int(seconds), 1)}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(find_dataset(SCRIPT)),
+        base_url,
+        "--",
+        str(users_file),
+        mix,
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    summary = _parse(completed.stdout)
+    errors = summary["errors"]
+    elapsed = summary["duration_us"] / 1e6
+    latency = {k: round(v / 1000, 2) for k, v in summary["latency_us"].items()}
+    return WrkResult(
+        name=name,
+        mix=mix,
+        connections=connections,
+        seconds=round(elapsed, 2),
+        requests=summary["requests"],
+        requests_per_second=round(summary["requests"] / elapsed, 1) if elapsed else 0.0,
+        non_2xx=errors["status"],
+        socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
+        latency_ms=latency,
+    )
+
+
+def _parse(stdout: str) -> dict[str, Any]:
+    for line in stdout.splitlines():
+        if line.startswith(MARKER):
+            parsed: dict[str, Any] = json.loads(line.removeprefix(MARKER))
+            return parsed
+    raise RuntimeError(f"wrk printed no summary:\n{stdout}")
