@@ -1,0 +1,125 @@
+"""The durable job queue: exactly one claimant per job, leases, backoff, parking,
+and the doorbell that starts an idle worker at once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from roost.posts.actions import do_create_post
+from roost.runtime import Runtime
+from roost.store.jobs import MAX_ATTEMPTS, JobQueue, jobs
+from roost.store.schema import utcnow
+from roost.timelines.actions import home_key
+from roost.worker import Worker
+from tests.conftest import People
+
+
+def enqueue(rt: Runtime, count: int, kind: str = "test.noop") -> None:
+    with rt.db.write() as tx:
+        rt.jobs.enqueue_many(tx, kind, [{"n": i} for i in range(count)])
+
+
+def make_due(rt: Runtime) -> None:
+    """Moves every retry's time to now, as if its backoff had passed."""
+    with rt.db.write() as tx:
+        tx.conn.execute(update(jobs).values(run_at=utcnow() - timedelta(seconds=1)))
+
+
+def test_concurrent_workers_claim_each_job_exactly_once(rt: Runtime) -> None:
+    # given
+    enqueue(rt, 120)
+    claims: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def claim_until_empty(name: str) -> None:
+        while batch := rt.jobs.claim(name, limit=3):
+            with lock:
+                claims.update(job.id for job in batch)
+
+    # when four workers race for them
+    threads = [threading.Thread(target=claim_until_empty, args=(f"w{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then
+    assert len(claims) == 120
+    assert set(claims.values()) == {1}
+
+
+def test_a_failing_job_backs_off_then_is_parked_and_can_be_retried(rt: Runtime) -> None:
+    enqueue(rt, 1, kind="test.no-handler")
+    worker = Worker(rt, name="w", listen=False)
+    # the first failure schedules a retry in the future
+    assert worker.run_once() == 1
+    assert rt.jobs.claim("w") == []
+    with rt.db.read() as conn:
+        row = conn.execute(select(jobs)).one()
+    assert row.run_at > utcnow()
+    assert "no handler" in row.last_error
+    # every further failure too, until it is parked
+    for _ in range(MAX_ATTEMPTS - 1):
+        make_due(rt)
+        assert worker.run_once() == 1
+    make_due(rt)
+    assert rt.jobs.claim("w") == []
+    parked = rt.jobs.parked()
+    assert [p["attempts"] for p in parked] == [MAX_ATTEMPTS]
+    assert rt.jobs.pending_count() == 0
+    # an administrator retries it
+    assert rt.jobs.retry_parked() == 1
+    assert [j.attempts for j in rt.jobs.claim("w")] == [1]
+
+
+def test_a_dead_workers_job_is_claimed_again_when_its_lease_expires(rt: Runtime) -> None:
+    queue = JobQueue(rt.db, lease_seconds=0.5)
+    enqueue(rt, 1)
+    [first] = queue.claim("dies")
+    assert queue.claim("survivor") == []
+    time.sleep(0.6)
+    [again] = queue.claim("survivor")
+    assert again.id == first.id
+    assert again.attempts == 2
+
+
+def test_a_late_failure_from_an_expired_lease_leaves_the_new_holder_alone(rt: Runtime) -> None:
+    queue = JobQueue(rt.db, lease_seconds=0.3)
+    enqueue(rt, 1)
+    [stale] = queue.claim("slow")
+    time.sleep(0.4)
+    [current] = queue.claim("fast")
+    queue.fail(stale, "timed out")
+    with rt.db.read() as conn:
+        row = conn.execute(select(jobs)).one()
+    assert row.locked_by == "fast"
+    assert row.last_error is None
+    queue.complete(current.id)
+    assert queue.pending_count() == 0
+
+
+def test_an_idle_worker_starts_a_new_job_without_waiting_for_its_poll(
+    rt: Runtime, people: People
+) -> None:
+    # given a worker that would poll only every 30 s
+    bob = people.bob
+    worker = Worker(rt, name="idle")
+    thread = threading.Thread(target=worker.run_forever, kwargs={"poll_seconds": 30})
+    thread.start()
+    try:
+        time.sleep(0.3)  # it has found nothing and sleeps; scale mode: the bell subscribed
+        # when
+        post = do_create_post(rt, bob, "ring ring")
+        # then the fan-out job runs at once
+        deadline = time.monotonic() + 2
+        while rt.timelines.page(home_key(bob)) != [post]:
+            assert time.monotonic() < deadline, "the worker was not woken"
+            time.sleep(0.01)
+    finally:
+        worker.stop()
+        thread.join(timeout=5)
+    assert not thread.is_alive()

@@ -1,0 +1,189 @@
+"""The ``PubSub`` contract (``roost.store.pubsub``) for the in-process and the Redis
+implementation, and the job doorbells. Redis tests use a prefix of their own on
+the shared Redis; pub/sub keeps no keys, so there is nothing to delete."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from roost.store.jobs import Doorbell, LocalDoorbell
+from roost.store.pubsub import MemoryPubSub, PubSub
+from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
+from tests.conftest import REDIS_URL
+
+TIMEOUT = 5.0
+
+
+def new_prefix() -> str:
+    return f"roost_test:{uuid.uuid4().hex[:12]}:"
+
+
+@pytest.fixture(params=["memory", "redis"])
+def pubsub(request: pytest.FixtureRequest) -> Iterator[PubSub]:
+    bus: PubSub = (
+        MemoryPubSub() if request.param == "memory" else RedisPubSub(REDIS_URL, prefix=new_prefix())
+    )
+    try:
+        yield bus
+    finally:
+        bus.close()
+
+
+def publish_from_thread(bus: PubSub, items: list[tuple[str, str]]) -> None:
+    """Job handlers publish from worker threads, never from the listener's loop."""
+    thread = threading.Thread(target=lambda: [bus.publish(c, m) for c, m in items])
+    thread.start()
+    thread.join()
+
+
+def test_subscriber_receives_what_is_published_after_it_subscribed(pubsub: PubSub) -> None:
+    async def scenario() -> tuple[str, str]:
+        async with pubsub.subscribe(["timeline:home:1"]) as sub:
+            publish_from_thread(pubsub, [("timeline:home:1", "update:42")])
+            return await asyncio.wait_for(sub.get(), TIMEOUT)
+
+    assert asyncio.run(scenario()) == ("timeline:home:1", "update:42")
+
+
+def test_subscriber_hears_only_its_channels_in_order(pubsub: PubSub) -> None:
+    async def scenario() -> list[tuple[str, str]]:
+        async with pubsub.subscribe(["timeline:public", "timeline:home:1"]) as sub:
+            publish_from_thread(
+                pubsub,
+                [
+                    ("timeline:home:2", "update:1"),
+                    ("timeline:public", "update:2"),
+                    ("timeline:home:1", "update:3"),
+                    ("timeline:public", "delete:2"),
+                ],
+            )
+            return [await asyncio.wait_for(sub.get(), TIMEOUT) for _ in range(3)]
+
+    assert asyncio.run(scenario()) == [
+        ("timeline:public", "update:2"),
+        ("timeline:home:1", "update:3"),
+        ("timeline:public", "delete:2"),
+    ]
+
+
+def test_publishing_without_listeners_is_harmless(pubsub: PubSub) -> None:
+    pubsub.publish("timeline:home:98", "update:1")  # nobody listens there, ever
+
+    async def scenario() -> tuple[str, str]:
+        async with pubsub.subscribe(["timeline:home:99"]) as sub:
+            publish_from_thread(pubsub, [("timeline:home:99", "update:2")])
+            return await asyncio.wait_for(sub.get(), TIMEOUT)
+
+    assert asyncio.run(scenario()) == ("timeline:home:99", "update:2")
+
+
+def test_redis_pubsub_reaches_listeners_of_another_instance() -> None:
+    """Two RedisPubSub objects stand for two web processes."""
+    prefix = new_prefix()
+    publisher, listener = (
+        RedisPubSub(REDIS_URL, prefix=prefix),
+        RedisPubSub(REDIS_URL, prefix=prefix),
+    )
+    stranger = RedisPubSub(REDIS_URL, prefix=new_prefix())
+
+    async def scenario() -> tuple[str, str]:
+        async with listener.subscribe(["timeline:home:1"]) as sub:
+            stranger.publish("timeline:home:1", "update:other-instance")
+            stranger.close()
+            publisher.publish("timeline:home:1", "update:7")
+            return await asyncio.wait_for(sub.get(), TIMEOUT)
+
+    try:
+        assert asyncio.run(scenario()) == ("timeline:home:1", "update:7")
+    finally:
+        publisher.close()
+        listener.close()
+
+
+def test_redis_subscription_releases_its_connection() -> None:
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    channel = f"{prefix}ch:timeline:home:1"
+
+    async def scenario() -> int:
+        async with bus.subscribe(["timeline:home:1"]):
+            inside = client.pubsub_numsub(channel)[0][1]
+        return int(inside)
+
+    try:
+        assert asyncio.run(scenario()) == 1
+        assert client.pubsub_numsub(channel)[0][1] == 0
+    finally:
+        bus.close()
+        client.close()
+
+
+def test_close_sends_what_is_still_queued() -> None:
+    prefix = new_prefix()
+    listener = RedisPubSub(REDIS_URL, prefix=prefix)
+
+    async def scenario() -> list[tuple[str, str]]:
+        async with listener.subscribe(["timeline:home:1"]) as sub:
+            publisher = RedisPubSub(REDIS_URL, prefix=prefix)
+            for i in range(2000):
+                publisher.publish("timeline:home:1", f"update:{i}")
+            publisher.close()
+            return [await asyncio.wait_for(sub.get(), TIMEOUT) for _ in range(2000)]
+
+    try:
+        received = asyncio.run(scenario())
+    finally:
+        listener.close()
+    assert [m for _, m in received] == [f"update:{i}" for i in range(2000)]
+
+
+# -- doorbells -------------------------------------------------------------------------
+
+
+def make_doorbells(kind: str) -> tuple[Doorbell, Doorbell]:
+    """(ringer, listener): separate objects in scale mode, as in separate processes."""
+    if kind == "local":
+        bell = LocalDoorbell()
+        return bell, bell
+    prefix = new_prefix()
+    return RedisDoorbell(REDIS_URL, prefix=prefix), RedisDoorbell(REDIS_URL, prefix=prefix)
+
+
+@pytest.mark.parametrize("kind", ["local", "redis"])
+def test_ringing_wakes_a_listening_worker_within_milliseconds(kind: str) -> None:
+    ringer, listener = make_doorbells(kind)
+    woken = threading.Event()
+    try:
+        listener.listen(woken.set)
+        time.sleep(0.2)  # the Redis listener thread subscribes
+        started = time.monotonic()
+        ringer.ring()
+        assert woken.wait(TIMEOUT)
+        assert time.monotonic() - started < 0.1
+    finally:
+        ringer.close()
+        listener.close()
+
+
+def test_a_redis_doorbell_of_another_prefix_stays_silent() -> None:
+    ours, theirs = (
+        RedisDoorbell(REDIS_URL, prefix=new_prefix()),
+        RedisDoorbell(REDIS_URL, prefix=new_prefix()),
+    )
+    woken = threading.Event()
+    try:
+        ours.listen(woken.set)
+        time.sleep(0.2)
+        theirs.ring()
+        assert not woken.wait(0.3)
+    finally:
+        ours.close()
+        theirs.close()
