@@ -31,12 +31,22 @@ def count_length(text: str) -> int:
     return len(counted)
 
 
-def extract_mentions(text: str) -> list[str]:
-    """Local usernames mentioned, in order, without duplicates (case-insensitive)."""
+def extract_mentions(text: str, local_domain: str | None = None) -> list[str]:
+    """Local usernames mentioned, in order, without duplicates (case-insensitive).
+
+    ``@name@host`` names someone on another server unless ``host`` is
+    ``local_domain``: it must not reach (or let in) the local ``name``."""
     seen: dict[str, str] = {}
     for match in MENTION_RE.finditer(_without_urls(text)):
-        seen.setdefault(match.group(1).lower(), match.group(1))
+        if _is_local(match.group(2), local_domain):
+            seen.setdefault(match.group(1).lower(), match.group(1))
     return list(seen.values())
+
+
+def _is_local(domain: str | None, local_domain: str | None) -> bool:
+    if domain is None:
+        return True
+    return local_domain is not None and domain.lower() == local_domain.split(":")[0].lower()
 
 
 def extract_hashtags(text: str) -> list[str]:
@@ -63,9 +73,11 @@ class Linker:
     base_url: str
     profile_url: Callable[[str], str | None]
     tag_url: Callable[[str], str] = field(init=False)
+    domain: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.tag_url = lambda tag: f"{self.base_url}/tags/{tag.lower()}"
+        self.domain = self.base_url.split("://", 1)[-1].split("/", 1)[0]
 
 
 TOKEN_RE = re.compile(f"{URL_RE.pattern}|{MENTION_RE.pattern}|{HASHTAG_RE.pattern}", re.IGNORECASE)
@@ -90,11 +102,11 @@ def _render_paragraph(text: str, linker: Linker) -> str:
     for match in TOKEN_RE.finditer(text):
         out.append(html.escape(text[pos : match.start()]))
         pos = match.end()
-        url, username, _domain, tag = match.group(1), match.group(2), match.group(3), match.group(4)
+        url, username, domain, tag = match.group(1), match.group(2), match.group(3), match.group(4)
         if url:
             out.append(_link(url))
         elif username:
-            href = linker.profile_url(username)
+            href = linker.profile_url(username) if _is_local(domain, linker.domain) else None
             if href:
                 out.append(
                     f'<span class="h-card"><a href="{html.escape(href)}" class="u-url mention">'

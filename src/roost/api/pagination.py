@@ -22,9 +22,12 @@ def read_page(params: Params, *, default: int = 20, maximum: int = 40) -> Page:
         if value is None or value == "":
             return None
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             raise ApiError(422, f"Validation failed: {name} must be an ID") from None
+        if not 0 <= number < 2**63:  # beyond a BIGINT the database would fail with a 500
+            raise ApiError(422, f"Validation failed: {name} must be an ID")
+        return number
 
     return Page(
         max_id=cursor("max_id"),

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
@@ -70,7 +72,7 @@ def do_create_post(
     if language is not None and len(language) > 10:
         raise ValidationFailed("Language is not valid", field="language")
 
-    mentioned = find_existing_usernames(rt, extract_mentions(text))
+    mentioned = find_existing_usernames(rt, extract_mentions(text, rt.settings.domain))
     hashtags = extract_hashtags(text)
     base = rt.settings.effective_base_url
     content = render_html(
@@ -166,14 +168,30 @@ def _visible_post(conn: Connection, post_id: int, viewer_id: int) -> Any:
 
 
 def _tag_ids(conn: Connection, names: Sequence[str]) -> list[int]:
-    ids = []
-    for name in names:
-        tag_id = conn.scalar(select(tags.c.id).where(func.lower(tags.c.name) == name.lower()))
-        if tag_id is None:
-            tag_id = new_id()
-            conn.execute(insert(tags).values(id=tag_id, name=name, created_at=utcnow()))
-        ids.append(tag_id)
-    return ids
+    """IDs of these hashtags, creating the new ones. Two posts introducing the same
+    tag at once must both succeed: the insert yields to the unique index, then reads."""
+    if not names:
+        return []
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    found = _existing_tags(conn, names)
+    # Sorted, so two transactions waiting on each other's new tags cannot deadlock.
+    missing = sorted((n for n in names if n.lower() not in found), key=str.lower)
+    if missing:
+        now = utcnow()
+        conn.execute(
+            dialect_insert(tags).on_conflict_do_nothing(),
+            [{"id": new_id(), "name": n, "created_at": now} for n in missing],
+        )
+        found = _existing_tags(conn, names)
+    return [found[n.lower()] for n in names]
+
+
+def _existing_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
+    lowered = [n.lower() for n in names]
+    rows = conn.execute(
+        select(tags.c.id, tags.c.name).where(func.lower(tags.c.name).in_(lowered))
+    ).all()
+    return {r.name.lower(): r.id for r in rows}
 
 
 def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
@@ -187,6 +205,11 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
         reblogs = tx.conn.execute(
             select(posts.c.id, posts.c.account_id).where(posts.c.reblog_of_id == post_id)
         ).all()
+        # Mentioned people got a followers-only post in their home timelines too; the
+        # mentions go with the post, so the job is told who they were.
+        mentioned = list(
+            tx.conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
+        )
         _delete_rows(tx.conn, post)
         for reblog in reblogs:
             _bump_statuses(tx.conn, reblog.account_id, -1)
@@ -196,6 +219,7 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
             {
                 "post_ids": [post_id, *(r.id for r in reblogs)],
                 "account_ids": [account_id, *(r.account_id for r in reblogs)],
+                "recipient_ids": mentioned,
             },
         )
     return post

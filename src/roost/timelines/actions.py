@@ -17,16 +17,19 @@ from sqlalchemy import select
 from roost.accounts.models import accounts
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
 from roost.graph.queries import follower_ids, following_ids
+from roost.ids import min_id_for
 from roost.posts.actions import FANOUT_JOB, UNFANOUT_JOB
 from roost.posts.models import mentions, post_tags, posts, tags
 from roost.posts.queries import recent_post_ids
-from roost.posts.visibility import reaches_followers
+from roost.posts.visibility import reaches_followers, visible_clause
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 
 DELIVERY_BATCH = 1000
 DELIVER_JOB = "timelines.deliver"
 BACKFILL_POSTS = 40
+# Longer than any post's wait between taking its ID and committing.
+REBUILD_OVERLAP = timedelta(minutes=1)
 
 
 def home_key(account_id: int) -> str:
@@ -112,7 +115,7 @@ def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: in
 def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
     """Removes deleted posts from every home timeline that may hold them."""
     post_ids = [int(p) for p in payload["post_ids"]]
-    holders: set[int] = set()
+    holders: set[int] = {int(a) for a in payload.get("recipient_ids", [])}
     for account_id in {int(a) for a in payload["account_ids"]}:
         holders.add(account_id)
         holders.update(follower_ids(rt, account_id))
@@ -149,10 +152,29 @@ def handle_purge(rt: Runtime, payload: dict[str, Any]) -> None:
 
 
 def rebuild_home(rt: Runtime, account_id: int) -> None:
-    """Materialises a home timeline from the database: the cache is never the only copy."""
+    """Materialises a home timeline from the database: the cache is never the only copy.
+
+    A post committed while this runs may have had its fan-out skip the timeline
+    (still missing then) after our read: so once the timeline exists, the posts
+    of the last ``REBUILD_OVERLAP`` are read again and added (adding is idempotent).
+    """
+    started = utcnow()
     sources = [account_id, *following_ids(rt, account_id)]
     ids = recent_post_ids(rt, sources, limit=rt.timelines.cap, viewer_id=account_id)
-    rt.timelines.replace(home_key(account_id), ids)
+    key = home_key(account_id)
+    rt.timelines.replace(key, ids)
+    with rt.db.read() as conn:
+        late = list(
+            conn.scalars(
+                select(posts.c.id).where(
+                    posts.c.account_id.in_(sources),
+                    posts.c.id >= min_id_for(started - REBUILD_OVERLAP),
+                    visible_clause(account_id),
+                    posts.c.visibility != "direct",
+                )
+            )
+        )
+    rt.timelines.add_many(key, set(late) - set(ids))
 
 
 JOB_HANDLERS = {
