@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, func, or_, select
@@ -89,3 +91,25 @@ def search_accounts(
             .offset(offset)
         ).all()
     return list(rows)
+
+
+@dataclass(frozen=True)
+class LocalStats:
+    """The instance entity's numbers. Statuses are summed from the accounts' counters
+    (as Mastodon does), so this is one cheap query rather than a scan of posts."""
+
+    user_count: int
+    status_count: int
+    active_since_count: int
+
+
+def local_stats(rt: Runtime, active_since: datetime) -> LocalStats:
+    with rt.db.read() as conn:
+        row = conn.execute(
+            select(
+                func.count(accounts.c.id),
+                func.coalesce(func.sum(accounts.c.statuses_count), 0),
+                func.count(accounts.c.id).filter(accounts.c.last_active_at >= active_since),
+            )
+        ).one()
+    return LocalStats(int(row[0]), int(row[1]), int(row[2]))

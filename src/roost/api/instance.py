@@ -7,19 +7,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost import __version__
-from roost.api.entities.instance import instance_v1, instance_v2
+from roost.api.entities.instance import InstanceV1, InstanceV2, instance_v1, instance_v2
 from roost.api.http import Ctx, endpoint, json_response
 
 MASTODON_VERSION = "4.3.0"
 VERSION = f"{MASTODON_VERSION} (compatible; Roost {__version__})"
 
 
-@endpoint()
+@endpoint(response=InstanceV1)
 def get_instance_v1(ctx: Ctx) -> Response:
     return json_response(instance_v1(ctx.rt, VERSION))
 
 
-@endpoint()
+@endpoint(response=InstanceV2)
 def get_instance_v2(ctx: Ctx) -> Response:
     return json_response(instance_v2(ctx.rt, VERSION))
 

@@ -1,10 +1,82 @@
-"""The Instance entity (v1 and v2), with limits taken from Settings."""
+"""The Instance entity (v1 and v2), with limits taken from Settings and the
+user and status counts read from the database."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import msgspec
+
+from roost.accounts.queries import local_stats
 from roost.runtime import Runtime
+from roost.store.schema import utcnow
+
+ACTIVE_MONTH = timedelta(days=30)
+
+
+class InstanceStats(msgspec.Struct):
+    user_count: int
+    status_count: int
+    domain_count: int
+
+
+class InstanceUrls(msgspec.Struct):
+    streaming_api: str
+
+
+class InstanceV1(msgspec.Struct):
+    uri: str
+    title: str
+    short_description: str
+    description: str
+    email: str
+    version: str
+    urls: InstanceUrls
+    stats: InstanceStats
+    thumbnail: str | None
+    languages: list[str]
+    registrations: bool
+    approval_required: bool
+    invites_enabled: bool
+    configuration: dict[str, Any]
+    contact_account: Any
+    rules: list[Any]
+
+
+class InstanceUsers(msgspec.Struct):
+    active_month: int
+
+
+class InstanceUsage(msgspec.Struct):
+    users: InstanceUsers
+
+
+class InstanceRegistrations(msgspec.Struct):
+    enabled: bool
+    approval_required: bool
+    message: str | None
+
+
+class InstanceContact(msgspec.Struct):
+    email: str
+    account: Any
+
+
+class InstanceV2(msgspec.Struct):
+    domain: str
+    title: str
+    version: str
+    source_url: str
+    description: str
+    usage: InstanceUsage
+    thumbnail: dict[str, str]
+    languages: list[str]
+    configuration: dict[str, Any]
+    registrations: InstanceRegistrations
+    api_versions: dict[str, int]
+    contact: InstanceContact
+    rules: list[Any]
 
 
 def _configuration(rt: Runtime) -> dict[str, Any]:
@@ -34,42 +106,48 @@ def _configuration(rt: Runtime) -> dict[str, Any]:
     }
 
 
-def instance_v1(rt: Runtime, version: str) -> dict[str, Any]:
+def instance_v1(rt: Runtime, version: str) -> InstanceV1:
     s = rt.settings
-    return {
-        "uri": s.domain,
-        "title": s.instance_title,
-        "short_description": "A Roost community",
-        "description": "A self-hosted Roost community",
-        "email": s.admin_email,
-        "version": version,
-        "urls": {"streaming_api": s.effective_base_url.replace("http", "ws", 1)},
-        "stats": {"user_count": 0, "status_count": 0, "domain_count": 1},
-        "thumbnail": None,
-        "languages": ["en"],
-        "registrations": s.registrations,
-        "approval_required": False,
-        "invites_enabled": False,
-        "configuration": _configuration(rt),
-        "contact_account": None,
-        "rules": [],
-    }
+    stats = local_stats(rt, utcnow() - ACTIVE_MONTH)
+    return InstanceV1(
+        uri=s.domain,
+        title=s.instance_title,
+        short_description="A Roost community",
+        description="A self-hosted Roost community",
+        email=s.admin_email,
+        version=version,
+        urls=InstanceUrls(streaming_api=s.effective_base_url.replace("http", "ws", 1)),
+        stats=InstanceStats(
+            user_count=stats.user_count, status_count=stats.status_count, domain_count=1
+        ),
+        thumbnail=None,
+        languages=["en"],
+        registrations=s.registrations,
+        approval_required=False,
+        invites_enabled=False,
+        configuration=_configuration(rt),
+        contact_account=None,
+        rules=[],
+    )
 
 
-def instance_v2(rt: Runtime, version: str) -> dict[str, Any]:
+def instance_v2(rt: Runtime, version: str) -> InstanceV2:
     s = rt.settings
-    return {
-        "domain": s.domain,
-        "title": s.instance_title,
-        "version": version,
-        "source_url": "https://github.com/roost-social/roost",
-        "description": "A self-hosted Roost community",
-        "usage": {"users": {"active_month": 0}},
-        "thumbnail": {"url": f"{s.effective_base_url}/static/roost.png"},
-        "languages": ["en"],
-        "configuration": _configuration(rt),
-        "registrations": {"enabled": s.registrations, "approval_required": False, "message": None},
-        "api_versions": {"mastodon": 2},
-        "contact": {"email": s.admin_email, "account": None},
-        "rules": [],
-    }
+    stats = local_stats(rt, utcnow() - ACTIVE_MONTH)
+    return InstanceV2(
+        domain=s.domain,
+        title=s.instance_title,
+        version=version,
+        source_url="https://github.com/roost-social/roost",
+        description="A self-hosted Roost community",
+        usage=InstanceUsage(users=InstanceUsers(active_month=stats.active_since_count)),
+        thumbnail={"url": f"{s.effective_base_url}/static/roost.png"},
+        languages=["en"],
+        configuration=_configuration(rt),
+        registrations=InstanceRegistrations(
+            enabled=s.registrations, approval_required=False, message=None
+        ),
+        api_versions={"mastodon": 2},
+        contact=InstanceContact(email=s.admin_email, account=None),
+        rules=[],
+    )
