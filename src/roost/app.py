@@ -13,6 +13,7 @@ from starlette.staticfiles import StaticFiles
 from roost.api.routes import api_routes
 from roost.config import Settings, load_settings
 from roost.runtime import Runtime, build_runtime
+from roost.web.app import web_middleware, web_routes
 from roost.worker import Worker
 
 
@@ -39,8 +40,9 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
     routes = [
         *api_routes(),
         Mount("/media", app=StaticFiles(directory=media_dir), name="media"),
+        *web_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=web_middleware(settings))
     app.state.rt = runtime
     return app
 

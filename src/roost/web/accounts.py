@@ -1,0 +1,145 @@
+"""Joining, logging in and out, and the settings pages. Each form calls the same
+account actions as the API; a ``ValidationFailed`` is shown next to its field."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.accounts.actions import (
+    authenticate,
+    do_change_password,
+    do_log_out_everywhere,
+    do_register,
+    do_update_profile,
+)
+from roost.accounts.queries import get_account, get_email
+from roost.errors import RateLimited, ValidationFailed
+from roost.web.page import Web, login_limiter, page
+
+
+def _log_in(web: Web, account_id: int) -> None:
+    web.session.log_in(account_id, int(get_account(web.rt, account_id).session_epoch))
+
+
+@page()
+def login_form(web: Web) -> Response:
+    if web.viewer_id is not None:
+        return web.redirect(web.next_url())
+    return web.render("login.html", next=web.next_url(""))
+
+
+@page()
+def login(web: Web) -> Response:
+    name = web.form.get("login", "").strip()
+    password = web.form.get("password", "")
+    values = {"login": name}
+    next_url = web.next_url("")
+    address = web.request.client.host if web.request.client else "unknown"
+    try:
+        login_limiter(web.rt).check(address, name)
+    except RateLimited as exc:
+        return web.render(
+            "login.html", 429, values=values, errors={"password": exc.message}, next=next_url
+        )
+    account_id = authenticate(web.rt, name, password) if name and password else None
+    if account_id is None:
+        errors = {"password": "Wrong username or password."}
+        return web.render("login.html", 422, values=values, errors=errors, next=next_url)
+    _log_in(web, account_id)
+    return web.redirect(next_url or "/")
+
+
+@page()
+def signup(web: Web) -> Response:
+    values = {k: web.form.get(k, "").strip() for k in ("username", "email", "display_name")}
+    errors: dict[str, str] = {}
+    password = web.form.get("password", "")
+    if not web.rt.settings.registrations:
+        errors["username"] = "This server is not accepting new accounts."
+    elif not values["username"]:
+        errors["username"] = "Choose a username."
+    if not errors:
+        try:
+            account_id = do_register(
+                web.rt,
+                values["username"],
+                password,
+                email=values["email"] or None,
+                display_name=values["display_name"],
+            )
+        except ValidationFailed as exc:
+            errors[exc.field or "username"] = exc.message
+        else:
+            _log_in(web, account_id)
+            return web.redirect("/")
+    return web.render("landing.html", 422, values=values, errors=errors, timeline=[])
+
+
+@page()
+def logout(web: Web) -> Response:
+    web.session.log_out()
+    return web.redirect("/")
+
+
+def _settings(web: Web, status: int = 200, **context: object) -> Response:
+    return web.render("settings.html", status, email=get_email(web.rt, web.me) or "", **context)
+
+
+@page(login=True)
+def settings_page(web: Web) -> Response:
+    return _settings(web, saved=web.request.query_params.get("saved", ""))
+
+
+@page(login=True)
+def update_profile(web: Web) -> Response:
+    values = {
+        "display_name": web.form.get("display_name", "").strip(),
+        "note": web.form.get("note", "").replace("\r\n", "\n").strip(),
+    }
+    try:
+        do_update_profile(
+            web.rt,
+            web.me,
+            display_name=values["display_name"],
+            note=values["note"],
+            avatar=web.files.get("avatar"),
+            header=web.files.get("header"),
+        )
+    except ValidationFailed as exc:
+        return _settings(web, 422, values=values, errors={exc.field or "display_name": exc.message})
+    return web.redirect("/settings?saved=profile")
+
+
+@page(login=True)
+def change_password(web: Web) -> Response:
+    current = web.form.get("current_password", "")
+    new = web.form.get("new_password", "")
+    if new != web.form.get("confirm_password", ""):
+        return _settings(web, 422, errors={"confirm_password": "The new passwords do not match."})
+    try:
+        do_change_password(web.rt, web.me, current, new)
+    except ValidationFailed as exc:
+        field = "new_password" if exc.field == "password" else exc.field or "current_password"
+        return _settings(web, 422, errors={field: exc.message})
+    _log_in(web, web.me)  # this browser stays signed in; every other session ends
+    return web.redirect("/settings?saved=password")
+
+
+@page(login=True)
+def log_out_everywhere(web: Web) -> Response:
+    do_log_out_everywhere(web.rt, web.me)
+    web.session.log_out()
+    return web.redirect("/")
+
+
+routes = [
+    Route("/login", login_form, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/signup", signup, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/settings", settings_page, methods=["GET"]),
+    Route("/settings/profile", update_profile, methods=["POST"]),
+    Route("/settings/password", change_password, methods=["POST"]),
+    Route("/settings/logout-everywhere", log_out_everywhere, methods=["POST"]),
+]

@@ -1,0 +1,190 @@
+"""What every web handler shares: one ``Web`` object per request and the ``page``
+wrapper that reads the form, checks the CSRF token, runs the handler in a thread
+(domain code is synchronous) and turns domain errors into pages, never a 500."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from roost.accounts.queries import AccountRow, get_account
+from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
+from roost.media.images import MAX_UPLOAD_BYTES
+from roost.paging import Page
+from roost.runtime import Runtime
+from roost.web.auth import LoginLimiter, WebSession, check_csrf, session_of
+from roost.web.templating import build_environment
+
+FRAGMENT_HEADER = "x-roost-fragment"
+PAGE_SIZE = 20
+
+
+def environment(rt: Runtime) -> Environment:
+    env = rt.extras.get("web.env")
+    if env is None:
+        env = rt.extras["web.env"] = build_environment(rt)
+    assert isinstance(env, Environment)
+    return env
+
+
+def login_limiter(rt: Runtime) -> LoginLimiter:
+    limiter = rt.extras.get("web.login_limiter")
+    if limiter is None:
+        limiter = rt.extras["web.login_limiter"] = LoginLimiter()
+    assert isinstance(limiter, LoginLimiter)
+    return limiter
+
+
+@dataclass
+class Web:
+    request: Request
+    rt: Runtime
+    session: WebSession
+    form: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    _viewer: AccountRow | None = None
+
+    @property
+    def viewer_id(self) -> int | None:
+        return self.session.account_id
+
+    @property
+    def me(self) -> int:
+        """The signed-in account; only in handlers wrapped with ``login=True``."""
+        assert self.session.account_id is not None
+        return self.session.account_id
+
+    @property
+    def viewer(self) -> AccountRow | None:
+        if self._viewer is None and self.session.account_id is not None:
+            self._viewer = get_account(self.rt, self.session.account_id)
+        return self._viewer
+
+    @property
+    def wants_fragment(self) -> bool:
+        """The small script sends this header when it will swap the answer into the page."""
+        return self.request.headers.get(FRAGMENT_HEADER) == "1"
+
+    def query_int(self, name: str) -> int | None:
+        value = self.request.query_params.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 20 else None
+
+    def page(self) -> Page:
+        return Page(max_id=self.query_int("max_id"), limit=PAGE_SIZE)
+
+    def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(self.render_text(template, **context), status_code=status)
+
+    def render_text(self, template: str, **context: Any) -> str:
+        return environment(self.rt).get_template(template).render(self.context(**context))
+
+    def context(self, **context: Any) -> dict[str, Any]:
+        base: dict[str, Any] = {
+            "viewer": self.viewer,
+            "csrf_token": self.session.csrf_token,
+            "path": self.request.url.path,
+            "here": self.here,
+            "errors": {},
+            "values": {},
+        }
+        base.update(context)
+        return base
+
+    @property
+    def here(self) -> str:
+        query = self.request.url.query
+        return self.request.url.path + (f"?{query}" if query else "")
+
+    def next_url(self, default: str = "/") -> str:
+        return local_url(self.form.get("next") or self.request.query_params.get("next"), default)
+
+    def redirect(self, url: str) -> RedirectResponse:
+        return RedirectResponse(url, status_code=303)
+
+
+def local_url(candidate: str | None, default: str = "/") -> str:
+    """Only paths on this site: an open redirect would let a link log people into a phish."""
+    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
+        return default
+    if any(c in candidate for c in "\r\n"):
+        return default
+    return candidate
+
+
+Handler = Callable[[Web], Response]
+
+
+def page(*, login: bool = False) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        @functools.wraps(handler)
+        async def endpoint(request: Request) -> Response:
+            rt: Runtime = request.app.state.rt
+            web = Web(request=request, rt=rt, session=session_of(request.scope))
+            if request.method == "POST":
+                problem = await _read_form(web)
+                if problem is not None:
+                    return await run_in_threadpool(_problem_page, web, 400, problem)
+                if not check_csrf(request.scope, web.form.get("csrf_token")):
+                    return await run_in_threadpool(
+                        _problem_page,
+                        web,
+                        403,
+                        "This form has expired. Go back, reload the page and try again.",
+                    )
+            if login and web.viewer_id is None:
+                if request.method == "GET":
+                    return web.redirect(f"/login?next={quote(web.here, safe='/')}")
+                return await run_in_threadpool(_problem_page, web, 403, "Log in first.")
+            return await run_in_threadpool(_run, handler, web)
+
+        return endpoint
+
+    return wrap
+
+
+def _run(handler: Handler, web: Web) -> Response:
+    try:
+        return handler(web)
+    except NotFound:
+        return _problem_page(web, 404, "This page does not exist, or is not visible to you.")
+    except Forbidden as exc:
+        return _problem_page(web, 403, exc.message)
+    except RateLimited as exc:
+        return _problem_page(web, 429, exc.message)
+    except (ValidationFailed, RoostError) as exc:
+        return _problem_page(web, 422, exc.message)
+
+
+def _problem_page(web: Web, status: int, message: str) -> Response:
+    if web.wants_fragment:
+        return HTMLResponse(f'<p class="problem">{_escape(message)}</p>', status_code=status)
+    return web.render("problem.html", status=status, message=message, status_code=status)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+async def _read_form(web: Web) -> str | None:
+    try:
+        form = await web.request.form(max_files=4, max_fields=50)
+    except Exception:  # malformed or oversized bodies are the sender's problem
+        return "The form could not be read. Reload the page and try again."
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            data = await value.read(MAX_UPLOAD_BYTES + 1)
+            await value.close()
+            if value.filename or data:
+                web.files[key] = data
+        else:
+            web.form[key] = value
+    return None

@@ -1,0 +1,125 @@
+"""Writing posts and acting on them (like, repost, bookmark, delete), and the post
+page with its whole thread. With JavaScript on, the small script sends the same
+forms with a header and swaps the HTML fragment it gets back into the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from roost.errors import NotFound, ValidationFailed
+from roost.posts.actions import (
+    do_bookmark,
+    do_create_post,
+    do_delete_post,
+    do_favourite,
+    do_reblog,
+    do_unbookmark,
+    do_unfavourite,
+    do_unreblog,
+)
+from roost.posts.queries import StatusView, get_context, get_status, hydrate
+from roost.runtime import Runtime
+from roost.web.page import Web, page
+from roost.web.timelines import render_home
+
+ACTIONS: dict[str, Callable[[Runtime, int, int], object]] = {
+    "like": do_favourite,
+    "unlike": do_unfavourite,
+    "repost": do_reblog,
+    "unrepost": do_unreblog,
+    "bookmark": do_bookmark,
+    "unbookmark": do_unbookmark,
+    "delete": do_delete_post,
+}
+
+FORM_VISIBILITIES = ("public", "unlisted", "private")
+
+
+def post_url(view: StatusView) -> str:
+    return f"/@{view.account.username}/{view.post.id}"
+
+
+@page(login=True)
+def create_post(web: Web) -> Response:
+    text = web.form.get("status", "")
+    reply_to = web.form.get("in_reply_to_id", "")
+    in_reply_to_id = int(reply_to) if reply_to.isdigit() and len(reply_to) < 20 else None
+    visibility = web.form.get("visibility", "public")
+    try:
+        post_id = do_create_post(
+            web.rt,
+            web.me,
+            text,
+            visibility=visibility if visibility in FORM_VISIBILITIES else "public",
+            in_reply_to_id=in_reply_to_id,
+        )
+    except ValidationFailed as exc:
+        errors = {"status": exc.message}
+        values = {"status": text, "visibility": visibility}
+        if web.wants_fragment:
+            return HTMLResponse(
+                web.render_text("_error.html", message=exc.message), status_code=422
+            )
+        if in_reply_to_id is not None:
+            return _thread(web, in_reply_to_id, 422, errors=errors, values=values)
+        return render_home(web, 422, errors=errors, values=values)
+    if web.wants_fragment:
+        return web.render("_posts.html", posts=hydrate(web.rt, web.me, [post_id]))
+    if in_reply_to_id is not None:
+        parent = get_status(web.rt, web.me, in_reply_to_id)
+        return web.redirect(f"{post_url(parent)}#post-{post_id}")
+    return web.redirect(web.next_url(f"/?posted={post_id}"))
+
+
+@page(login=True)
+def act(web: Web) -> Response:
+    action = web.request.path_params["action"]
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise NotFound("No such action")
+    post_id = int(web.request.path_params["id"])
+    handler(web.rt, web.me, post_id)
+    if web.wants_fragment:
+        shown = web.form.get("shown", "")
+        shown_id = int(shown) if shown.isdigit() and len(shown) < 20 else post_id
+        views = hydrate(web.rt, web.me, [shown_id]) if action != "delete" else []
+        return web.render("_posts.html", posts=views)
+    return web.redirect(web.next_url("/"))
+
+
+def _thread(web: Web, post_id: int, status: int = 200, **context: object) -> Response:
+    focus = get_status(web.rt, web.viewer_id, post_id)
+    thread = get_context(web.rt, web.viewer_id, post_id)
+    values = context.pop("values", None) or {
+        "status": f"@{focus.account.username} " if focus.account.id != web.viewer_id else ""
+    }
+    return web.render(
+        "thread.html",
+        status,
+        focus=focus,
+        ancestors=thread.ancestors,
+        descendants=thread.descendants,
+        values=values,
+        **context,
+    )
+
+
+@page()
+def thread_page(web: Web) -> Response:
+    post_id = int(web.request.path_params["id"])
+    focus = get_status(web.rt, web.viewer_id, post_id)
+    if focus.account.username.lower() != web.request.path_params["username"].lower():
+        return web.redirect(post_url(focus))
+    if focus.reblog is not None:  # a repost's page is the original's
+        return web.redirect(post_url(focus.reblog))
+    return _thread(web, post_id)
+
+
+routes = [
+    Route("/posts", create_post, methods=["POST"]),
+    Route("/posts/{id:int}/{action}", act, methods=["POST"]),
+    Route("/@{username}/{id:int}", thread_page, methods=["GET"]),
+]

@@ -1,0 +1,207 @@
+// Roost's progressive enhancement. Every form works without this file; with it,
+// the composer counts characters as the server does, post actions swap in place,
+// and timelines update live over server-sent events.
+"use strict";
+
+(function () {
+  var URL_LENGTH = 23;
+  var URL_RE = /(?<![\w/])(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]])/gi;
+  var REMOTE_MENTION_RE = /(?<![\w@/])@([A-Za-z0-9_]{1,30})@[\w.-]+\.\w+(?![\w@])/g;
+
+  // Mirrors roost.text.count_length: links count as 23, remote mentions by their local part.
+  function countLength(text) {
+    var t = text.replace(/\r\n/g, "\n").trim();
+    t = t.replace(URL_RE, "x".repeat(URL_LENGTH));
+    t = t.replace(REMOTE_MENTION_RE, "@$1");
+    return Array.from(t).length;
+  }
+
+  function setupCounter(area) {
+    var counter = document.getElementById(area.dataset.counter);
+    var limit = parseInt(area.dataset.limit, 10);
+    var form = area.form;
+    var submit = form && form.querySelector("button[type=submit]");
+    function update() {
+      var left = limit - countLength(area.value);
+      counter.textContent = left + (left === 1 || left === -1 ? " character left" : " characters left");
+      counter.classList.toggle("over", left < 0);
+      if (submit) submit.disabled = left < 0;
+      if (left < 0) area.setAttribute("aria-invalid", "true");
+      else if (!area.dataset.serverError) area.removeAttribute("aria-invalid");
+    }
+    area.addEventListener("input", update);
+    update();
+  }
+
+  function fragment(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  function markFresh(nodes) {
+    nodes.forEach(function (node) {
+      if (node.classList) node.classList.add("fresh");
+    });
+  }
+
+  function prependPosts(html) {
+    var timeline = document.getElementById("timeline");
+    if (!timeline) return [];
+    var content = fragment(html);
+    var articles = Array.prototype.filter.call(content.children, function (el) {
+      return el.matches("article.post") && !document.getElementById(el.id);
+    });
+    articles.slice().reverse().forEach(function (el) {
+      timeline.insertBefore(el, timeline.firstChild);
+      live.forget(el.dataset.id);
+    });
+    markFresh(articles);
+    var empty = document.getElementById("timeline-empty");
+    if (empty && articles.length) empty.remove();
+    return articles;
+  }
+
+  function send(form) {
+    return fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "X-Roost-Fragment": "1" },
+      credentials: "same-origin",
+    });
+  }
+
+  function onComposerSubmit(form, event) {
+    event.preventDefault();
+    var area = form.querySelector("textarea");
+    var error = form.querySelector(".error");
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    send(form)
+      .then(function (response) {
+        return response.text().then(function (text) {
+          if (!response.ok) {
+            error.textContent = text.trim();
+            error.hidden = false;
+            area.setAttribute("aria-invalid", "true");
+            area.dataset.serverError = "1";
+            area.focus();
+            return;
+          }
+          error.hidden = true;
+          error.textContent = "";
+          delete area.dataset.serverError;
+          area.removeAttribute("aria-invalid");
+          area.value = "";
+          area.dispatchEvent(new Event("input"));
+          prependPosts(text);
+        });
+      })
+      .catch(function () { form.submit(); })
+      .finally(function () { button.disabled = countLength(area.value) > parseInt(area.dataset.limit, 10); });
+  }
+
+  function onPostActionSubmit(form, event) {
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    event.preventDefault();
+    var article = form.closest("article.post");
+    var focusedLabel = document.activeElement && document.activeElement.getAttribute("aria-label");
+    var action = form.action;
+    send(form)
+      .then(function (response) {
+        if (!response.ok) { form.submit(); return; }
+        return response.text().then(function (html) {
+          var replacement = fragment(html).querySelector("article.post");
+          if (!replacement) { article.remove(); return; }
+          article.replaceWith(replacement);
+          // Keep keyboard focus on the same button after the swap.
+          var again = replacement.querySelector("form[action='" + action.replace(/^https?:\/\/[^/]+/, "") + "'] button") ||
+            Array.prototype.find.call(replacement.querySelectorAll("button"), function (b) {
+              return (b.getAttribute("aria-label") || "").split(" (")[0] === (focusedLabel || "").split(" (")[0];
+            });
+          if (again) again.focus();
+        });
+      })
+      .catch(function () { form.submit(); });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !window.fetch) return;
+    if (form.dataset.enhance === "compose") onComposerSubmit(form, event);
+    else if (form.dataset.enhance === "post") onPostActionSubmit(form, event);
+  });
+
+  // Live timelines: the stream names post IDs; the page asks for the HTML.
+  var live = {
+    pending: [],
+    bar: null,
+    forget: function (id) {
+      var i = live.pending.indexOf(id);
+      if (i >= 0) live.pending.splice(i, 1);
+      live.render();
+    },
+    render: function () {
+      if (!live.bar) return;
+      var n = live.pending.length;
+      live.bar.hidden = n === 0;
+      live.bar.textContent = n === 1 ? "Show 1 new post" : "Show " + n + " new posts";
+    },
+    load: function (ids) {
+      if (!ids.length) return Promise.resolve([]);
+      var query = ids.map(function (id) { return "id=" + encodeURIComponent(id); }).join("&");
+      return fetch("/live/posts?" + query, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) {
+          ids.forEach(function (id) { live.forget(id); });
+          return prependPosts(html);
+        });
+    },
+  };
+
+  function setupLive(timeline) {
+    if (!window.EventSource) return;
+    var mode = timeline.dataset.liveMode;
+    live.bar = document.getElementById("new-posts");
+    if (live.bar) {
+      live.bar.addEventListener("click", function () {
+        live.load(live.pending.slice()).then(function (articles) {
+          if (articles.length) {
+            var first = articles[0].querySelector(".who");
+            if (first) first.focus();
+          }
+        });
+      });
+    }
+    var source = new EventSource(timeline.dataset.live);
+    source.addEventListener("update", function (event) {
+      var id = event.data;
+      if (document.getElementById("post-" + id) || live.pending.indexOf(id) >= 0) return;
+      if (mode === "auto") {
+        live.load([id]);
+      } else {
+        live.pending.push(id);
+        live.render();
+      }
+    });
+    source.addEventListener("delete", function (event) {
+      var el = document.getElementById("post-" + event.data);
+      if (el) el.remove();
+      live.forget(event.data);
+    });
+    document.documentElement.dataset.live = "connecting";
+    source.addEventListener("open", function () { document.documentElement.dataset.live = "open"; });
+  }
+
+  function init() {
+    document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
+    var timeline = document.querySelector("[data-live]");
+    if (timeline) setupLive(timeline);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
