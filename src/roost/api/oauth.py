@@ -117,7 +117,7 @@ def issue_token(ctx: Ctx) -> Response:
     return json_response(token_entity(token), headers=_NO_STORE)
 
 
-@endpoint()
+@endpoint(response=dict[str, str])
 def revoke_token(ctx: Ctx) -> Response:
     try:
         app = access_client(ctx.rt, *_client_credentials(ctx))

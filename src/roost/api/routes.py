@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from roost.api import accounts, apps, instance, marks, oauth, statuses, timelines
+from roost.api import accounts, apps, instance, marks, oauth, openapi, statuses, timelines
 
 
 def api_routes() -> list[BaseRoute]:
@@ -16,4 +16,5 @@ def api_routes() -> list[BaseRoute]:
         *apps.routes,
         *accounts.routes,
         *oauth.routes,
+        *openapi.routes,
     ]

@@ -1,0 +1,144 @@
+"""``/openapi.json``: an OpenAPI 3.1 document built from the routes the app serves
+and the msgspec entity Structs the handlers declare with ``endpoint(response=...)``.
+
+Generated, never written by hand, so it cannot drift from the code; the tests
+validate real responses against it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from roost import __version__
+from roost.api.entities.oauth import Error, OAuthError
+from roost.api.http import Ctx, EndpointInfo, endpoint, json_response
+from roost.oauth.queries import KNOWN_SCOPES, format_scopes
+
+DOCUMENTED_PREFIXES = ("/api/", "/oauth/", "/.well-known/")
+_PATH_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+_REF = "#/components/schemas/{name}"
+
+
+def _operation_id(route: Route, method: str, many_methods: bool) -> str:
+    handler = getattr(route.endpoint, "__roost_handler__", route.endpoint)
+    module = handler.__module__.rsplit(".", 1)[-1]
+    suffix = f"_{method.lower()}" if many_methods else ""
+    return f"{module}_{handler.__name__}{suffix}"
+
+
+def _summary(route: Route) -> str | None:
+    handler = getattr(route.endpoint, "__roost_handler__", route.endpoint)
+    doc = inspect.getdoc(handler)
+    return doc.split("\n\n", 1)[0].replace("\n", " ") if doc else None
+
+
+def _security(info: EndpointInfo | None) -> list[dict[str, list[str]]] | None:
+    if info is None or (info.scope is None and not (info.auth or info.user)):
+        return None
+    required = [{"OAuth2": [info.scope] if info.scope else []}]
+    # Without auth/user a token is optional: anonymous requests are served too.
+    return required if info.auth or info.user else [*required, {}]
+
+
+def _error_responses(path: str) -> dict[str, Any]:
+    if path in ("/oauth/token", "/oauth/revoke"):
+        oauth = {"application/json": {"schema": {"$ref": _REF.format(name="OAuthError")}}}
+        return {"400": {"description": "Refused by OAuth", "content": oauth}}
+    error = {"application/json": {"schema": {"$ref": _REF.format(name="Error")}}}
+    return {
+        "4XX": {"description": "A client error; nothing was changed", "content": error},
+    }
+
+
+def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]:
+    documented = [
+        r for r in routes if isinstance(r, Route) and r.path.startswith(DOCUMENTED_PREFIXES)
+    ]
+    infos = [getattr(r.endpoint, "__roost_endpoint__", None) for r in documented]
+    response_types = [i.response for i in infos if i is not None and i.response is not None]
+    schemas, components = msgspec.json.schema_components(
+        [*response_types, Error, OAuthError], ref_template=_REF
+    )
+    schema_of = dict(zip(map(id, response_types), schemas[: len(response_types)], strict=True))
+    paths: dict[str, dict[str, Any]] = {}
+    for route, info in zip(documented, infos, strict=True):
+        methods = sorted((route.methods or {"GET"}) - {"HEAD"})
+        path = _PATH_PARAM.sub(r"{\1}", route.path)
+        for method in methods:
+            operation: dict[str, Any] = {
+                "operationId": _operation_id(route, method, len(methods) > 1),
+                "tags": [path.split("/")[3] if path.startswith("/api/") else "oauth"],
+                "parameters": [
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                    for name in (m.group(1) for m in _PATH_PARAM.finditer(route.path))
+                ],
+                "responses": {"200": _success(info, schema_of), **_error_responses(path)},
+            }
+            summary = _summary(route)
+            if summary:
+                operation["summary"] = summary
+            security = _security(info)
+            if security is not None:
+                operation["security"] = security
+            paths.setdefault(path, {})[method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Roost API",
+            "version": __version__,
+            "description": "Mastodon-compatible client API of a Roost server.",
+        },
+        "servers": [{"url": base_url}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"OAuth2": _oauth_scheme(base_url)},
+        },
+    }
+
+
+def _success(info: EndpointInfo | None, schema_of: dict[int, Any]) -> dict[str, Any]:
+    if info is None:
+        return {"description": "An HTML page", "content": {"text/html": {}}}
+    if info.response is None:
+        return {"description": "OK", "content": {"application/json": {}}}
+    schema = schema_of[id(info.response)]
+    return {"description": "OK", "content": {"application/json": {"schema": schema}}}
+
+
+def _oauth_scheme(base_url: str) -> dict[str, Any]:
+    scopes = {scope: scope for scope in format_scopes(KNOWN_SCOPES).split()}
+    token_url = f"{base_url}/oauth/token"
+    return {
+        "type": "oauth2",
+        "flows": {
+            "authorizationCode": {
+                "authorizationUrl": f"{base_url}/oauth/authorize",
+                "tokenUrl": token_url,
+                "scopes": scopes,
+            },
+            "password": {"tokenUrl": token_url, "scopes": scopes},
+            "clientCredentials": {"tokenUrl": token_url, "scopes": scopes},
+        },
+    }
+
+
+@endpoint(response=dict[str, Any])
+def openapi_json(ctx: Ctx) -> Response:
+    request: Request = ctx.request
+    document = getattr(request.app.state, "openapi_document", None)
+    if document is None:
+        document = build_document(request.app.routes, ctx.rt.settings.effective_base_url)
+        request.app.state.openapi_document = document
+    return json_response(document)
+
+
+routes = [Route("/openapi.json", openapi_json, methods=["GET"])]

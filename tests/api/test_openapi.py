@@ -1,0 +1,130 @@
+"""``/openapi.json`` describes every API route, and real responses validate
+against the schemas it publishes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from jsonschema import Draft202012Validator
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from roost.api.routes import api_routes
+from roost.graph.actions import do_follow
+from roost.posts.actions import do_create_post
+from roost.runtime import Runtime
+from tests.api.conftest import ClientApp, Tokens
+from tests.conftest import PASSWORD, People
+
+
+def document(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def check(doc: dict[str, Any], path: str, method: str, response: httpx.Response) -> None:
+    """Validates a response body against the schema the document gives for it."""
+    operation = doc["paths"][path][method]
+    status = str(response.status_code)
+    described = operation["responses"].get(status) or operation["responses"][f"{status[0]}XX"]
+    schema = described["content"]["application/json"]["schema"]
+    # Refs point into the document ("#/components/..."): validate with it as the root.
+    Draft202012Validator({**schema, "components": doc["components"]}).validate(response.json())
+
+
+def test_every_api_route_is_documented(client: TestClient) -> None:
+    doc = document(client)
+    assert doc["openapi"].startswith("3.1")
+    expected = 0
+    for route in api_routes():
+        if not isinstance(route, Route) or not route.path.startswith("/api/"):
+            continue
+        for method in (route.methods or set()) - {"HEAD"}:
+            expected += 1
+            operation = doc["paths"][route.path][method.lower()]
+            schema = operation["responses"]["200"]["content"]["application/json"].get("schema")
+            assert schema, f"{method} {route.path} declares no response entity"
+    assert expected > 20
+    ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_component_schemas_are_valid_json_schema(client: TestClient) -> None:
+    doc = document(client)
+    for schema in doc["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)  # raises SchemaError, naming the part
+    assert {"Account", "CredentialAccount", "Relationship", "Token", "Error"} <= set(
+        doc["components"]["schemas"]
+    )
+
+
+def test_scopes_are_documented(client: TestClient) -> None:
+    doc = document(client)
+    follow = doc["paths"]["/api/v1/accounts/{id}/follow"]["post"]
+    assert follow["security"] == [{"OAuth2": ["write:follows"]}]
+    show = doc["paths"]["/api/v1/accounts/{id}"]["get"]
+    assert {} in show["security"]
+    assert show["parameters"][0]["name"] == "id"
+
+
+def test_account_responses_validate(
+    client: TestClient, tokens: Tokens, people: People, rt: Runtime
+) -> None:
+    doc = document(client)
+    do_follow(rt, people.alice, people.bob)
+    do_create_post(rt, people.bob, "hello #openapi @alice")
+    headers = tokens.auth("alice")
+    bob = people.bob
+    for path, concrete in (
+        ("/api/v1/accounts/{id}", f"/api/v1/accounts/{bob}"),
+        ("/api/v1/accounts/{id}/statuses", f"/api/v1/accounts/{bob}/statuses"),
+        ("/api/v1/accounts/{id}/followers", f"/api/v1/accounts/{bob}/followers"),
+        ("/api/v1/accounts/verify_credentials", "/api/v1/accounts/verify_credentials"),
+        ("/api/v1/accounts/relationships", f"/api/v1/accounts/relationships?id[]={bob}"),
+        ("/api/v1/instance", "/api/v1/instance"),
+        ("/api/v2/instance", "/api/v2/instance"),
+        ("/api/v1/accounts/{id}", "/api/v1/accounts/1"),
+    ):
+        response = client.get(concrete, headers=headers)
+        check(doc, path, "get", response)
+    follow = client.post(f"/api/v1/accounts/{bob}/follow", headers=headers)
+    check(doc, "/api/v1/accounts/{id}/follow", "post", follow)
+
+
+def test_oauth_responses_validate(
+    client: TestClient, people: People, client_app: ClientApp
+) -> None:
+    doc = document(client)
+    assert people.alice
+    created = client.post(
+        "/api/v1/apps", json={"client_name": "x", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"}
+    )
+    check(doc, "/api/v1/apps", "post", created)
+    for password in (PASSWORD, "wrong"):
+        token = client.post(
+            "/oauth/token",
+            data={
+                "grant_type": "password",
+                "client_id": client_app.client_id,
+                "client_secret": client_app.client_secret,
+                "username": "alice",
+                "password": password,
+            },
+        )
+        check(doc, "/oauth/token", "post", token)
+
+
+def test_a_wrong_response_fails_validation(client: TestClient, people: People) -> None:
+    doc = document(client)
+    response = client.get(f"/api/v1/accounts/{people.alice}")
+    broken = response.json()
+    del broken["username"]
+    schema = doc["paths"]["/api/v1/accounts/{id}"]["get"]["responses"]["200"]["content"]
+    validator = Draft202012Validator(
+        {**schema["application/json"]["schema"], "components": doc["components"]}
+    )
+    assert not validator.is_valid(broken)
+    assert validator.is_valid(response.json())
