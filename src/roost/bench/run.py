@@ -1,0 +1,280 @@
+"""``roost bench``: seeds a world per mode, starts the stack, measures, writes results.
+
+One mode's run, in order: a private database (and Redis) is created and migrated;
+the graph, its posts, tokens and home timelines are bulk-loaded; the stack starts
+as real processes at the default hybrid threshold and serves, for ``duration``
+seconds each, the floor endpoint, home reads alone, user-timeline reads alone,
+the mixed workload (profiled with py-spy) and posts alone (watching the job
+queue); then dedicated accounts with exact follower counts are added, the stack
+restarts with the threshold raised above them to time fan-out, and once more at
+the default to check that an account above it is visible at once.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.progress import Progress, TaskID
+
+from roost.bench.fanout import measure_delivery, measure_hybrid, seed_celebrities
+from roost.bench.fanout import wait_for_idle_queue as wait_idle
+from roost.bench.graphs import Graph, load_edge_list, powerlaw, reed98
+from roost.bench.memory import peaks, redis_timeline_entries, redis_used_memory
+from roost.bench.profile import start_recording, summarise
+from roost.bench.report import targets, write_report
+from roost.bench.seed import seed_graph
+from roost.bench.servers import Backing, Stack
+from roost.bench.workload import MIXES, WrkResult, run_wrk, write_users_file
+from roost.runtime import Runtime, build_runtime
+from roost.store.migrate import migrate
+
+DEFAULT_THRESHOLD = 10_000
+console = Console(stderr=True)
+
+
+@dataclass
+class Options:
+    modes: list[str] = field(default_factory=lambda: ["embedded", "scale"])
+    graph: str = "reed98"  # "reed98", "powerlaw", or a path to an edge-list file
+    people: int = 100_000  # power-law graph size
+    posts: int = 0  # existing posts; 0 means 10 per person (1,000,000 for 100,000 people)
+    home_depth: int = 800  # entries materialised per home timeline (at most the cap)
+    duration: float = 10.0
+    connections: int = 32
+    fanout_sizes: list[int] = field(default_factory=lambda: [100, 10_000, 100_000])
+    fanout_posts: int = 20
+    fanout_timeout: float = 60.0
+    scale_web: int = 2
+    scale_workers: int = 2
+    profile: bool = True
+    output: Path = Path("bench/results")
+
+
+def load_graph(options: Options) -> Graph:
+    if options.graph == "reed98":
+        return reed98()
+    if options.graph == "powerlaw":
+        return powerlaw(options.people)
+    return load_edge_list(Path(options.graph))
+
+
+def run_bench(options: Options) -> tuple[Path, Path]:
+    """Runs every requested mode and writes ``<stamp>-<graph>.json`` and ``.png``."""
+    started = time.time()
+    graph = load_graph(options)
+    console.log(f"graph {graph.describe()}")
+    results: dict[str, Any] = {}
+    for mode in options.modes:
+        console.rule(f"{mode} mode")
+        results[mode] = run_mode(mode, graph, options)
+        results[mode]["targets"] = targets(results[mode])
+    report = {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "seconds": round(time.time() - started, 1),
+        "options": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()},
+        "graph": graph.describe(),
+        "modes": results,
+    }
+    return write_report(report, options.output)
+
+
+def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
+    backing = Backing.create(mode)
+    settings = backing.settings()
+    migrate(settings.effective_database_url)
+    rt = build_runtime(settings, pool_size=4)
+    out: dict[str, Any] = {"mode": mode, "settings": _describe(backing, options)}
+    try:
+        redis_before = redis_used_memory(backing.redis.url) if backing.redis else 0
+        posts = options.posts or graph.people * 10
+        with Progress(console=console, transient=True) as progress:
+            tasks: dict[str, TaskID] = {}
+
+            def advance(stage: str, done: int, total: int) -> None:
+                if stage not in tasks:
+                    tasks[stage] = progress.add_task(f"seeding {stage}", total=total)
+                progress.update(tasks[stage], completed=done)
+
+            world = seed_graph(
+                rt, graph, posts_total=posts, home_depth=options.home_depth, advance=advance
+            )
+        out["seed"] = {
+            "accounts": len(world.people.ids),
+            "posts": world.posts,
+            "timeline_entries": world.timeline_entries,
+            "seconds": round(world.seconds, 1),
+        }
+        console.log(f"seeded {out['seed']}")
+        if backing.redis:
+            entries = redis_timeline_entries(rt.timelines)
+            used = redis_used_memory(backing.redis.url) - redis_before
+            out["redis"] = {
+                "used_memory_bytes": used,
+                "timeline_entries": entries,
+                "bytes_per_entry": round(used / entries, 1) if entries else None,
+            }
+            console.log(f"redis {out['redis']}")
+        users = write_users_file(backing.data_dir / "users.txt", world.people)
+        out["workload"], out["memory"] = _workload(rt, backing, users, options)
+        out["fanout"], out["hybrid"], out["memory_fanout"] = _fanout(
+            rt, backing, world.people, options
+        )
+    finally:
+        rt.close()
+        backing.destroy()
+    return out
+
+
+def _describe(backing: Backing, options: Options) -> dict[str, Any]:
+    scale = backing.mode == "scale"
+    return {
+        "database": "postgresql" if scale else "sqlite",
+        "timelines": "redis" if scale else "sql",
+        "web_processes": options.scale_web if scale else 1,
+        "worker_processes": options.scale_workers if scale else "in-process thread",
+        "connections": options.connections,
+        "duration_s": options.duration,
+    }
+
+
+def _stack(backing: Backing, options: Options, threshold: int) -> Stack:
+    scale = backing.mode == "scale"
+    stack = Stack(
+        backing,
+        web_processes=options.scale_web if scale else 1,
+        worker_processes=options.scale_workers if scale else 0,
+        fanout_max_followers=threshold,
+    )
+    stack.start()
+    return stack
+
+
+def _workload(
+    rt: Runtime, backing: Backing, users: Path, options: Options
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    stack = _stack(backing, options, DEFAULT_THRESHOLD)
+    runs: dict[str, Any] = {}
+    try:
+        wrk = _wrk_runner(stack, users, options)
+        wrk("warmup", MIXES["mixed"], min(options.duration, 3.0))
+        wait_idle(rt, 60)
+        for name in ("instance", "home", "user"):
+            runs[name] = wrk(name, MIXES[name], options.duration).as_dict()
+        profile_file = backing.data_dir / "mixed.pyspy"
+        recorder = (
+            start_recording(stack.web_pids[0], options.duration, profile_file)
+            if options.profile
+            else None
+        )
+        runs["mixed"] = wrk("mixed", MIXES["mixed"], options.duration).as_dict()
+        if recorder:
+            recorder.wait(timeout=30)
+            runs["mixed"]["profile"] = summarise(profile_file)
+        wait_idle(rt, 60)
+        runs["post"] = _posts_with_queue(rt, wrk, options)
+        memory = {
+            "web_peak_rss_mb": peaks(stack.web_pids),
+            "worker_peak_rss_mb": peaks(stack.worker_pids),
+        }
+    finally:
+        stack.stop()
+    return runs, memory
+
+
+def _wrk_runner(stack: Stack, users: Path, options: Options) -> Any:
+    def wrk(name: str, mix: str, seconds: float) -> WrkResult:
+        console.log(f"wrk {name} ({mix}) for {seconds:g}s at {options.connections} connections")
+        result = run_wrk(
+            name, stack.base_url, users, mix=mix, seconds=seconds, connections=options.connections
+        )
+        console.log(
+            f"  {result.requests_per_second:,.0f} req/s, p50 {result.latency_ms['p50']} ms,"
+            f" p99 {result.latency_ms['p99']} ms, non-2xx {result.non_2xx}"
+        )
+        return result
+
+    return wrk
+
+
+def _posts_with_queue(rt: Runtime, wrk: Any, options: Options) -> dict[str, Any]:
+    """Posts alone, with the job queue's length sampled throughout: fan-out keeps up
+    when the queue stays flat under load and empties soon after it stops."""
+    samples: list[tuple[float, int]] = []
+    stop = threading.Event()
+    started = time.perf_counter()
+
+    def sample() -> None:
+        while not stop.is_set():
+            samples.append((round(time.perf_counter() - started, 2), rt.jobs.pending_count()))
+            stop.wait(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        result: WrkResult = wrk("post", MIXES["post"], options.duration)
+    finally:
+        stop.set()
+        sampler.join()
+    drain = wait_idle(rt, 120)
+    lengths = [n for _, n in samples]
+    half = lengths[len(lengths) // 2 :] or [0]
+    return result.as_dict() | {
+        "queue_samples": samples,
+        "queue_max": max(lengths, default=0),
+        "queue_at_end": lengths[-1] if lengths else 0,
+        "queue_second_half_max": max(half),
+        "drain_after_load_s": round(drain, 2),
+        "posts_per_second": round(result.ok_per_second, 1),
+    }
+
+
+def _fanout(
+    rt: Runtime, backing: Backing, people: Any, options: Options
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None, dict[str, Any]]:
+    sizes = sorted(options.fanout_sizes)
+    if not sizes:
+        return [], None, {}
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("seeding fan-out followers", total=None)
+        celebrities = seed_celebrities(rt, sizes, people, lambda n: progress.advance(task, n))
+    raised = max(sizes) + 1
+    results = []
+    stack = _stack(backing, options, raised)
+    try:
+        with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+            for celebrity in celebrities:
+                count = options.fanout_posts if celebrity.followers_wanted < 100_000 else 5
+                console.log(f"fan-out to {celebrity.followers_wanted:,} followers x {count}")
+                result = measure_delivery(
+                    rt,
+                    client,
+                    celebrity,
+                    posts=count,
+                    threshold=raised,
+                    timeout=options.fanout_timeout,
+                )
+                results.append(result.as_dict())
+                console.log(f"  p50 {results[-1]['p50_s']} s, p99 {results[-1]['p99_s']} s")
+        memory = {
+            "web_peak_rss_mb": peaks(stack.web_pids),
+            "worker_peak_rss_mb": peaks(stack.worker_pids),
+        }
+    finally:
+        stack.stop()
+    above = [c for c in celebrities if c.followers_wanted > DEFAULT_THRESHOLD]
+    if not above:
+        return results, None, memory
+    stack = _stack(backing, options, DEFAULT_THRESHOLD)
+    try:
+        with httpx.Client(base_url=stack.base_url, timeout=30) as client:
+            hybrid = measure_hybrid(rt, client, above[-1], threshold=DEFAULT_THRESHOLD)
+        console.log(f"hybrid: {hybrid['visible_on_first_read']}/{hybrid['posts']} on first read")
+    finally:
+        stack.stop()
+    return results, hybrid, memory
