@@ -1,0 +1,182 @@
+"""OAuth domain rules: client secrets, scope checks, authorization codes, revocation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from roost.errors import ValidationFailed
+from roost.oauth.actions import (
+    check_authorization_request,
+    do_create_application,
+    do_create_authorization_code,
+    do_exchange_code,
+    do_issue_token,
+    do_password_grant,
+    do_revoke_account_tokens,
+    do_revoke_token,
+)
+from roost.oauth.models import applications, authorization_codes
+from roost.oauth.queries import (
+    OAuthRejected,
+    access_client,
+    check_scopes,
+    get_token,
+    parse_scopes,
+    scope_allows,
+)
+from roost.runtime import Runtime
+from roost.store.schema import utcnow
+from tests.conftest import PASSWORD, People
+
+CALLBACK = "https://app.example/cb"
+
+
+def test_client_secret_is_stored_as_a_digest_and_checked(rt: Runtime) -> None:
+    created = do_create_application(rt, "App", [CALLBACK], scopes="read write")
+    with rt.db.read() as conn:
+        stored = conn.scalar(select(applications.c.client_secret))
+    assert stored != created.client_secret
+    assert stored == hashlib.sha256(created.client_secret.encode()).hexdigest()
+    assert access_client(rt, created.row.client_id, created.client_secret).id == created.row.id
+    for client_id, secret in (
+        (created.row.client_id, "wrong"),
+        (created.row.client_id, None),
+        ("unknown", created.client_secret),
+        (None, None),
+    ):
+        with pytest.raises(OAuthRejected) as caught:
+            access_client(rt, client_id, secret)
+        assert caught.value.code == "invalid_client"
+
+
+def test_application_input_is_validated(rt: Runtime) -> None:
+    for name, uris, scopes in (
+        ("", [CALLBACK], "read"),
+        ("x" * 201, [CALLBACK], "read"),
+        ("App", [], "read"),
+        ("App", ["relative/path"], "read"),
+        ("App", ["https://a.example/cb#fragment"], "read"),
+        ("App", [CALLBACK], "read everything"),
+    ):
+        with pytest.raises(ValidationFailed):
+            do_create_application(rt, name, uris, scopes=scopes)
+
+
+def test_scope_rules() -> None:
+    granted = parse_scopes("read write:statuses follow")
+    assert scope_allows(granted, "read:accounts")
+    assert scope_allows(granted, "write:statuses")
+    assert not scope_allows(granted, "write:accounts")
+    assert scope_allows(granted, "write:follows")  # the legacy "follow" scope
+    assert not scope_allows(parse_scopes("read:statuses"), "read")
+    check_scopes(parse_scopes("read:accounts"), parse_scopes("read"))
+    with pytest.raises(OAuthRejected):
+        check_scopes(parse_scopes("read"), parse_scopes("read:accounts"))
+    with pytest.raises(OAuthRejected):
+        check_scopes(parse_scopes("admin:everything"))
+
+
+def test_token_scopes_must_be_within_the_apps(rt: Runtime, people: People) -> None:
+    app = do_create_application(rt, "App", [CALLBACK], scopes="read").row
+    token = do_issue_token(rt, app, None, "read:statuses")
+    info = get_token(rt, token.access_token)
+    assert info is not None
+    assert info.scopes == {"read:statuses"}
+    assert info.account_id is None
+    with pytest.raises(OAuthRejected) as caught:
+        do_password_grant(rt, app, "alice", PASSWORD, "read write")
+    assert caught.value.code == "invalid_scope"
+    assert people.alice
+
+
+def test_authorization_code_is_single_use_and_bound(rt: Runtime, people: People) -> None:
+    app = do_create_application(rt, "App", [CALLBACK, "myapp://cb"], scopes="read write").row
+    other = do_create_application(rt, "Other", [CALLBACK]).row
+    redirect, scopes = check_authorization_request(app, "myapp://cb", "read")
+    code = do_create_authorization_code(rt, app, people.alice, redirect, scopes)
+    for app_row, uri in ((other, "myapp://cb"), (app, CALLBACK)):
+        fresh = do_create_authorization_code(rt, app, people.alice, redirect, scopes)
+        with pytest.raises(OAuthRejected):
+            do_exchange_code(rt, app_row, fresh, uri, None)
+    token = do_exchange_code(rt, app, code, "myapp://cb", None)
+    assert token.account_id == people.alice
+    assert token.scopes == {"read"}
+    with pytest.raises(OAuthRejected) as caught:
+        do_exchange_code(rt, app, code, "myapp://cb", None)
+    assert caught.value.code == "invalid_grant"
+
+
+def test_expired_code_is_refused(rt: Runtime, people: People) -> None:
+    app = do_create_application(rt, "App", [CALLBACK]).row
+    code = do_create_authorization_code(rt, app, people.alice, CALLBACK, frozenset({"read"}))
+    with rt.db.write() as tx:
+        tx.conn.execute(
+            update(authorization_codes).values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+    with pytest.raises(OAuthRejected) as caught:
+        do_exchange_code(rt, app, code, CALLBACK, None)
+    assert caught.value.code == "invalid_grant"
+
+
+def test_pkce(rt: Runtime, people: People) -> None:
+    app = do_create_application(rt, "App", [CALLBACK]).row
+    verifier = "k" * 64
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+    challenge_text = challenge.rstrip(b"=").decode()
+
+    def code(method: str | None, value: str | None = challenge_text) -> str:
+        return do_create_authorization_code(
+            rt,
+            app,
+            people.alice,
+            CALLBACK,
+            frozenset({"read"}),
+            code_challenge=value,
+            code_challenge_method=method,
+        )
+
+    assert do_exchange_code(rt, app, code("S256"), CALLBACK, verifier).account_id
+    with pytest.raises(OAuthRejected):
+        do_exchange_code(rt, app, code("S256"), CALLBACK, challenge_text)  # not the verifier
+    with pytest.raises(OAuthRejected):
+        do_exchange_code(rt, app, code(None, None), CALLBACK, verifier)  # no challenge was made
+    with pytest.raises(OAuthRejected):
+        code("S512")
+    with pytest.raises(OAuthRejected):
+        code("plain", "short")
+
+
+def test_redirect_uri_checks(rt: Runtime) -> None:
+    single = do_create_application(rt, "App", [CALLBACK]).row
+    assert check_authorization_request(single, None, None) == (CALLBACK, frozenset({"read"}))
+    with pytest.raises(OAuthRejected) as caught:
+        check_authorization_request(single, "https://evil.example/cb", "read")
+    assert caught.value.code == "invalid_redirect_uri"
+    several = do_create_application(rt, "App", [CALLBACK, "myapp://cb"]).row
+    with pytest.raises(OAuthRejected):
+        check_authorization_request(several, None, "read")
+
+
+def test_revocation(rt: Runtime, people: People) -> None:
+    app = do_create_application(rt, "App", [CALLBACK], scopes="read write").row
+    other = do_create_application(rt, "Other", [CALLBACK]).row
+    assert people.alice
+    assert people.bob
+    first = do_password_grant(rt, app, "alice", PASSWORD, "read")
+    second = do_password_grant(rt, app, "alice@example.com", PASSWORD, "write")
+    bobs = do_password_grant(rt, app, "bob", PASSWORD, "read")
+    with pytest.raises(OAuthRejected):
+        do_revoke_token(rt, other, first.access_token)
+    assert get_token(rt, first.access_token) is not None
+    do_revoke_token(rt, app, "never issued")  # RFC 7009: not an error
+    do_revoke_token(rt, app, first.access_token)
+    assert get_token(rt, first.access_token) is None
+    assert get_token(rt, second.access_token) is not None
+    do_revoke_account_tokens(rt, people.alice)
+    assert get_token(rt, second.access_token) is None
+    assert get_token(rt, bobs.access_token) is not None
