@@ -448,3 +448,17 @@ def test_locked_account_cannot_be_followed_without_approval(
         "/api/v1/accounts/relationships", params={"id[]": people.bob}, headers=tokens.auth("alice")
     )
     assert rel.json()[0]["following"] is False
+
+
+def test_profile_note_is_rendered_as_escaped_html(client: TestClient, tokens: Tokens) -> None:
+    response = client.patch(
+        "/api/v1/accounts/update_credentials",
+        data={"note": '<script>alert("x")</script> <img src=x onerror=alert(1)>'},
+        headers=tokens.auth("alice"),
+    )
+    assert response.status_code == 200
+    note = response.json()["note"]
+    assert "<script" not in note
+    assert "<img" not in note
+    assert "&lt;script&gt;" in note
+    assert response.json()["source"]["note"].startswith("<script>")

@@ -502,3 +502,15 @@ def test_authorization_server_metadata(client: TestClient) -> None:
         "password",
         "client_credentials",
     }
+
+
+def test_authorize_cookie_is_http_only_and_same_site(
+    client: TestClient, client_app: ClientApp
+) -> None:
+    page, fields = open_authorize(client, client_app)
+    cookie = page.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert "path=/oauth/authorize" in cookie
+    assert fields["csrf"]
+    assert fields["client_id"] == client_app.client_id
