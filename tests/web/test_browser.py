@@ -1,0 +1,190 @@
+"""The web app in Chromium against a real server: what a person does, with the
+script on. Screenshots of the main pages land in ``test-artifacts/screenshots``."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+from tests.web.conftest import LiveServer, OpenPage, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:6]}"
+
+
+def sign_up(page: Page, server: LiveServer, username: str) -> None:
+    page.goto(server.url + "/")
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password (at least 8 characters)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_label("New post")).to_be_visible()
+
+
+def log_in(page: Page, server: LiveServer, username: str) -> None:
+    page.goto(server.url + "/login")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("link", name="Settings")).to_be_visible()
+
+
+def compose(page: Page, text: str) -> None:
+    page.get_by_label("New post").fill(text)
+    page.get_by_role("button", name="Post", exact=True).click()
+
+
+def wait_for_stream(page: Page) -> None:
+    page.wait_for_function("document.documentElement.dataset.live === 'open'")
+
+
+def test_a_followed_post_appears_live_on_the_home_page(
+    open_page: OpenPage, live_server: LiveServer
+) -> None:
+    # given: two people sign up, and one follows the other
+    reader, writer = open_page(), open_page()
+    reader_name, writer_name = unique("reader"), unique("writer")
+    sign_up(reader, live_server, reader_name)
+    sign_up(writer, live_server, writer_name)
+    reader.goto(f"{live_server.url}/@{writer_name}")
+    reader.get_by_role("button", name="Follow").click()
+    expect(reader.get_by_role("button", name="Unfollow")).to_be_visible()
+    reader.goto(live_server.url + "/")
+    wait_for_stream(reader)
+    # when: the other posts
+    compose(writer, "Fresh off the press #roost")
+    expect(writer.locator("article.post").first).to_contain_text("Fresh off the press")
+    # then: the reader's open page offers it without a reload, and shows it on click
+    bar = reader.locator("#new-posts")
+    expect(bar).to_have_text("Show 1 new post")
+    bar.click()
+    expect(reader.locator("article.post").first).to_contain_text("Fresh off the press")
+    expect(bar).to_be_hidden()
+    screenshot(reader, "home")
+    landing = open_page()
+    landing.goto(live_server.url + "/")
+    screenshot(landing, "landing")
+
+
+def test_like_repost_reply_and_open_the_thread(
+    open_page: OpenPage, live_server: LiveServer
+) -> None:
+    author, fan = unique("author"), unique("fan")
+    live_server.register(author)
+    live_server.register(fan)
+    writer = open_page()
+    log_in(writer, live_server, author)
+    compose(writer, "What do you think about threads?")
+
+    page = open_page()
+    log_in(page, live_server, fan)
+    page.goto(f"{live_server.url}/@{author}")
+    post = page.locator("article.post").first
+    post.get_by_role("button", name="Like (0)").click()
+    expect(post.get_by_role("button", name="Like (1)")).to_have_attribute("aria-pressed", "true")
+    post = page.locator("article.post").first
+    post.get_by_role("button", name="Repost (0)").click()
+    expect(
+        page.locator("article.post").first.get_by_role("button", name="Repost (1)")
+    ).to_have_attribute("aria-pressed", "true")
+    page.locator("article.post").first.locator("a.time").click()
+    expect(page.locator("article.post.focus")).to_contain_text("What do you think")
+    page.get_by_label("Your reply").fill("Threads are great")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    replies = page.get_by_role("region", name="Replies")
+    expect(replies.locator("article.post")).to_contain_text("Threads are great")
+    expect(page.locator("article.post.focus").get_by_role("link", name="Reply (1)")).to_be_visible()
+    screenshot(page, "thread")
+    page.goto(f"{live_server.url}/@{fan}")
+    expect(page.locator("article.post").first).to_contain_text("reposted")
+    screenshot(page, "profile")
+
+
+def test_upload_an_avatar(open_page: OpenPage, live_server: LiveServer) -> None:
+    name = unique("pic")
+    live_server.register(name)
+    page = open_page()
+    log_in(page, live_server, name)
+    page.goto(live_server.url + "/settings")
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), (30, 120, 200)).save(image, format="PNG")
+    page.get_by_label("Avatar").set_input_files(
+        {"name": "me.png", "mimeType": "image/png", "buffer": image.getvalue()}
+    )
+    page.get_by_label("Display name").fill("Pic Person")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("status")).to_have_text("Your profile is saved.")
+    avatar = page.get_by_alt_text("Your current avatar")
+    expect(avatar).to_have_attribute("src", re.compile(r"/media/avatars/\w+\.(png|jpg)$"))
+    # The new picture is really served, and shown on the profile too.
+    src = avatar.get_attribute("src")
+    assert src is not None
+    assert page.request.get(src).headers["content-type"].startswith("image/")
+    page.goto(f"{live_server.url}/@{name}")
+    expect(page.get_by_alt_text("Pic Person's avatar")).to_have_attribute("src", src)
+
+
+def test_the_composer_refuses_281_characters(open_page: OpenPage, live_server: LiveServer) -> None:
+    name = unique("long")
+    live_server.register(name)
+    page = open_page()
+    log_in(page, live_server, name)
+    box = page.get_by_label("New post")
+    box.fill("a" * 280)
+    expect(page.locator("#status-count")).to_have_text("0 characters left")
+    expect(page.get_by_role("button", name="Post", exact=True)).to_be_enabled()
+    box.fill("a" * 281)
+    expect(page.locator("#status-count")).to_have_text("-1 character left")
+    expect(page.get_by_role("button", name="Post", exact=True)).to_be_disabled()
+    # A link counts as 23 characters however long it is.
+    box.fill("a" * 250 + " https://example.com/" + "x" * 100)
+    expect(page.locator("#status-count")).to_have_text("6 characters left")
+    # Forced through anyway, the server says why next to the field, and posts nothing.
+    box.fill("a" * 281)
+    page.eval_on_selector("#compose button[type=submit]", "b => { b.disabled = false; }")
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.locator("#status-error")).to_contain_text("Text is too long")
+    expect(page.locator("article.post")).to_have_count(0)
+
+
+def test_a_hashtag_page_shows_new_posts_live(open_page: OpenPage, live_server: LiveServer) -> None:
+    watcher_name, poster_name = unique("watch"), unique("chat")
+    live_server.register(watcher_name)
+    live_server.register(poster_name)
+    watcher = open_page()
+    log_in(watcher, live_server, watcher_name)
+    watcher.goto(live_server.url + "/tags/hcsm")
+    wait_for_stream(watcher)
+    poster = open_page()
+    log_in(poster, live_server, poster_name)
+    compose(poster, "Q1 is up! #hcsm")
+    expect(watcher.locator("article.post").first).to_contain_text("Q1 is up!")
+    screenshot(watcher, "tag")
+
+
+def test_phone_width_has_no_horizontal_scroll(open_page: OpenPage, live_server: LiveServer) -> None:
+    name = unique("phone")
+    live_server.register(name)
+    page = open_page(width=360, height=740)
+    page.goto(live_server.url + "/")
+    log_in(page, live_server, name)
+    compose(page, "A long word: " + "x" * 120 + " and https://example.com/" + "y" * 200)
+    expect(page.locator("article.post").first).to_be_visible()
+    for path in ("/", f"/@{name}", "/tags/hcsm", "/settings", "/likes"):
+        for width in (360, 390):
+            page.set_viewport_size({"width": width, "height": 740})
+            page.goto(live_server.url + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+    page.goto(live_server.url + "/settings")
+    screenshot(page, "settings")
