@@ -514,3 +514,26 @@ def test_authorize_cookie_is_http_only_and_same_site(
     assert "path=/oauth/authorize" in cookie
     assert fields["csrf"]
     assert fields["client_id"] == client_app.client_id
+
+
+def test_password_guessing_is_rate_limited(
+    client: TestClient, people: People, client_app: ClientApp
+) -> None:
+    assert people.alice
+    statuses = [
+        token_request(
+            client, client_app, grant_type="password", username="alice", password=f"guess {i}"
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [400] * 5
+    # Once limited, even the right password is refused: a hit tells the guesser nothing.
+    right = token_request(
+        client, client_app, grant_type="password", username="ALICE", password=PASSWORD
+    )
+    assert right.status_code == 429
+    assert "error" in right.json()
+    _, fields = open_authorize(client, client_app)
+    page = submit(client, fields)
+    assert page.status_code == 429
+    assert "location" not in page.headers

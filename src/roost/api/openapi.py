@@ -49,10 +49,14 @@ def _security(info: EndpointInfo | None) -> list[dict[str, list[str]]] | None:
 
 
 def _error_responses(path: str) -> dict[str, Any]:
+    error = {"application/json": {"schema": {"$ref": _REF.format(name="Error")}}}
     if path in ("/oauth/token", "/oauth/revoke"):
         oauth = {"application/json": {"schema": {"$ref": _REF.format(name="OAuthError")}}}
-        return {"400": {"description": "Refused by OAuth", "content": oauth}}
-    error = {"application/json": {"schema": {"$ref": _REF.format(name="Error")}}}
+        return {
+            "400": {"description": "Refused by OAuth", "content": oauth},
+            "401": {"description": "Unknown client or wrong client secret", "content": oauth},
+            "429": {"description": "Too many log-in attempts", "content": error},
+        }
     return {
         "4XX": {"description": "A client error; nothing was changed", "content": error},
     }
