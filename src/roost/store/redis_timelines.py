@@ -11,14 +11,18 @@ from "missing" (flushed, evicted, never built). Each materialised timeline holds
 the member ``!``, which sorts before every digit, so it sits at rank 0, is never
 inside a paging range, and vanishes with the key when Redis loses it. A Lua
 script checks for the key and adds in one atomic step, so a fan-out can never
-create a timeline that holds only its one post; a delivery batch sends one
-script call per key in a single pipeline, one round trip for 1,000 timelines.
+create a timeline that holds only its one post.
+
+A delivery batch is one script call naming all its timelines: one round trip
+and one reply for 1,000 timelines (a pipeline of 1,000 calls cost five to ten
+times more, most of it in the client packing and parsing). Calls that name many
+keys need them in one hash slot under Redis Cluster: Roost expects a single
+Redis (with replicas if wanted), not a Cluster.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 import redis
 
@@ -27,14 +31,29 @@ PAD = 20
 # Lower bound of every real member in lexicographic ranges (the sentinel is below it).
 _FIRST = "[0"
 
-# KEYS[1] timeline; ARGV[1] cap; ARGV[2..] members. Adds only to a materialised
-# timeline, then keeps the sentinel (rank 0) and the newest ``cap`` entries.
+# KEYS timelines; ARGV[1] cap; ARGV[2..] members. Adds to each materialised
+# timeline only, then keeps its sentinel (rank 0) and its newest ``cap`` entries.
 _ADD = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 0, ARGV[i]) end
-redis.call('ZREMRANGEBYRANK', KEYS[1], 1, -(tonumber(ARGV[1]) + 1))
-return 1
+local stop = -(tonumber(ARGV[1]) + 1)
+local added = 0
+for k = 1, #KEYS do
+  if redis.call('EXISTS', KEYS[k]) == 1 then
+    for i = 2, #ARGV do redis.call('ZADD', KEYS[k], 0, ARGV[i]) end
+    redis.call('ZREMRANGEBYRANK', KEYS[k], 1, stop)
+    added = added + 1
+  end
+end
+return added
 """
+# KEYS timelines; ARGV members to take out of each (a missing timeline stays missing).
+_REMOVE = """
+for k = 1, #KEYS do
+  for i = 1, #ARGV do redis.call('ZREM', KEYS[k], ARGV[i]) end
+end
+return 0
+"""
+# Keys per script call: bounds how long one call keeps Redis busy (about a millisecond).
+_KEYS_PER_CALL = 1000
 
 # KEYS[1] timeline; ARGV[1] cap; ARGV[2..] members: the timeline holds exactly these.
 _REPLACE = """
@@ -57,6 +76,7 @@ class RedisTimelineStore:
         self.cap = cap
         self._add = client.register_script(_ADD)
         self._replace = client.register_script(_REPLACE)
+        self._remove = client.register_script(_REMOVE)
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -88,49 +108,28 @@ class RedisTimelineStore:
         return bool(self.client.exists(self._key(key)))
 
     def add_to_many(self, keys: Sequence[str], post_id: int) -> None:
-        """One script call per key, all in one pipeline: one round trip per batch. If
-        Redis lost the script (restart, ``SCRIPT FLUSH``) it is loaded and the batch
-        sent again, which is safe because adding is idempotent."""
-        if not keys:
-            return
-        args: list[str | int] = [self.cap, member(post_id)]
-        for attempt in range(2):
-            pipe = self.client.pipeline(transaction=False)
-            for key in keys:
-                pipe.evalsha(self._add.sha, 1, self._key(key), *args)
-            try:
-                pipe.execute()
-                return
-            except redis.exceptions.NoScriptError:
-                if attempt:
-                    raise
-                self.client.script_load(_ADD)
+        for i in range(0, len(keys), _KEYS_PER_CALL):
+            chunk = [self._key(k) for k in keys[i : i + _KEYS_PER_CALL]]
+            self._add(keys=chunk, args=[self.cap, member(post_id)])
 
     def add_many(self, key: str, post_ids: Iterable[int]) -> None:
         members = [member(p) for p in post_ids]
         if members:
-            self._call(self._add, self._key(key), [self.cap, *members])
+            self._add(keys=[self._key(key)], args=[self.cap, *members])
 
     def remove_from_many(self, keys: Sequence[str], post_id: int) -> None:
-        if not keys:
-            return
-        pipe = self.client.pipeline(transaction=False)
-        for key in keys:
-            pipe.zrem(self._key(key), member(post_id))
-        pipe.execute()
+        for i in range(0, len(keys), _KEYS_PER_CALL):
+            chunk = [self._key(k) for k in keys[i : i + _KEYS_PER_CALL]]
+            self._remove(keys=chunk, args=[member(post_id)])
 
     def remove_many(self, key: str, post_ids: Iterable[int]) -> None:
         members = [member(p) for p in post_ids]
         if members:
-            self.client.zrem(self._key(key), *members)
+            self._remove(keys=[self._key(key)], args=members)
 
     def replace(self, key: str, post_ids: Iterable[int]) -> None:
         members = [member(p) for p in sorted(set(post_ids), reverse=True)[: self.cap]]
-        self._call(self._replace, self._key(key), [self.cap, *members])
+        self._replace(keys=[self._key(key)], args=[self.cap, *members])
 
     def drop(self, key: str) -> None:
         self.client.delete(self._key(key))
-
-    def _call(self, script: Any, redis_key: str, args: list[Any]) -> None:
-        # A registered Script reloads itself on NOSCRIPT.
-        script(keys=[redis_key], args=args)
