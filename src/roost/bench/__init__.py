@@ -1,1 +1,1 @@
-"""``roost bench``: the load, fan-out and memory benchmark of the whole stack (see bench/README.md)."""
+"""``roost bench``: load, fan-out and memory benchmark of the whole stack (bench/README.md)."""

@@ -22,7 +22,7 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from roost.bench.fanout import measure_delivery, measure_hybrid, seed_celebrities
+from roost.bench.fanout import discard_jobs, measure_delivery, measure_hybrid, seed_celebrities
 from roost.bench.fanout import wait_for_idle_queue as wait_idle
 from roost.bench.graphs import Graph, load_edge_list, powerlaw, reed98
 from roost.bench.memory import peaks, redis_timeline_entries, redis_used_memory
@@ -35,6 +35,7 @@ from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
 
 DEFAULT_THRESHOLD = 10_000
+DRAIN_WAIT = 30.0  # the longest wait for the queue to empty after a load (time budget)
 console = Console(stderr=True)
 
 
@@ -49,7 +50,7 @@ class Options:
     connections: int = 32
     fanout_sizes: list[int] = field(default_factory=lambda: [100, 10_000, 100_000])
     fanout_posts: int = 20
-    fanout_timeout: float = 60.0
+    fanout_budget: float = 45.0  # seconds per follower count
     scale_web: int = 2
     scale_workers: int = 2
     profile: bool = True
@@ -176,7 +177,8 @@ def _workload(
         if recorder:
             recorder.wait(timeout=30)
             runs["mixed"]["profile"] = summarise(profile_file)
-        wait_idle(rt, 60)
+        runs["mixed"]["drain_after_load_s"] = round(wait_idle(rt, DRAIN_WAIT), 2)
+        runs["mixed"]["queue_left_after_drain_wait"] = rt.jobs.pending_count()
         runs["post"] = _posts_with_queue(rt, wrk, options)
         memory = {
             "web_peak_rss_mb": peaks(stack.web_pids),
@@ -221,7 +223,7 @@ def _posts_with_queue(rt: Runtime, wrk: Any, options: Options) -> dict[str, Any]
     finally:
         stop.set()
         sampler.join()
-    drain = wait_idle(rt, 120)
+    drain = wait_idle(rt, DRAIN_WAIT)
     lengths = [n for _, n in samples]
     half = lengths[len(lengths) // 2 :] or [0]
     return result.as_dict() | {
@@ -230,6 +232,7 @@ def _posts_with_queue(rt: Runtime, wrk: Any, options: Options) -> dict[str, Any]
         "queue_at_end": lengths[-1] if lengths else 0,
         "queue_second_half_max": max(half),
         "drain_after_load_s": round(drain, 2),
+        "queue_left_after_drain_wait": rt.jobs.pending_count(),
         "posts_per_second": round(result.ok_per_second, 1),
     }
 
@@ -240,6 +243,9 @@ def _fanout(
     sizes = sorted(options.fanout_sizes)
     if not sizes:
         return [], None, {}
+    leftover = discard_jobs(rt)
+    if leftover:
+        console.log(f"discarded {leftover} jobs the load left undone (time budget)")
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("seeding fan-out followers", total=None)
         celebrities = seed_celebrities(rt, sizes, people, lambda n: progress.advance(task, n))
@@ -257,13 +263,14 @@ def _fanout(
                     celebrity,
                     posts=count,
                     threshold=raised,
-                    timeout=options.fanout_timeout,
+                    budget=options.fanout_budget,
                 )
                 results.append(result.as_dict())
                 console.log(f"  p50 {results[-1]['p50_s']} s, p99 {results[-1]['p99_s']} s")
         memory = {
             "web_peak_rss_mb": peaks(stack.web_pids),
             "worker_peak_rss_mb": peaks(stack.worker_pids),
+            "jobs_discarded_before_fanout": leftover,
         }
     finally:
         stack.stop()
