@@ -162,5 +162,44 @@ def jobs_retry(
     rt.close()
 
 
+@app.command()
+def bench(
+    mode: str = typer.Option("both", help="embedded, scale or both."),
+    graph: str = typer.Option("reed98", help="reed98, powerlaw, or the path of an edge list."),
+    people: int = typer.Option(100_000, help="Accounts of the power-law graph."),
+    posts: int = typer.Option(0, help="Existing posts (0: ten per account)."),
+    home_depth: int = typer.Option(800, help="Entries seeded per home timeline."),
+    duration: float = typer.Option(10.0, help="Seconds of each wrk run."),
+    connections: int = typer.Option(32, help="Concurrent connections of wrk."),
+    fanout: str = typer.Option("100,10000,100000", help="Follower counts to time fan-out at."),
+    fanout_posts: int = typer.Option(20, help="Posts timed per follower count (5 at 100k+)."),
+    fanout_budget: float = typer.Option(45.0, help="Seconds allowed per follower count."),
+    profile: bool = typer.Option(True, help="Profile a web process with py-spy under load."),
+) -> None:
+    """Benchmark the stack through its HTTP API; JSON and PNG under bench/results/."""
+    # Imported here, not at the top: the harness pulls in numpy and matplotlib, which
+    # every `roost serve` process (and each of its spawned workers, which re-import
+    # this module) would otherwise load, inflating the very RSS the benchmark measures.
+    from roost.bench.run import Options, run_bench
+
+    if mode not in ("embedded", "scale", "both"):
+        raise typer.BadParameter("choose embedded, scale or both", param_hint="--mode")
+    options = Options(
+        modes=["embedded", "scale"] if mode == "both" else [mode],
+        graph=graph,
+        people=people,
+        posts=posts,
+        home_depth=home_depth,
+        duration=duration,
+        connections=connections,
+        fanout_sizes=[int(n) for n in fanout.split(",") if n.strip()],
+        fanout_posts=fanout_posts,
+        fanout_budget=fanout_budget,
+        profile=profile,
+    )
+    json_path, png_path = run_bench(options)
+    typer.echo(f"results: {json_path}\nplot: {png_path}")
+
+
 def main() -> None:
     app()
