@@ -1,154 +1,26 @@
 """Reads of posts. Every read goes through ``visible_clause`` and ends in
-``hydrate``, which loads a page of posts with their authors, reposted and quoted
-posts, mentions, tags and the viewer's marks in a fixed number of queries."""
+``hydrate`` (``roost.posts.hydration``), which loads a page of posts with their
+authors, reposted and quoted posts, mentions, tags and the viewer's marks in a
+fixed number of queries."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Select, func, select
 
 from roost.accounts.models import accounts
-from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow, get_accounts
+from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
 from roost.errors import NotFound
-from roost.oauth.models import applications
 from roost.paging import Page, paginate
-from roost.posts.models import bookmarks, favourites, mentions, pins, post_tags, posts, tags
+from roost.posts.hydration import PostRow as PostRow
+from roost.posts.hydration import StatusView as StatusView
+from roost.posts.hydration import hydrate as hydrate
+from roost.posts.models import bookmarks, favourites, pins, post_tags, posts, tags
 from roost.posts.visibility import listed_clause, visible_clause
 from roost.runtime import Runtime
-
-PostRow = Row[Any]
-
-
-@dataclass
-class StatusView:
-    """A post as one viewer sees it."""
-
-    post: PostRow
-    account: AccountRow
-    reblog: StatusView | None = None
-    quote: StatusView | None = None
-    mentions: list[AccountRow] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    favourited: bool = False
-    reblogged: bool = False
-    bookmarked: bool = False
-    pinned: bool = False
-    application: Any = None  # (name, website) of the client that posted it
-    viewer_id: int | None = None  # whose marks these are; None for an anonymous viewer
-
-
-def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[StatusView]:
-    """Visible posts among ``ids``, in the order given; hidden or deleted ones are dropped."""
-    if not ids:
-        return []
-    with rt.db.read() as conn:
-        rows = {
-            r.id: r
-            for r in conn.execute(
-                select(posts).where(posts.c.id.in_(list(ids)), visible_clause(viewer_id))
-            )
-        }
-        # Two rounds: reposted and quoted posts, then the posts quoted by reposted ones
-        # (a repost of a quote shows the quote in full, as the quote itself would).
-        for _ in range(2):
-            inner_ids = {r.reblog_of_id for r in rows.values() if r.reblog_of_id} | {
-                r.quote_of_id for r in rows.values() if r.quote_of_id
-            }
-            inner_ids -= rows.keys()
-            if not inner_ids:
-                break
-            for r in conn.execute(
-                select(posts).where(posts.c.id.in_(inner_ids), visible_clause(viewer_id))
-            ):
-                rows[r.id] = r
-        all_ids = list(rows)
-        mention_rows = conn.execute(
-            select(mentions.c.post_id, mentions.c.account_id).where(mentions.c.post_id.in_(all_ids))
-        ).all()
-        tag_rows = conn.execute(
-            select(post_tags.c.post_id, tags.c.name)
-            .join(tags, tags.c.id == post_tags.c.tag_id)
-            .where(post_tags.c.post_id.in_(all_ids))
-        ).all()
-        marks: dict[str, set[int]] = {
-            "favourited": set(),
-            "reblogged": set(),
-            "bookmarked": set(),
-            "pinned": set(),
-        }
-        if viewer_id is not None:
-            for name, table in (
-                ("favourited", favourites),
-                ("bookmarked", bookmarks),
-                ("pinned", pins),
-            ):
-                marks[name] = set(
-                    conn.scalars(
-                        select(table.c.post_id).where(
-                            table.c.account_id == viewer_id, table.c.post_id.in_(all_ids)
-                        )
-                    )
-                )
-            marks["reblogged"] = set(
-                conn.scalars(
-                    select(posts.c.reblog_of_id).where(
-                        posts.c.account_id == viewer_id, posts.c.reblog_of_id.in_(all_ids)
-                    )
-                )
-            )
-        app_ids = {r.application_id for r in rows.values() if r.application_id is not None}
-        apps: dict[int, Any] = (
-            {
-                a.id: a
-                for a in conn.execute(
-                    select(applications.c.id, applications.c.name, applications.c.website).where(
-                        applications.c.id.in_(app_ids)
-                    )
-                )
-            }
-            if app_ids
-            else {}
-        )
-    authors = get_accounts(
-        rt, {r.account_id for r in rows.values()} | {m.account_id for m in mention_rows}
-    )
-    mentions_by_post: dict[int, list[AccountRow]] = {}
-    for m in mention_rows:
-        if m.account_id in authors:
-            mentions_by_post.setdefault(m.post_id, []).append(authors[m.account_id])
-    tags_by_post: dict[int, list[str]] = {}
-    for t in tag_rows:
-        tags_by_post.setdefault(t.post_id, []).append(t.name)
-
-    def view(post_id: int, *, quoted: bool = False) -> StatusView | None:
-        """``quoted``: shown inside a quote, where Mastodon nests no further."""
-        row = rows.get(post_id)
-        if row is None or row.account_id not in authors:
-            return None
-        result = StatusView(
-            post=row,
-            account=authors[row.account_id],
-            mentions=mentions_by_post.get(post_id, []),
-            tags=tags_by_post.get(post_id, []),
-            favourited=post_id in marks["favourited"],
-            reblogged=post_id in marks["reblogged"],
-            bookmarked=post_id in marks["bookmarked"],
-            pinned=post_id in marks["pinned"],
-            application=apps.get(row.application_id),
-            viewer_id=viewer_id,
-        )
-        if row.reblog_of_id is not None:
-            result.reblog = view(row.reblog_of_id, quoted=quoted)
-            if result.reblog is None:
-                return None  # a repost of something this viewer cannot see
-        if row.quote_of_id is not None and not quoted:
-            result.quote = view(row.quote_of_id, quoted=True)
-        return result
-
-    return [v for v in (view(i) for i in ids) if v is not None]
 
 
 def get_status(rt: Runtime, viewer_id: int | None, post_id: int) -> StatusView:

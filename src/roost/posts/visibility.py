@@ -17,7 +17,10 @@ from roost.graph.models import follows
 from roost.posts.models import mentions, posts
 
 
-def visible_clause(viewer_id: int | None, table: Any = posts) -> ColumnElement[bool]:
+def visible_clause(
+    viewer_id: int | ColumnElement[int] | None, table: Any = posts
+) -> ColumnElement[bool]:
+    """``viewer_id`` may be a bound parameter, for statements built once (``hydrate``)."""
     public: ColumnElement[bool] = table.c.visibility.in_(("public", "unlisted"))
     if viewer_id is None:
         return public
