@@ -23,8 +23,6 @@ import httpx
 import psycopg
 import pytest
 from sqlalchemy import insert, update
-from tests.conftest import ADMIN_URL
-from tests.store.redis_server import free_port, private_redis
 
 from roost.accounts.models import accounts
 from roost.config import Settings
@@ -32,8 +30,11 @@ from roost.graph.models import follows
 from roost.ids import new_id
 from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
+from roost.store.redis_timelines import SENTINEL, RedisTimelineStore
 from roost.store.schema import utcnow
 from roost.timelines.actions import home_key
+from tests.conftest import ADMIN_URL
+from tests.store.redis_server import free_port, private_redis
 
 ROOST = str(Path(sys.executable).parent / "roost")
 
@@ -156,8 +157,9 @@ def scale_rt(scale_env: ScaleEnv) -> Iterator[Runtime]:
 
 def bulk_followers(rt: Runtime, target_id: int, count: int) -> list[int]:
     """Creates ``count`` active accounts following ``target_id``, with empty home
-    timelines, by inserting rows directly: registering through ``do_register``
-    would spend minutes hashing passwords. The rows are what the actions write."""
+    timelines, by inserting rows and Redis entries directly: registering through
+    ``do_register`` would spend minutes hashing passwords and one Redis round trip
+    per timeline. The rows and entries are what the actions write."""
     now = utcnow()
     ids = [new_id() for _ in range(count)]
     tag = uuid.uuid4().hex[:6]
@@ -195,6 +197,32 @@ def bulk_followers(rt: Runtime, target_id: int, count: int) -> list[int]:
             .where(accounts.c.id == target_id)
             .values(followers_count=accounts.c.followers_count + count)
         )
+    store = redis_store(rt)
+    pipe = store.client.pipeline(transaction=False)
     for a in ids:
-        rt.timelines.replace(home_key(a), [])
+        pipe.zadd(store.prefix + home_key(a), {SENTINEL: 0})
+    pipe.execute()
     return ids
+
+
+def redis_store(rt: Runtime) -> RedisTimelineStore:
+    assert isinstance(rt.timelines, RedisTimelineStore)
+    return rt.timelines
+
+
+def home_entries(rt: Runtime, account_ids: list[int]) -> list[list[int] | None]:
+    """Every entry of these home timelines, read in one round trip; ``None`` for a
+    missing timeline. Reads the sorted sets themselves, so a duplicate or a stray
+    member would show."""
+    store = redis_store(rt)
+    pipe = store.client.pipeline(transaction=False)
+    for a in account_ids:
+        pipe.zrange(store.prefix + home_key(a), 0, -1)
+    result: list[list[int] | None] = []
+    for members in pipe.execute():
+        if not members:
+            result.append(None)
+        else:
+            assert members[0] == SENTINEL
+            result.append([int(m) for m in members[1:]])
+    return result
