@@ -58,6 +58,11 @@ def extract_hashtags(text: str) -> list[str]:
     return list(seen.values())
 
 
+def is_hashtag(name: str) -> bool:
+    """Whether ``name`` (without the #) is a hashtag as posts would spell it."""
+    return HASHTAG_RE.fullmatch("#" + name) is not None and not name.isdigit()
+
+
 def extract_links(text: str) -> list[str]:
     return [m.group(1) for m in URL_RE.finditer(text)]
 

@@ -171,3 +171,32 @@ def test_timelines_never_show_another_persons_direct_post(
     for who in ("alice", "bob", "carol", "dave"):
         tagged = ids(client.get("/api/v1/timelines/tag/secret", headers=tokens.auth(who)))
         assert tagged == []
+
+
+def test_tag_timeline_any_all_none(client: TestClient, rt: Runtime, people: People) -> None:
+    cats = do_create_post(rt, people.bob, "#cats")
+    dogs = do_create_post(rt, people.bob, "#dogs")
+    both = do_create_post(rt, people.bob, "#cats #dogs")
+    birds = do_create_post(rt, people.bob, "#cats #birds")
+    url = "/api/v1/timelines/tag/cats"
+    assert ids(client.get(url)) == [birds, both, cats]
+    assert ids(client.get(url, params={"any[]": ["dogs", "nothing"]})) == [birds, both, dogs, cats]
+    assert ids(client.get(url, params={"all[]": "DOGS"})) == [both]
+    assert ids(client.get(url, params={"all[]": ["dogs", "unused"]})) == []
+    assert ids(client.get(url, params={"none[]": ["dogs", "birds"]})) == [cats]
+    assert ids(client.get(url, params={"any[]": "dogs", "none[]": "cats"})) == [dogs]
+
+
+def test_tag_entity(client: TestClient, rt: Runtime, tokens: Tokens, people: People) -> None:
+    do_create_post(rt, people.bob, "about #Roost")
+    tag = client.get("/api/v1/tags/roost").json()
+    assert tag == {"name": "Roost", "url": "http://roost.test/tags/roost", "history": []}
+    mine = client.get("/api/v1/tags/ROOST", headers=tokens.auth("alice")).json()
+    assert mine["following"] is False
+    unused = client.get("/api/v1/tags/never_used")
+    assert unused.status_code == 200
+    assert unused.json()["name"] == "never_used"
+    for bad in ("123", "no-dashes", "%20"):
+        response = client.get(f"/api/v1/tags/{bad}")
+        assert response.status_code == 404, bad
+        assert "error" in response.json()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from roost.api import accounts, apps, instance, marks, oauth, openapi, statuses, timelines
+from roost.api import accounts, apps, instance, marks, oauth, openapi, statuses, tags, timelines
 
 
 def api_routes() -> list[BaseRoute]:
@@ -12,6 +12,7 @@ def api_routes() -> list[BaseRoute]:
         *statuses.routes,
         *timelines.routes,
         *marks.routes,
+        *tags.routes,
         *instance.routes,
         *apps.routes,
         *accounts.routes,

@@ -2,8 +2,7 @@
 
 Roost has no remote posts and no media attachments yet, so ``remote=true`` and
 ``only_media=true`` give an empty page rather than an error: a client asking
-for them sees the truth. The hashtag timeline's ``any[]``/``all[]``/``none[]``
-filters are accepted and ignored for now.
+for them sees the truth.
 """
 
 from __future__ import annotations
@@ -53,8 +52,17 @@ def tag(ctx: Ctx) -> Response:
     ctx.params.get_bool("local")
     if _nothing_remote_or_media(ctx):
         return _page_response(ctx, [], page)
-    name = ctx.request.path_params["hashtag"].lstrip("#")
-    return _page_response(ctx, tag_statuses(ctx.rt, ctx.viewer_id, name, page), page)
+    p = ctx.params
+    views = tag_statuses(
+        ctx.rt,
+        ctx.viewer_id,
+        ctx.request.path_params["hashtag"].lstrip("#"),
+        page,
+        any_of=p.get_list("any"),
+        all_of=p.get_list("all"),
+        none_of=p.get_list("none"),
+    )
+    return _page_response(ctx, views, page)
 
 
 routes = [

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
@@ -82,16 +82,47 @@ def public_statuses(rt: Runtime, viewer_id: int | None, page: Page) -> list[Stat
     return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page))
 
 
-def tag_statuses(rt: Runtime, viewer_id: int | None, tag: str, page: Page) -> list[StatusView]:
-    tag_id = get_tag_id(rt, tag)
-    if tag_id is None:
+def tag_statuses(
+    rt: Runtime,
+    viewer_id: int | None,
+    tag: str,
+    page: Page,
+    *,
+    any_of: Sequence[str] = (),
+    all_of: Sequence[str] = (),
+    none_of: Sequence[str] = (),
+) -> list[StatusView]:
+    """Public posts tagged ``tag`` or any of ``any_of``, with every tag in ``all_of``
+    and none in ``none_of`` (Mastodon's ``any[]``, ``all[]``, ``none[]``)."""
+    wanted = _tag_ids_named(rt, [tag, *any_of])
+    required = _tag_ids_named(rt, all_of)
+    if not wanted or len(required) < len({t.lower() for t in all_of}):
         return []
     query = (
         select(post_tags.c.post_id)
         .join(posts, posts.c.id == post_tags.c.post_id)
-        .where(post_tags.c.tag_id == tag_id, listed_clause())
+        .where(post_tags.c.tag_id.in_(wanted), listed_clause())
+        .distinct()
     )
+    for tag_id in required:
+        query = query.where(_has_tag(tag_id))
+    excluded = _tag_ids_named(rt, none_of)
+    if excluded:
+        query = query.where(~_has_tag(*excluded))
     return hydrate(rt, viewer_id, page_ids(rt, query, post_tags.c.post_id, page))
+
+
+def _has_tag(*tag_ids: int) -> Any:
+    other = post_tags.alias()  # aliased, or it would correlate with the outer post_tags
+    return exists().where(other.c.post_id == posts.c.id, other.c.tag_id.in_(tag_ids))
+
+
+def _tag_ids_named(rt: Runtime, names: Sequence[str]) -> list[int]:
+    lowered = sorted({n.lower() for n in names if n})
+    if not lowered:
+        return []
+    with rt.db.read() as conn:
+        return list(conn.scalars(select(tags.c.id).where(func.lower(tags.c.name).in_(lowered))))
 
 
 def get_tag_id(rt: Runtime, name: str) -> int | None:
