@@ -61,6 +61,8 @@ def test_application_input_is_validated(rt: Runtime) -> None:
         ("App", [], "read"),
         ("App", ["relative/path"], "read"),
         ("App", ["https://a.example/cb#fragment"], "read"),
+        ("App", ["JavaScript:alert(document.cookie)"], "read"),
+        ("App", ["data:text/html,<script>alert(1)</script>"], "read"),
         ("App", [CALLBACK], "read everything"),
     ):
         with pytest.raises(ValidationFailed):

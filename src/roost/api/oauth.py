@@ -63,8 +63,10 @@ _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _PAGE_HEADERS = {
     **_NO_STORE,
     "X-Frame-Options": "DENY",
+    # No form-action: browsers apply it to the redirect after the form is sent,
+    # which would block the hop to the app's redirect URI.
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "form-action 'self'; frame-ancestors 'none'",
+    "frame-ancestors 'none'; base-uri 'none'",
     "Referrer-Policy": "no-referrer",
 }
 # Password guessing through the API is slowed as on the web log-in form: a few

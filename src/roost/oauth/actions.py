@@ -35,6 +35,8 @@ from roost.store.schema import utcnow
 
 CODE_LIFETIME = timedelta(minutes=10)
 PKCE_METHODS = ("S256", "plain")
+# Schemes a browser would execute or render rather than hand to an app.
+SCRIPT_SCHEMES = frozenset({"javascript", "data", "vbscript", "blob"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def check_redirect_uris(uris: list[str]) -> list[str]:
         scheme, sep, rest = uri.partition(":")
         if not sep or not scheme or not rest or "#" in uri or any(c.isspace() for c in uri):
             raise ValidationFailed("Redirect URI must be an absolute URI", field="redirect_uris")
+        if scheme.lower() in SCRIPT_SCHEMES:
+            raise ValidationFailed("Redirect URI must not run code", field="redirect_uris")
         if len(uri) > 2000:
             raise ValidationFailed("Redirect URI is too long", field="redirect_uris")
     return cleaned
