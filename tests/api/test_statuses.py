@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from sqlalchemy import update
 from starlette.testclient import TestClient
 
@@ -478,3 +479,25 @@ def test_a_quote_of_a_post_that_became_hidden_reveals_nothing(
     reblog_id = do_reblog(rt, people.dave, int(quote["id"]))
     wrapped = client.get(f"/api/v1/statuses/{reblog_id}", headers=tokens.auth("carol")).json()
     assert wrapped["reblog"]["quote"] == {"state": "unauthorized", "quoted_status": None}
+
+
+def test_statuses_match_the_published_schema(
+    client: TestClient, rt: Runtime, tokens: Tokens, people: People
+) -> None:
+    # given: a reply, a quote and a repost of the quote, seen signed in and anonymously
+    root = post(client, tokens, "alice", "root #tag")
+    reply = post(client, tokens, "bob", "@alice reply", in_reply_to_id=root["id"])
+    quote = post(client, tokens, "carol", "quoting", quoted_status_id=reply["id"])
+    reblog = client.post(f"/api/v1/statuses/{quote['id']}/reblog", headers=tokens.auth("dave"))
+    schemas = client.get("/openapi.json").json()["components"]
+    status_schema = {"$ref": "#/components/schemas/Status", "components": schemas}
+    context_schema = {"$ref": "#/components/schemas/Context", "components": schemas}
+    validator = Draft202012Validator(status_schema)
+    # then
+    for headers in ({}, tokens.auth("alice")):
+        for status_id in (root["id"], reply["id"], quote["id"], reblog.json()["id"]):
+            validator.validate(client.get(f"/api/v1/statuses/{status_id}", headers=headers).json())
+        context = client.get(f"/api/v1/statuses/{reply['id']}/context", headers=headers).json()
+        Draft202012Validator(context_schema).validate(context)
+    deleted = client.delete(f"/api/v1/statuses/{quote['id']}", headers=tokens.auth("carol"))
+    validator.validate(deleted.json())

@@ -34,7 +34,9 @@ class Tag(msgspec.Struct, kw_only=True):
     following: bool | UnsetType = UNSET
 
 
-class Application(msgspec.Struct):
+class StatusApplication(msgspec.Struct):
+    """Mastodon's Application as a status shows it: the name and website only."""
+
     name: str
     website: str | None
 
@@ -70,7 +72,7 @@ class Status(msgspec.Struct, kw_only=True):
     content: str
     filtered: list[Any] | UnsetType = UNSET
     reblog: Status | None
-    application: Application | None
+    application: StatusApplication | None
     account: Account
     media_attachments: list[Any]
     mentions: list[Mention]
@@ -115,7 +117,7 @@ class _Builder:
         pinnable = own and post.reblog_of_id is None and post.visibility != "direct"
         application = None
         if view.application is not None:
-            application = Application(view.application.name, view.application.website)
+            application = StatusApplication(view.application.name, view.application.website)
         return Status(
             id=str(post.id),
             created_at=iso(post.created_at),
