@@ -155,7 +155,7 @@ def unreblog(ctx: Ctx) -> Response:
     return _mark(ctx, do_unreblog)
 
 
-@endpoint(scope=READ, response=list[Account])
+@endpoint(scope="read:accounts", response=list[Account])
 def show_favourited_by(ctx: Ctx) -> Response:
     page = read_page(ctx.params, default=40, maximum=80)
     rows = favourited_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
@@ -165,7 +165,7 @@ def show_favourited_by(ctx: Ctx) -> Response:
     )
 
 
-@endpoint(scope=READ, response=list[Account])
+@endpoint(scope="read:accounts", response=list[Account])
 def show_reblogged_by(ctx: Ctx) -> Response:
     page = read_page(ctx.params, default=40, maximum=80)
     rows = reblogged_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
