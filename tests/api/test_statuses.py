@@ -116,6 +116,9 @@ def test_bad_parameters_are_4xx_and_change_nothing(client: TestClient, tokens: T
         ({"status": "hi", "in_reply_to_id": "12345"}, 404),
         ({"status": "hi", "quoted_status_id": "12345"}, 404),
         ({"status": "hi", "sensitive": "perhaps"}, 422),
+        ({"status": "nul \u0000 byte"}, 422),
+        ({"status": "hi", "spoiler_text": "\u0000"}, 422),
+        ({"status": {"an": "object"}}, 422),
         ({"status": ["a", "list"]}, 200),  # form-style repeats: the first value wins
     ]
     for body, expected in cases[:-1]:

@@ -200,3 +200,14 @@ def test_tag_entity(client: TestClient, rt: Runtime, tokens: Tokens, people: Peo
         response = client.get(f"/api/v1/tags/{bad}")
         assert response.status_code == 404, bad
         assert "error" in response.json()
+
+
+def test_odd_hashtags_are_empty_timelines_not_errors(
+    client: TestClient, rt: Runtime, people: People
+) -> None:
+    do_create_post(rt, people.bob, "#fine")
+    for name in ("%00", "a%00b", "x" * 5000, "%F0%9F%90%A6", "-"):
+        assert ids(client.get(f"/api/v1/timelines/tag/{name}")) == []
+    odd = {"any[]": ["\x00", "y" * 5000], "all[]": "\x00", "none[]": "-"}
+    assert ids(client.get("/api/v1/timelines/tag/fine", params={"any[]": "\x00"})) != []
+    assert ids(client.get("/api/v1/timelines/tag/fine", params=odd)) == []

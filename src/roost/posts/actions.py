@@ -59,6 +59,9 @@ def do_create_post(
         raise ValidationFailed(
             f"Visibility must be one of {', '.join(VISIBILITIES)}", field="visibility"
         )
+    for name, value in (("status", text), ("spoiler_text", spoiler_text), ("language", language)):
+        if value and "\x00" in value:  # PostgreSQL cannot store NUL in text
+            raise ValidationFailed("Text contains a NUL character", field=name)
     if not text:
         raise ValidationFailed("Text can't be blank", field="status", code="ERR_BLANK")
     limit = rt.settings.max_post_chars

@@ -21,6 +21,7 @@ from roost.posts.hydration import hydrate as hydrate
 from roost.posts.models import bookmarks, favourites, pins, post_tags, posts, tags
 from roost.posts.visibility import listed_clause, visible_clause
 from roost.runtime import Runtime
+from roost.text import is_hashtag
 
 
 def get_status(rt: Runtime, viewer_id: int | None, post_id: int) -> StatusView:
@@ -118,7 +119,7 @@ def _has_tag(*tag_ids: int) -> Any:
 
 
 def _tag_ids_named(rt: Runtime, names: Sequence[str]) -> list[int]:
-    lowered = sorted({n.lower() for n in names if n})
+    lowered = sorted({n.lower() for n in names if is_hashtag(n)})
     if not lowered:
         return []
     with rt.db.read() as conn:
@@ -126,11 +127,15 @@ def _tag_ids_named(rt: Runtime, names: Sequence[str]) -> list[int]:
 
 
 def get_tag_id(rt: Runtime, name: str) -> int | None:
+    if not is_hashtag(name):  # also keeps NULs and megabyte names away from the database
+        return None
     with rt.db.read() as conn:
         return conn.scalar(select(tags.c.id).where(func.lower(tags.c.name) == name.lower()))
 
 
 def get_tag_name(rt: Runtime, name: str) -> str | None:
+    if not is_hashtag(name):
+        return None
     with rt.db.read() as conn:
         return conn.scalar(select(tags.c.name).where(func.lower(tags.c.name) == name.lower()))
 
