@@ -21,11 +21,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from starlette.exceptions import StarletteDeprecationWarning
 
 with warnings.catch_warnings():
@@ -51,6 +51,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# The machine is shared: give the browser some slack before calling a test failed.
+expect.set_options(timeout=10_000)
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -189,11 +192,17 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
         context.close()
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Saves the page at desktop and phone widths as a test artifact."""
+def screenshot(page: Page, name: str, *, dark: bool = False) -> None:
+    """Saves the page at desktop and phone widths as a test artifact (and, if asked,
+    in dark mode too)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     original = page.viewport_size or {"width": 1280, "height": 900}
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
-        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    schemes: list[Literal["light", "dark"]] = ["light", "dark"] if dark else ["light"]
+    for scheme in schemes:
+        page.emulate_media(color_scheme=scheme)
+        suffix = "-dark" if scheme == "dark" else ""
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900 if width > 400 else 844})
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{width}{suffix}.png"), full_page=True)
+    page.emulate_media(color_scheme="light")
     page.set_viewport_size(original)

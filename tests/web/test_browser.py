@@ -68,10 +68,22 @@ def test_a_followed_post_appears_live_on_the_home_page(
     bar.click()
     expect(reader.locator("article.post").first).to_contain_text("Fresh off the press")
     expect(bar).to_be_hidden()
-    screenshot(reader, "home")
+    screenshot(reader, "home", dark=True)
+    reader.goto(f"{live_server.url}/@{writer_name}/followers")
+    expect(reader.get_by_role("link", name=reader_name)).to_be_visible()
+    screenshot(reader, "followers")
     landing = open_page()
     landing.goto(live_server.url + "/")
     screenshot(landing, "landing")
+    # A taken name is explained next to the field.
+    landing.get_by_label("Username", exact=True).fill(reader_name)
+    landing.get_by_label("Password (at least 8 characters)").fill(PASSWORD)
+    landing.get_by_role("button", name="Sign up").click()
+    expect(landing.locator("#username-error")).to_have_text("Username is already taken")
+    expect(landing.get_by_label("Username", exact=True)).to_have_attribute("aria-invalid", "true")
+    screenshot(landing, "signup-error")
+    landing.goto(live_server.url + "/login")
+    screenshot(landing, "login")
 
 
 def test_like_repost_reply_and_open_the_thread(

@@ -196,8 +196,28 @@
     source.addEventListener("open", function () { document.documentElement.dataset.live = "open"; });
   }
 
+  // Keeps "5m" true while the page stays open; the exact time is in the title.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function ago(date, now) {
+    var seconds = Math.floor((now - date) / 1000);
+    if (seconds < 60) return Math.max(seconds, 0) + "s";
+    if (seconds < 3600) return Math.floor(seconds / 60) + "m";
+    if (seconds < 86400) return Math.floor(seconds / 3600) + "h";
+    if (seconds < 7 * 86400) return Math.floor(seconds / 86400) + "d";
+    var text = MONTHS[date.getUTCMonth()] + " " + date.getUTCDate();
+    return date.getUTCFullYear() === now.getUTCFullYear() ? text : text + ", " + date.getUTCFullYear();
+  }
+  function refreshTimes() {
+    var now = new Date();
+    document.querySelectorAll("time[datetime]").forEach(function (el) {
+      var date = new Date(el.getAttribute("datetime"));
+      if (!isNaN(date)) el.textContent = ago(date, now);
+    });
+  }
+
   function init() {
     document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
+    window.setInterval(refreshTimes, 30000);
     var timeline = document.querySelector("[data-live]");
     if (timeline) setupLive(timeline);
   }
