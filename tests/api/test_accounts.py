@@ -161,6 +161,8 @@ def test_verify_credentials_returns_the_credential_account(
     assert me["id"] == str(people.alice)
     assert me["acct"] == "alice"
     assert me["source"]["privacy"] == "public"
+    assert me["source"]["discoverable"] is True
+    assert me["role"]["id"] == "-99"
     assert me["url"] == f"{BASE_URL}/@alice"
     assert "email" not in me
     assert "password_hash" not in me

@@ -53,10 +53,24 @@ class Source(msgspec.Struct):
     sensitive: bool
     language: str
     follow_requests_count: int
+    discoverable: bool = True
+    indexable: bool = True
+    hide_collections: bool = False
+
+
+class Role(msgspec.Struct):
+    """Mastodon's role entity; every Roost account has the base role ("everyone")."""
+
+    id: str = "-99"
+    name: str = ""
+    color: str = ""
+    permissions: str = "0"
+    highlighted: bool = False
 
 
 class CredentialAccount(Account):
     source: Source | None = None
+    role: Role | None = None
 
 
 class Relationship(msgspec.Struct):
@@ -130,7 +144,9 @@ def credential_account_entity(rt: Runtime, row: Any) -> CredentialAccount:
             sensitive=False,
             language="",
             follow_requests_count=0,
+            discoverable=row.discoverable,
         ),
+        role=Role(),
     )
 
 
