@@ -506,3 +506,18 @@ def test_statuses_match_the_published_schema(
         Draft202012Validator(context_schema).validate(context)
     deleted = client.delete(f"/api/v1/statuses/{quote['id']}", headers=tokens.auth("carol"))
     validator.validate(deleted.json())
+
+
+def test_many_statuses_at_once_shows_only_the_visible(
+    client: TestClient, rt: Runtime, tokens: Tokens, people: People
+) -> None:
+    first = post(client, tokens, "alice", "one")
+    hidden = post(client, tokens, "alice", "hidden", visibility="private")
+    second = post(client, tokens, "alice", "two")
+    asked = [second["id"], hidden["id"], "junk", "999", first["id"], second["id"]]
+    response = client.get("/api/v1/statuses", params={"id[]": asked})
+    assert [s["id"] for s in response.json()] == [second["id"], first["id"]]
+    mine = client.get("/api/v1/statuses", params={"id[]": asked}, headers=tokens.auth("alice"))
+    assert [s["id"] for s in mine.json()] == [second["id"], hidden["id"], first["id"]]
+    too_many = client.get("/api/v1/statuses", params={"id[]": [str(i) for i in range(1, 42)]})
+    assert too_many.status_code == 422

@@ -14,6 +14,7 @@ from roost.api.entities.statuses import (
     Status,
     context_entity,
     deleted_status_entity,
+    status_entities,
     status_entity,
 )
 from roost.api.http import ApiError, Ctx, endpoint, json_response
@@ -35,6 +36,7 @@ from roost.posts.queries import (
     favourited_by,
     get_context,
     get_status,
+    hydrate,
     reblogged_by,
 )
 from roost.runtime import Runtime
@@ -80,6 +82,19 @@ def create_status(ctx: Ctx) -> Response:
         application_id=ctx.token.application_id if ctx.token else None,
     )
     return _status(ctx, post_id)
+
+
+MAX_MANY = 40
+
+
+@endpoint(scope=READ, response=list[Status])
+def show_statuses(ctx: Ctx) -> Response:
+    """``GET /api/v1/statuses?id[]=…``: the visible ones among them, in the order asked."""
+    raw = list(dict.fromkeys(ctx.params.get_list("id")))
+    if len(raw) > MAX_MANY:
+        raise ApiError(422, f"Validation failed: at most {MAX_MANY} IDs")
+    wanted = [int(r) for r in raw if r.isdigit() and 0 < int(r) < 2**63]
+    return json_response(status_entities(ctx.rt, hydrate(ctx.rt, ctx.viewer_id, wanted)))
 
 
 @endpoint(scope=READ, response=Status)
@@ -177,6 +192,7 @@ def show_reblogged_by(ctx: Ctx) -> Response:
 
 routes = [
     Route("/api/v1/statuses", create_status, methods=["POST"]),
+    Route("/api/v1/statuses", show_statuses, methods=["GET"]),
     Route("/api/v1/statuses/{id}", show_status, methods=["GET"]),
     Route("/api/v1/statuses/{id}", delete_status, methods=["DELETE"]),
     Route("/api/v1/statuses/{id}/context", show_context, methods=["GET"]),
