@@ -181,8 +181,10 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
     every context is closed after the test, so no live stream outlives it."""
     contexts: list[BrowserContext] = []
 
-    def new_page(width: int = 1280, height: int = 900) -> Page:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def new_page(width: int = 1280, height: int = 900, *, javascript: bool = True) -> Page:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, java_script_enabled=javascript
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -200,3 +200,40 @@ def test_phone_width_has_no_horizontal_scroll(open_page: OpenPage, live_server: 
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
     page.goto(live_server.url + "/settings")
     screenshot(page, "settings")
+
+
+def test_everything_core_works_with_javascript_off(
+    open_page: OpenPage, live_server: LiveServer
+) -> None:
+    author = unique("plain")
+    live_server.register(author)
+    page = open_page(javascript=False)
+    # Keyboard users can skip the navigation.
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    name = unique("nojs")
+    sign_up(page, live_server, name)
+    compose(page, "Written without a script")
+    expect(page.locator("article.post").first).to_contain_text("Written without a script")
+    # follow someone, then like, repost and reply to their post
+    writer = open_page()
+    log_in(writer, live_server, author)
+    compose(writer, "Anyone without JavaScript?")
+    expect(writer.locator("article.post").first).to_contain_text("Anyone without")
+    page.goto(f"{live_server.url}/@{author}")
+    page.get_by_role("button", name="Follow").click()
+    expect(page.get_by_role("button", name="Unfollow")).to_be_visible()
+    post = page.locator("article.post").first
+    post.get_by_role("button", name="Like (0)").click()
+    post = page.locator("article.post").first
+    expect(post.get_by_role("button", name="Like (1)")).to_have_attribute("aria-pressed", "true")
+    post.get_by_role("button", name="Repost (0)").click()
+    post = page.locator("article.post").first
+    expect(post.get_by_role("button", name="Repost (1)")).to_have_attribute("aria-pressed", "true")
+    post.get_by_role("link", name="Reply (0)").click()
+    page.get_by_label("Your reply").fill(f"@{author} Me!")
+    page.get_by_role("button", name="Reply", exact=True).click()
+    replies = page.get_by_role("region", name="Replies")
+    expect(replies.locator("article.post")).to_contain_text("Me!")
+    expect(replies.get_by_role("link", name=f"Replying to @{author}")).to_be_visible()

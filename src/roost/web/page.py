@@ -11,13 +11,14 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment
+from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.queries import AccountRow, get_account
-from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
+from roost.errors import Forbidden, NotFound, RateLimited, RoostError
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.paging import Page
 from roost.runtime import Runtime
@@ -66,7 +67,10 @@ class Web:
     @property
     def viewer(self) -> AccountRow | None:
         if self._viewer is None and self.session.account_id is not None:
-            self._viewer = get_account(self.rt, self.session.account_id)
+            try:
+                self._viewer = get_account(self.rt, self.session.account_id)
+            except NotFound:  # deleted since the session was checked
+                self.session.log_out()
         return self._viewer
 
     @property
@@ -160,18 +164,14 @@ def _run(handler: Handler, web: Web) -> Response:
         return _problem_page(web, 403, exc.message)
     except RateLimited as exc:
         return _problem_page(web, 429, exc.message)
-    except (ValidationFailed, RoostError) as exc:
+    except RoostError as exc:  # ValidationFailed a handler did not show next to a field
         return _problem_page(web, 422, exc.message)
 
 
 def _problem_page(web: Web, status: int, message: str) -> Response:
     if web.wants_fragment:
-        return HTMLResponse(f'<p class="problem">{_escape(message)}</p>', status_code=status)
+        return HTMLResponse(f'<p class="problem">{escape(message)}</p>', status_code=status)
     return web.render("problem.html", status=status, message=message, status_code=status)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 async def _read_form(web: Web) -> str | None:

@@ -92,7 +92,7 @@
           error.textContent = "";
           delete area.dataset.serverError;
           area.removeAttribute("aria-invalid");
-          area.value = "";
+          area.value = area.dataset.prefill || "";
           area.dispatchEvent(new Event("input"));
           prependPosts(text);
         });
