@@ -27,11 +27,11 @@ class Settings(BaseSettings):
     )
     redis_prefix: str = Field(
         "roost:",
-        description="Prefix of every Redis key and channel, so instances or tests can share a Redis.",
+        description="Prefix of every Redis key and channel: instances or tests can share a Redis.",
     )
     job_lease_seconds: float = Field(
         30.0,
-        description="How long a claimed job stays with its worker; a dead worker's jobs return after.",
+        description="How long a worker holds a claimed job; a dead worker's jobs return after it.",
     )
     base_url: str = Field("", description="Public URL used in links; default http://host:port.")
     registrations: bool = Field(True, description="Whether anyone may sign up.")
