@@ -514,7 +514,7 @@ def test_many_statuses_at_once_shows_only_the_visible(
     first = post(client, tokens, "alice", "one")
     hidden = post(client, tokens, "alice", "hidden", visibility="private")
     second = post(client, tokens, "alice", "two")
-    asked = [second["id"], hidden["id"], "junk", "999", first["id"], second["id"]]
+    asked = [second["id"], hidden["id"], "junk", "²", "999", first["id"], second["id"]]
     response = client.get("/api/v1/statuses", params={"id[]": asked})
     assert [s["id"] for s in response.json()] == [second["id"], first["id"]]
     mine = client.get("/api/v1/statuses", params={"id[]": asked}, headers=tokens.auth("alice"))

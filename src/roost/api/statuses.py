@@ -93,7 +93,7 @@ def show_statuses(ctx: Ctx) -> Response:
     raw = list(dict.fromkeys(ctx.params.get_list("id")))
     if len(raw) > MAX_MANY:
         raise ApiError(422, f"Validation failed: at most {MAX_MANY} IDs")
-    wanted = [int(r) for r in raw if r.isdigit() and 0 < int(r) < 2**63]
+    wanted = [int(r) for r in raw if r.isascii() and r.isdigit() and 0 < int(r) < 2**63]
     return json_response(status_entities(ctx.rt, hydrate(ctx.rt, ctx.viewer_id, wanted)))
 
 
