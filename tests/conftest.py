@@ -13,6 +13,7 @@ never a FLUSHALL).
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -24,7 +25,7 @@ import pytest
 import redis
 from sqlalchemy import text
 
-from roost.accounts.actions import do_register
+from roost.accounts.actions import do_register, hash_password
 from roost.config import Settings
 from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
@@ -111,6 +112,12 @@ def rt(settings: Settings) -> Iterator[Runtime]:
         runtime.close()
 
 
+@functools.cache
+def _password_hash() -> str:
+    """Argon2 is slow on purpose; personas share one hash of PASSWORD to keep tests quick."""
+    return hash_password(PASSWORD)
+
+
 class People:
     """Named personas, created through the registration action on first use."""
 
@@ -122,7 +129,9 @@ class People:
         if name.startswith("_"):
             raise AttributeError(name)
         if name not in self._ids:
-            self._ids[name] = do_register(self.rt, name, PASSWORD, email=f"{name}@example.com")
+            self._ids[name] = do_register(
+                self.rt, name, PASSWORD, email=f"{name}@example.com", password_hash=_password_hash()
+            )
         return self._ids[name]
 
 
