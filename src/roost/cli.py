@@ -18,7 +18,7 @@ from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
 from roost.runtime import build_runtime
 from roost.store.migrate import migrate as run_migrations
-from roost.worker import Worker, drain
+from roost.worker import drain, run_until_signalled
 
 app = typer.Typer(help="Roost: a self-hostable microblogging social network.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
@@ -63,18 +63,9 @@ def worker(concurrency: int = typer.Option(1, help="Worker threads in this proce
     """Run jobs (fan-out and the rest) until stopped; start as many as you like."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     rt = build_runtime(load_settings())
-    workers = [Worker(rt) for _ in range(concurrency)]
-    threads = [w.start_thread() for w in workers[1:]]
-    typer.echo(f"worker {workers[0].name} started")
     try:
-        workers[0].run_forever()
-    except KeyboardInterrupt:
-        pass
+        run_until_signalled(rt, concurrency)
     finally:
-        for w in workers:
-            w.stop()
-        for t in threads:
-            t.join(timeout=5)
         rt.close()
 
 

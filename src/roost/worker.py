@@ -9,8 +9,10 @@ and a worker holding ten of them would do them one after another.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import signal
 import socket
 import threading
 import traceback
@@ -27,13 +29,15 @@ Handler = Callable[[Runtime, dict[str, Any]], None]
 
 HANDLERS: dict[str, Handler] = {**JOB_HANDLERS}
 
+_serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
+
 
 class Worker:
     def __init__(
         self, rt: Runtime, *, name: str | None = None, batch: int = 1, listen: bool = True
     ) -> None:
         self.rt = rt
-        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{next(_serial)}"
         self.batch = batch
         self.wakeup = threading.Event()
         self.stopping = threading.Event()
@@ -78,6 +82,25 @@ class Worker:
     def stop(self) -> None:
         self.stopping.set()
         self.wakeup.set()
+
+
+def run_until_signalled(rt: Runtime, concurrency: int = 1) -> None:
+    """``roost worker``: runs ``concurrency`` workers until SIGTERM or SIGINT. Each
+    finishes the job in hand before stopping, so a restart during a deploy leaves
+    no job waiting for its lease to expire."""
+    workers = [Worker(rt) for _ in range(concurrency)]
+
+    def stop(_signum: int, _frame: object) -> None:
+        for w in workers:
+            w.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    threads = [w.start_thread() for w in workers]
+    log.info("worker %s started", ", ".join(w.name for w in workers))
+    for thread in threads:
+        while thread.is_alive():  # join in slices: signal handlers run on the main thread
+            thread.join(0.5)
 
 
 def drain(rt: Runtime, *, max_rounds: int = 10_000) -> int:
