@@ -7,6 +7,8 @@ a short spike between samples cannot be missed.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,39 @@ def peak_rss_mb(pid: int) -> float | None:
 
 def peaks(pids: list[int]) -> list[float]:
     return [mb for mb in (peak_rss_mb(p) for p in pids) if mb is not None]
+
+
+class PeakWatcher:
+    """Reads the high-water marks every second, so a web process that is replaced
+    mid-run (see ``Stack.replaced_web_processes``) still counts with its peak."""
+
+    def __init__(self, pids: Callable[[], list[int]]) -> None:
+        self._pids = pids
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> PeakWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._read()
+
+    def _read(self) -> None:
+        for pid in self._pids():
+            mb = peak_rss_mb(pid)
+            if mb is not None:
+                self.seen[pid] = max(mb, self.seen.get(pid, 0.0))
+
+    def _watch(self) -> None:
+        while not self._stop.wait(1.0):
+            self._read()
+
+    def peaks(self) -> list[float]:
+        return [self.seen[p] for p in sorted(self.seen)]
 
 
 def redis_used_memory(url: str) -> int:

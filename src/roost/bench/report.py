@@ -162,7 +162,8 @@ def plot(report: dict[str, Any], path: Path) -> None:
     fan_ax.set_xlabel("followers")
     fan_ax.set_ylabel("delay from 201 to every home timeline (s)")
     fan_ax.set_title("Fan-out delay (red bars: targets)")
-    fan_ax.legend()
+    if fan_ax.get_legend_handles_labels()[0]:
+        fan_ax.legend()
     figure.suptitle(f"Roost benchmark on {report['graph']['name']} ({report['started_at']})")
     figure.tight_layout()
     figure.savefig(path, dpi=100)

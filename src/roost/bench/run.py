@@ -25,7 +25,7 @@ from rich.progress import Progress, TaskID
 from roost.bench.fanout import discard_jobs, measure_delivery, measure_hybrid, seed_celebrities
 from roost.bench.fanout import wait_for_idle_queue as wait_idle
 from roost.bench.graphs import Graph, load_edge_list, powerlaw, reed98
-from roost.bench.memory import peaks, redis_timeline_entries, redis_used_memory
+from roost.bench.memory import redis_timeline_entries, redis_used_memory
 from roost.bench.profile import start_recording, summarise
 from roost.bench.report import targets, write_report
 from roost.bench.seed import seed_graph
@@ -164,7 +164,7 @@ def _workload(
     try:
         wrk = _wrk_runner(stack, users, options)
         wrk("warmup", MIXES["mixed"], min(options.duration, 3.0))
-        wait_idle(rt, 60)
+        wait_idle(rt, DRAIN_WAIT)
         for name in ("instance", "home", "user"):
             runs[name] = wrk(name, MIXES[name], options.duration).as_dict()
         profile_file = backing.data_dir / "mixed.pyspy"
@@ -180,12 +180,11 @@ def _workload(
         runs["mixed"]["drain_after_load_s"] = round(wait_idle(rt, DRAIN_WAIT), 2)
         runs["mixed"]["queue_left_after_drain_wait"] = rt.jobs.pending_count()
         runs["post"] = _posts_with_queue(rt, wrk, options)
-        memory = {
-            "web_peak_rss_mb": peaks(stack.web_pids),
-            "worker_peak_rss_mb": peaks(stack.worker_pids),
-        }
     finally:
         stack.stop()
+    memory = stack.memory()
+    shown = {k: v for k, v in memory.items() if k != "server_log_tail"}
+    console.log(f"memory {shown}")
     return runs, memory
 
 
@@ -197,7 +196,8 @@ def _wrk_runner(stack: Stack, users: Path, options: Options) -> Any:
         )
         console.log(
             f"  {result.requests_per_second:,.0f} req/s, p50 {result.latency_ms['p50']} ms,"
-            f" p99 {result.latency_ms['p99']} ms, non-2xx {result.non_2xx}"
+            f" p99 {result.latency_ms['p99']} ms, non-2xx {result.non_2xx},"
+            f" wrk used {result.load_generator_cores:.2f} cores"
         )
         return result
 
@@ -267,13 +267,9 @@ def _fanout(
                 )
                 results.append(result.as_dict())
                 console.log(f"  p50 {results[-1]['p50_s']} s, p99 {results[-1]['p99_s']} s")
-        memory = {
-            "web_peak_rss_mb": peaks(stack.web_pids),
-            "worker_peak_rss_mb": peaks(stack.worker_pids),
-            "jobs_discarded_before_fanout": leftover,
-        }
     finally:
         stack.stop()
+    memory = stack.memory() | {"jobs_discarded_before_fanout": leftover}
     above = [c for c in celebrities if c.followers_wanted > DEFAULT_THRESHOLD]
     if not above:
         return results, None, memory

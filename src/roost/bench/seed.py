@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table
 
 from roost.accounts.models import accounts
 from roost.bench.graphs import Graph
@@ -79,18 +79,36 @@ def bulk_insert(
     rt: Runtime, table: Table, rows: Iterable[dict[str, Any]], advance: Advance | None = None
 ) -> int:
     """One transaction per chunk: a long load never holds SQLite's write lock for long.
-    PostgreSQL gets ``COPY``, ten times faster than multi-row INSERTs at this size."""
+    Both backends are fed through their driver, below SQLAlchemy's per-row work (the
+    column types' own bind processors still format every value): PostgreSQL with
+    ``COPY``, SQLite with ``executemany``; either is several times faster here."""
     total = 0
     for batch in _chunks(rows):
         with rt.db.write() as tx:
             if rt.db.is_sqlite:
-                tx.conn.execute(insert(table), batch)
+                _executemany(tx.conn, table, batch)
             else:
                 _copy(tx.conn, table, batch)
         total += len(batch)
         if advance:
             advance(len(batch))
     return total
+
+
+def _executemany(conn: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
+    names = list(batch[0])
+    processors = [table.c[n].type.bind_processor(conn.dialect) for n in names]
+    columns = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.executemany(
+        f"INSERT INTO {table.name} ({columns}) VALUES ({marks})",  # noqa: S608 (our own names)
+        [
+            tuple(p(row[n]) if p else row[n] for n, p in zip(names, processors, strict=True))
+            for row in batch
+        ],
+    )
 
 
 def _copy(conn: Connection, table: Table, batch: list[dict[str, Any]]) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 import psycopg
 
+from roost.bench.memory import PeakWatcher
 from roost.config import Settings
 
 ADMIN_URL = os.environ.get("ROOST_BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -139,6 +140,10 @@ class Stack:
     port: int = field(default_factory=free_port)
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     log: Path | None = None
+    first_web_pids: list[int] = field(default_factory=list)
+    web_memory: PeakWatcher | None = None
+    replaced: int = 0
+    worker_memory: PeakWatcher | None = None
 
     @property
     def base_url(self) -> str:
@@ -158,6 +163,29 @@ class Stack:
         for _ in range(self.worker_processes):
             self.procs.append(subprocess.Popen([*ROOST, "worker"], env=env, stdout=out, stderr=out))
         self._wait_ready(60)
+        self.first_web_pids = self.web_pids
+        self.web_memory = PeakWatcher(lambda: self.web_pids).__enter__()
+        self.worker_memory = PeakWatcher(lambda: self.worker_pids).__enter__()
+
+    def memory(self) -> dict[str, object]:
+        """Peak RSS of every web and worker process this stack ran, replaced ones too."""
+        return {
+            "web_peak_rss_mb": self.web_memory.peaks() if self.web_memory else [],
+            "worker_peak_rss_mb": self.worker_memory.peaks() if self.worker_memory else [],
+            "web_processes_replaced": self.replaced,
+            "server_log_tail": self.log_tail(),
+        }
+
+    def replaced_web_processes(self) -> int:
+        """uvicorn's supervisor kills and replaces a web process that misses its health
+        check (5 s) — a stalled event loop under load. Worth knowing when RSS or
+        latency looks odd."""
+        return len(set(self.first_web_pids) - set(self.web_pids))
+
+    def log_tail(self, lines: int = 15) -> list[str]:
+        if self.log is None or not self.log.exists():
+            return []
+        return self.log.read_text(errors="replace").splitlines()[-lines:]
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -186,6 +214,11 @@ class Stack:
         return [p.pid for p in self.procs[1:]]
 
     def stop(self) -> None:
+        if self.procs:
+            self.replaced = self.replaced_web_processes()
+        for watcher in (self.web_memory, self.worker_memory):
+            if watcher:
+                watcher.__exit__(None, None, None)
         for proc in self.procs:
             proc.terminate()
         for proc in self.procs:

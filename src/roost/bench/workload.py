@@ -9,6 +9,7 @@ a generated file, so every request authenticates with a real bearer token.
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -42,6 +43,8 @@ class WrkResult:
     non_2xx: int
     socket_errors: int
     latency_ms: dict[str, float]
+    # CPU wrk itself used, in cores: far below 1 means the load generator had room.
+    load_generator_cores: float
 
     @property
     def ok_per_second(self) -> float:
@@ -84,7 +87,10 @@ def run_wrk(
         str(users_file),
         mix,
     ]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = _parse(completed.stdout)
     errors = summary["errors"]
     elapsed = summary["duration_us"] / 1e6
@@ -99,6 +105,7 @@ def run_wrk(
         non_2xx=errors["status"],
         socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
         latency_ms=latency,
+        load_generator_cores=round(cpu / elapsed, 3) if elapsed else 0.0,
     )
 
 
