@@ -464,3 +464,16 @@ def test_profile_note_is_rendered_as_escaped_html(client: TestClient, tokens: To
     assert "<img" not in note
     assert "&lt;script&gt;" in note
     assert response.json()["source"]["note"].startswith("<script>")
+
+
+def test_app_token_sees_only_public_posts(
+    client: TestClient, tokens: Tokens, people: People, rt: Runtime
+) -> None:
+    public = do_create_post(rt, people.bob, "hello")
+    do_create_post(rt, people.bob, "followers only", visibility="private")
+    do_create_post(rt, people.bob, "only me and nobody", visibility="direct")
+    response = client.get(
+        f"/api/v1/accounts/{people.bob}/statuses", headers=bearer(tokens.app_token("read"))
+    )
+    assert response.status_code == 200
+    assert [int(s["id"]) for s in response.json()] == [public]
