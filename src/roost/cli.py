@@ -55,6 +55,8 @@ def serve(
         log_level="warning",
         access_log=False,
         proxy_headers=True,
+        # Live streams (web SSE) never finish by themselves: do not wait on them for ever.
+        timeout_graceful_shutdown=5,
     )
 
 
