@@ -171,16 +171,9 @@ def _relationship(ctx: Ctx, target_id: int) -> Response:
 
 @endpoint(scope="write:follows", user=True, response=Relationship)
 def follow(ctx: Ctx) -> Response:
-    """A locked account approves its followers, and Roost has no follow requests
-    yet: following one at once would hand over its followers-only posts, so it is
-    refused instead. (The check belongs in ``do_follow`` once requests exist.)"""
-    target = get_account(ctx.rt, ctx.path_id())
-    if target.locked and target.id != ctx.account_id:
-        raise ApiError(
-            403, "This account approves its followers; follow requests are not available"
-        )
-    do_follow(ctx.rt, ctx.account_id, target.id)
-    return _relationship(ctx, target.id)
+    target_id = ctx.path_id()
+    do_follow(ctx.rt, ctx.account_id, target_id)
+    return _relationship(ctx, target_id)
 
 
 @endpoint(scope="write:follows", user=True, response=Relationship)

@@ -6,7 +6,7 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
-from roost.errors import NotFound, ValidationFailed
+from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.graph.models import follows
 from roost.ids import new_id
 from roost.runtime import Runtime
@@ -23,8 +23,15 @@ def do_follow(rt: Runtime, account_id: int, target_id: int) -> bool:
         raise ValidationFailed("You cannot follow yourself", field="id")
     try:
         with rt.db.write() as tx:
-            if tx.conn.scalar(select(accounts.c.id).where(accounts.c.id == target_id)) is None:
+            locked = tx.conn.scalar(select(accounts.c.locked).where(accounts.c.id == target_id))
+            if locked is None:
                 raise NotFound("Record not found")
+            if locked:
+                # A locked account approves its followers and follow requests do not exist
+                # yet: following at once would hand over its followers-only posts.
+                raise Forbidden(
+                    "This account approves its followers; follow requests are not available"
+                )
             existing = tx.conn.scalar(
                 select(follows.c.id).where(
                     follows.c.account_id == account_id, follows.c.target_account_id == target_id
