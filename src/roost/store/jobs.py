@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
@@ -150,6 +151,17 @@ class JobQueue:
         self.doorbell.ring()
 
     # -- consuming ------------------------------------------------------------
+    @contextmanager
+    def _bookkeeping(self) -> Iterator[Tx]:
+        """A transaction that records a claim, a completion or a failure. PostgreSQL
+        may acknowledge its commit before the disk flush: if the server crashes and
+        forgets it, the job is merely claimable or run again, which at-least-once
+        handlers allow. This halves the cost of a small delivery job."""
+        with self.db.write() as tx:
+            if not self.db.is_sqlite:
+                tx.conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+            yield tx
+
     def claim(self, worker: str, limit: int = 10) -> list[Job]:
         now = utcnow()
         ready = (
@@ -164,7 +176,7 @@ class JobQueue:
         )
         if not self.db.is_sqlite:
             ready = ready.with_for_update(skip_locked=True)
-        with self.db.write() as tx:
+        with self._bookkeeping() as tx:
             rows = tx.conn.execute(
                 update(jobs)
                 .where(jobs.c.id.in_(ready.scalar_subquery()))
@@ -180,7 +192,7 @@ class JobQueue:
     def complete(self, job_id: int) -> None:
         # Unconditional: if the lease had expired and another worker runs the job too,
         # the work is done either way (handlers are idempotent).
-        with self.db.write() as tx:
+        with self._bookkeeping() as tx:
             tx.conn.execute(delete(jobs).where(jobs.c.id == job_id))
 
     def fail(self, job: Job, error: str) -> None:
@@ -200,7 +212,7 @@ class JobQueue:
         held = jobs.c.id == job.id
         if job.worker:
             held = and_(held, jobs.c.locked_by == job.worker)
-        with self.db.write() as tx:
+        with self._bookkeeping() as tx:
             tx.conn.execute(update(jobs).where(held).values(**values))
 
     # -- administration -------------------------------------------------------
