@@ -364,6 +364,11 @@ def test_favourited_by_pages_with_link_headers(
 def test_quote_posts_carry_the_quoted_status(client: TestClient, tokens: Tokens) -> None:
     original = post(client, tokens, "alice", "quotable")
     quote = post(client, tokens, "bob", "so true", quoted_status_id=original["id"])
+    assert original["quote_approval"] == {
+        "automatic": ["public"],
+        "manual": [],
+        "current_user": "automatic",
+    }
     assert quote["quote"]["state"] == "accepted"
     assert quote["quote"]["quoted_status"]["id"] == original["id"]
     legacy = post(client, tokens, "carol", "indeed", quote_id=original["id"])
@@ -379,6 +384,7 @@ def test_private_posts_cannot_be_quoted_or_reblogged(
 ) -> None:
     do_follow(rt, people.bob, people.alice)
     private = post(client, tokens, "alice", "followers only", visibility="private")
+    assert private["quote_approval"]["current_user"] == "denied"
     response = client.post(
         "/api/v1/statuses",
         json={"status": "look", "quoted_status_id": private["id"]},

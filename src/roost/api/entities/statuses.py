@@ -3,7 +3,9 @@
 Built only from ``StatusView`` (which ``hydrate`` loads in a fixed number of
 queries), so rendering a timeline page never goes back to the database.
 Viewer-specific fields (``favourited``, ``bookmarked``, ...) are left out for
-anonymous requests, as Mastodon does, through ``msgspec.UNSET``.
+anonymous requests, as Mastodon does, through ``msgspec.UNSET``. Mastodon 4.5's
+``quotes_count`` is left out: counting quotes needs a counter the posts table
+does not keep yet, and an absent field is better than a wrong zero.
 """
 
 from __future__ import annotations
@@ -49,6 +51,19 @@ class Quote(msgspec.Struct, kw_only=True):
     quoted_status_id: str | UnsetType | None = UNSET
 
 
+class QuoteApproval(msgspec.Struct):
+    """Mastodon 4.5: who may quote the post. Roost's one policy: anyone who can see
+    a public or unlisted post may quote it; followers-only and direct posts, no one."""
+
+    automatic: list[str]
+    manual: list[str]
+    current_user: str
+
+
+_QUOTABLE = QuoteApproval(automatic=["public"], manual=[], current_user="automatic")
+_UNQUOTABLE = QuoteApproval(automatic=[], manual=[], current_user="denied")
+
+
 class Status(msgspec.Struct, kw_only=True):
     id: str
     created_at: str
@@ -81,6 +96,7 @@ class Status(msgspec.Struct, kw_only=True):
     card: None
     poll: None
     quote: Quote | None
+    quote_approval: QuoteApproval
     text: str | UnsetType = UNSET
 
 
@@ -158,6 +174,7 @@ class _Builder:
             card=None,
             poll=None,
             quote=self.quote(view, quoted),
+            quote_approval=_QUOTABLE if post.visibility in ("public", "unlisted") else _UNQUOTABLE,
         )
 
     def quote(self, view: StatusView, quoted: bool) -> Quote | None:
