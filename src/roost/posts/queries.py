@@ -103,8 +103,9 @@ def tag_statuses(
         select(post_tags.c.post_id)
         .join(posts, posts.c.id == post_tags.c.post_id)
         .where(post_tags.c.tag_id.in_(wanted), listed_clause())
-        .distinct()
     )
+    if len(wanted) > 1:  # a post with two of the wanted tags would come twice
+        query = query.distinct()
     for tag_id in required:
         query = query.where(_has_tag(tag_id))
     excluded = _tag_ids_named(rt, none_of)
