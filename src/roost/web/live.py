@@ -10,16 +10,19 @@ itself, so a long-lived tab never pins a connection for ever.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from roost.posts.queries import hydrate
+from roost.paging import Page
+from roost.posts.queries import hydrate, tag_statuses
 from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
 from roost.timelines.actions import live_channel
+from roost.timelines.queries import home_timeline
 from roost.web.auth import session_of
 from roost.web.page import Web, page
 
@@ -32,11 +35,19 @@ def tag_channel(tag: str) -> str:
     return f"timeline:hashtag:{tag.lower()}"
 
 
-async def _events(rt: Runtime, channels: Sequence[str]) -> AsyncIterator[str]:
+Backlog = Callable[[], list[int]] | None
+
+
+async def events(rt: Runtime, channels: Sequence[str], backlog: Backlog) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STREAM_SECONDS
     async with rt.pubsub.subscribe(channels) as sub:
         yield "retry: 3000\n: connected\n\n"
+        if backlog is not None:
+            # Posts that arrived while the page loaded or the connection was down;
+            # read after subscribing, so nothing falls between the two.
+            for missed in sorted(await run_in_threadpool(backlog)):
+                yield f"id: {missed}\nevent: update\ndata: {missed}\n\n"
         while loop.time() < deadline:
             try:
                 _channel, message = await asyncio.wait_for(sub.get(), KEEPALIVE_SECONDS)
@@ -44,13 +55,36 @@ async def _events(rt: Runtime, channels: Sequence[str]) -> AsyncIterator[str]:
                 yield ": keepalive\n\n"
                 continue
             kind, _, post_id = message.partition(":")
-            if kind in ("update", "delete") and post_id.isdigit():
-                yield f"event: {kind}\ndata: {post_id}\n\n"
+            if kind == "update" and post_id.isdigit():
+                yield f"id: {post_id}\nevent: update\ndata: {post_id}\n\n"
+            elif kind == "delete" and post_id.isdigit():
+                yield f"event: delete\ndata: {post_id}\n\n"
 
 
-def _stream(rt: Runtime, channels: Sequence[str]) -> Response:
+def home_backlog(rt: Runtime, account_id: int, since: int | None) -> Backlog:
+    if since is None:
+        return None
+    page = Page(min_id=since, limit=MAX_IDS)
+    return lambda: [v.post.id for v in home_timeline(rt, account_id, page)]
+
+
+def tag_backlog(rt: Runtime, tag: str, since: int | None) -> Backlog:
+    if since is None:
+        return None
+    page = Page(min_id=since, limit=MAX_IDS)
+    return lambda: [v.post.id for v in tag_statuses(rt, None, tag, page)]
+
+
+def _since(request: Request) -> int | None:
+    """The newest post the page has: EventSource sends the last event's ID when it
+    reconnects; the first connection names it in the query string."""
+    value = request.headers.get("last-event-id") or request.query_params.get("since", "")
+    return int(value) if value.isdigit() and len(value) < 20 else None
+
+
+def _stream(rt: Runtime, channels: Sequence[str], backlog: Backlog = None) -> Response:
     return StreamingResponse(
-        _events(rt, channels),
+        events(rt, channels, backlog),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -60,14 +94,16 @@ async def home_stream(request: Request) -> Response:
     account_id = session_of(request.scope).account_id
     if account_id is None:
         return Response("Log in first.", status_code=403, media_type="text/plain")
-    return _stream(request.app.state.rt, [live_channel(account_id)])
+    rt: Runtime = request.app.state.rt
+    return _stream(rt, [live_channel(account_id)], home_backlog(rt, account_id, _since(request)))
 
 
 async def tag_stream(request: Request) -> Response:
     tag = request.path_params["tag"]
     if not HASHTAG_RE.fullmatch(f"#{tag}"):
         return Response("Not a hashtag.", status_code=404, media_type="text/plain")
-    return _stream(request.app.state.rt, [tag_channel(tag)])
+    rt: Runtime = request.app.state.rt
+    return _stream(rt, [tag_channel(tag)], tag_backlog(rt, tag, _since(request)))
 
 
 @page()

@@ -1,0 +1,71 @@
+"""The live streams behind the "new posts" bar and hashtag pages: what they send
+when a post arrives, and what they catch up on after a page load or a reconnect."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from roost.graph.actions import do_follow
+from roost.posts.actions import do_create_post, do_delete_post
+from roost.runtime import Runtime
+from roost.timelines.actions import live_channel
+from roost.web.live import events, home_backlog, tag_backlog, tag_channel
+from tests.conftest import People
+from tests.web.conftest import WebClient
+
+
+def update(post_id: int) -> str:
+    return f"id: {post_id}\nevent: update\ndata: {post_id}\n\n"
+
+
+def test_home_stream_catches_up_then_sends_new_posts_and_deletes(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.alice, people.bob)
+    seen = do_create_post(rt, people.bob, "on the page already")
+    missed = do_create_post(rt, people.bob, "written while the page loaded")
+    settle()
+
+    async def scenario() -> None:
+        stream = events(
+            rt, [live_channel(people.alice)], home_backlog(rt, people.alice, since=seen)
+        )
+        assert (await anext(stream)).startswith("retry: 3000")
+        assert await anext(stream) == update(missed)
+        live = do_create_post(rt, people.bob, "hot off the press")
+        do_create_post(rt, people.carol, "not followed")
+        settle()  # fan-out publishes to alice's channel
+        assert await asyncio.wait_for(anext(stream), 5) == update(live)
+        do_delete_post(rt, people.bob, live)
+        settle()
+        assert await asyncio.wait_for(anext(stream), 5) == f"event: delete\ndata: {live}\n\n"
+        await stream.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_hashtag_stream_sends_public_posts_with_the_tag(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    first = do_create_post(rt, people.bob, "Q1 #HCSM")
+    second = do_create_post(rt, people.carol, "A1 #hcsm")
+    settle()
+
+    async def scenario() -> None:
+        stream = events(rt, [tag_channel("HCSM")], tag_backlog(rt, "hcsm", since=first))
+        await anext(stream)
+        assert await anext(stream) == update(second)
+        do_create_post(rt, people.bob, "followers only #hcsm", visibility="private")
+        do_create_post(rt, people.bob, "other tag #roost")
+        latest = do_create_post(rt, people.dave, "A2 #hcsm")
+        settle()
+        assert await asyncio.wait_for(anext(stream), 5) == update(latest)
+        await stream.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_home_stream_needs_a_session(web: WebClient) -> None:
+    assert web.get("/live/home").status_code == 403
+    assert web.get("/live/tags/not-a-tag").status_code == 404
