@@ -190,7 +190,7 @@ def test_phone_width_has_no_horizontal_scroll(open_page: OpenPage, live_server: 
     log_in(page, live_server, name)
     compose(page, "A long word: " + "x" * 120 + " and https://example.com/" + "y" * 200)
     expect(page.locator("article.post").first).to_be_visible()
-    for path in ("/", f"/@{name}", "/tags/hcsm", "/settings", "/likes"):
+    for path in ("/", f"/@{name}", "/tags/hcsm", "/settings", "/likes", "/explore"):
         for width in (360, 390):
             page.set_viewport_size({"width": width, "height": 740})
             page.goto(live_server.url + path)
@@ -200,6 +200,8 @@ def test_phone_width_has_no_horizontal_scroll(open_page: OpenPage, live_server: 
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
     page.goto(live_server.url + "/settings")
     screenshot(page, "settings")
+    page.goto(live_server.url + "/explore")
+    screenshot(page, "explore")
 
 
 def test_everything_core_works_with_javascript_off(

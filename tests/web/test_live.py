@@ -10,7 +10,14 @@ from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post, do_delete_post
 from roost.runtime import Runtime
 from roost.timelines.actions import live_channel
-from roost.web.live import events, home_backlog, tag_backlog, tag_channel
+from roost.web.live import (
+    PUBLIC_CHANNEL,
+    events,
+    home_backlog,
+    public_backlog,
+    tag_backlog,
+    tag_channel,
+)
 from tests.conftest import People
 from tests.web.conftest import WebClient
 
@@ -59,6 +66,24 @@ def test_hashtag_stream_sends_public_posts_with_the_tag(
         do_create_post(rt, people.bob, "followers only #hcsm", visibility="private")
         do_create_post(rt, people.bob, "other tag #roost")
         latest = do_create_post(rt, people.dave, "A2 #hcsm")
+        settle()
+        assert await asyncio.wait_for(anext(stream), 5) == update(latest)
+        await stream.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_public_stream_sends_public_posts_only(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    first = do_create_post(rt, people.bob, "hello world")
+    settle()
+
+    async def scenario() -> None:
+        stream = events(rt, [PUBLIC_CHANNEL], public_backlog(rt, since=first))
+        await anext(stream)
+        do_create_post(rt, people.bob, "unlisted", visibility="unlisted")
+        latest = do_create_post(rt, people.carol, "public again")
         settle()
         assert await asyncio.wait_for(anext(stream), 5) == update(latest)
         await stream.aclose()

@@ -131,3 +131,14 @@ def test_times_read_like_5m() -> None:
     assert ago(now - timedelta(days=2), now) == "2d"
     assert ago(datetime(2026, 1, 9, tzinfo=UTC), now) == "Jan 9"
     assert ago(datetime(2024, 1, 9, tzinfo=UTC), now) == "Jan 9, 2024"
+
+
+def test_explore_lists_public_posts_only(web: WebClient, rt: Runtime, people: People) -> None:
+    do_create_post(rt, people.bob, "shouting from the rooftops")
+    do_create_post(rt, people.bob, "quietly public", visibility="unlisted")
+    do_create_post(rt, people.bob, "between us followers", visibility="private")
+    page = web.get("/explore").text
+    assert "shouting from the rooftops" in page
+    assert "quietly public" not in page
+    assert "between us followers" not in page
+    assert 'data-live="/live/public?since=' in page

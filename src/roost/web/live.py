@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from roost.paging import Page
-from roost.posts.queries import hydrate, tag_statuses
+from roost.posts.queries import hydrate, public_statuses, tag_statuses
 from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
 from roost.timelines.actions import live_channel
@@ -29,6 +29,7 @@ from roost.web.page import Web, page
 KEEPALIVE_SECONDS = 20.0
 STREAM_SECONDS = 30 * 60.0
 MAX_IDS = 40
+PUBLIC_CHANNEL = "timeline:public"
 
 
 def tag_channel(tag: str) -> str:
@@ -75,6 +76,13 @@ def tag_backlog(rt: Runtime, tag: str, since: int | None) -> Backlog:
     return lambda: [v.post.id for v in tag_statuses(rt, None, tag, page)]
 
 
+def public_backlog(rt: Runtime, since: int | None) -> Backlog:
+    if since is None:
+        return None
+    page = Page(min_id=since, limit=MAX_IDS)
+    return lambda: [v.post.id for v in public_statuses(rt, None, page)]
+
+
 def _since(request: Request) -> int | None:
     """The newest post the page has: EventSource sends the last event's ID when it
     reconnects; the first connection names it in the query string."""
@@ -106,6 +114,11 @@ async def tag_stream(request: Request) -> Response:
     return _stream(rt, [tag_channel(tag)], tag_backlog(rt, tag, _since(request)))
 
 
+async def public_stream(request: Request) -> Response:
+    rt: Runtime = request.app.state.rt
+    return _stream(rt, [PUBLIC_CHANNEL], public_backlog(rt, _since(request)))
+
+
 @page()
 def posts_fragment(web: Web) -> Response:
     """The posts a live page was told about, newest first, as the viewer may see them."""
@@ -121,5 +134,6 @@ def posts_fragment(web: Web) -> Response:
 routes = [
     Route("/live/home", home_stream, methods=["GET"]),
     Route("/live/tags/{tag}", tag_stream, methods=["GET"]),
+    Route("/live/public", public_stream, methods=["GET"]),
     Route("/live/posts", posts_fragment, methods=["GET"]),
 ]

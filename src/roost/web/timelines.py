@@ -69,6 +69,12 @@ def tag_page(web: Web) -> Response:
     )
 
 
+@page()
+def explore(web: Web) -> Response:
+    views = public_statuses(web.rt, web.viewer_id, web.page())
+    return web.render("explore.html", timeline=views, older=_older(views), live_url="/live/public")
+
+
 def _marked(web: Web, kind: str, title: str) -> Response:
     marks = marked_statuses(web.rt, web.me, kind, web.page())
     views = [view for _cursor, view in marks]
@@ -88,6 +94,7 @@ def bookmarks(web: Web) -> Response:
 
 routes = [
     Route("/", home, methods=["GET"]),
+    Route("/explore", explore, methods=["GET"]),
     Route("/tags/{tag}", tag_page, methods=["GET"]),
     Route("/likes", likes, methods=["GET"]),
     Route("/bookmarks", bookmarks, methods=["GET"]),
