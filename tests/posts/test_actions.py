@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -143,3 +144,49 @@ def test_pin_rules(rt: Runtime, people: People) -> None:
     do_pin(rt, people.alice, mine[0])  # pinning again is no new pin
     with pytest.raises(ValidationFailed):
         do_pin(rt, people.alice, mine[5])
+
+
+def test_concurrent_retries_with_one_idempotency_key_post_once(rt: Runtime, people: People) -> None:
+    author = people.alice
+    results: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def retry() -> None:
+        start.wait()
+        try:
+            results.append(do_create_post(rt, author, "only once #once", idempotency_key="k-1"))
+        except BaseException as exc:  # collected: the test fails on any
+            errors.append(exc)
+
+    threads = [threading.Thread(target=retry) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(set(results)) == 1
+    assert count(rt, posts) == 1
+    assert count(rt, tags) == 1
+
+
+def test_concurrent_posts_introducing_one_new_tag_both_succeed(rt: Runtime, people: People) -> None:
+    authors = [people.alice, people.bob, people.carol, people.dave]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(authors))
+
+    def write(author: int) -> None:
+        start.wait()
+        try:
+            do_create_post(rt, author, "#Brandnew #Other tag")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(a,)) for a in authors]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert count(rt, tags) == 2
+    assert len(tag_statuses(rt, None, "brandnew", Page())) == len(authors)
