@@ -142,3 +142,13 @@ def test_explore_lists_public_posts_only(web: WebClient, rt: Runtime, people: Pe
     assert "quietly public" not in page
     assert "between us followers" not in page
     assert 'data-live="/live/public?since=' in page
+
+
+def test_ids_too_large_for_the_database_are_not_found(web: WebClient) -> None:
+    web.log_in("alice")
+    huge = "99999999999999999999"
+    assert web.get(f"/@alice/{huge}").status_code == 404
+    assert web.submit(f"/posts/{huge}/like").status_code == 404
+    assert web.submit("/posts", {"status": "hi", "in_reply_to_id": huge}).status_code == 303
+    assert web.get(f"/?max_id={huge}").status_code == 200
+    assert web.get(f"/live/posts?id={huge}&id=9223372036854775808").status_code == 200

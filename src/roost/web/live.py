@@ -24,7 +24,7 @@ from roost.text import HASHTAG_RE
 from roost.timelines.actions import live_channel
 from roost.timelines.queries import home_timeline
 from roost.web.auth import session_of
-from roost.web.page import Web, page
+from roost.web.page import Web, as_id, page
 
 KEEPALIVE_SECONDS = 20.0
 STREAM_SECONDS = 30 * 60.0
@@ -87,7 +87,7 @@ def _since(request: Request) -> int | None:
     """The newest post the page has: EventSource sends the last event's ID when it
     reconnects; the first connection names it in the query string."""
     value = request.headers.get("last-event-id") or request.query_params.get("since", "")
-    return int(value) if value.isdigit() and len(value) < 20 else None
+    return as_id(value)
 
 
 def _stream(rt: Runtime, channels: Sequence[str], backlog: Backlog = None) -> Response:
@@ -123,7 +123,7 @@ async def public_stream(request: Request) -> Response:
 def posts_fragment(web: Web) -> Response:
     """The posts a live page was told about, newest first, as the viewer may see them."""
     ids = sorted(
-        {int(v) for v in web.request.query_params.getlist("id") if v.isdigit() and len(v) < 20},
+        {i for i in map(as_id, web.request.query_params.getlist("id")) if i is not None},
         reverse=True,
     )[:MAX_IDS]
     if not ids:

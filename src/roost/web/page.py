@@ -79,8 +79,13 @@ class Web:
         return self.request.headers.get(FRAGMENT_HEADER) == "1"
 
     def query_int(self, name: str) -> int | None:
-        value = self.request.query_params.get(name, "")
-        return int(value) if value.isdigit() and len(value) < 20 else None
+        return as_id(self.request.query_params.get(name))
+
+    def path_id(self) -> int:
+        post_id = as_id(str(self.request.path_params["id"]))
+        if post_id is None:
+            raise NotFound("Record not found")
+        return post_id
 
     def page(self) -> Page:
         return Page(max_id=self.query_int("max_id"), limit=PAGE_SIZE)
@@ -113,6 +118,17 @@ class Web:
 
     def redirect(self, url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
+
+
+MAX_ID = 2**63 - 1
+
+
+def as_id(value: str | None) -> int | None:
+    """A database ID from text, or None: the database cannot hold a larger number."""
+    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
 
 
 def local_url(candidate: str | None, default: str = "/") -> str:

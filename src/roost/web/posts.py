@@ -22,7 +22,7 @@ from roost.posts.actions import (
 )
 from roost.posts.queries import StatusView, get_context, get_status, hydrate
 from roost.runtime import Runtime
-from roost.web.page import Web, page
+from roost.web.page import Web, as_id, page
 from roost.web.timelines import render_home
 
 ACTIONS: dict[str, Callable[[Runtime, int, int], object]] = {
@@ -46,7 +46,7 @@ def post_url(view: StatusView) -> str:
 def create_post(web: Web) -> Response:
     text = web.form.get("status", "")
     reply_to = web.form.get("in_reply_to_id", "")
-    in_reply_to_id = int(reply_to) if reply_to.isdigit() and len(reply_to) < 20 else None
+    in_reply_to_id = as_id(reply_to)
     visibility = web.form.get("visibility", "public")
     try:
         post_id = do_create_post(
@@ -80,11 +80,11 @@ def act(web: Web) -> Response:
     handler = ACTIONS.get(action)
     if handler is None:
         raise NotFound("No such action")
-    post_id = int(web.request.path_params["id"])
+    post_id = web.path_id()
     handler(web.rt, web.me, post_id)
     if web.wants_fragment:
         shown = web.form.get("shown", "")
-        shown_id = int(shown) if shown.isdigit() and len(shown) < 20 else post_id
+        shown_id = as_id(shown) or post_id
         views = hydrate(web.rt, web.me, [shown_id]) if action != "delete" else []
         return web.render("_posts.html", posts=views)
     return web.redirect(web.next_url("/"))
@@ -109,7 +109,7 @@ def _thread(web: Web, post_id: int, status: int = 200, **context: object) -> Res
 
 @page()
 def thread_page(web: Web) -> Response:
-    post_id = int(web.request.path_params["id"])
+    post_id = web.path_id()
     focus = get_status(web.rt, web.viewer_id, post_id)
     if focus.account.username.lower() != web.request.path_params["username"].lower():
         return web.redirect(post_url(focus))
