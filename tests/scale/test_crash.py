@@ -22,7 +22,7 @@ from roost.accounts.actions import do_register
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from roost.store.jobs import jobs
-from roost.timelines.actions import DELIVER_JOB, home_key
+from roost.timelines.actions import DELIVER_JOB, DELIVERY_BATCH, home_key
 from tests.scale.conftest import ScaleEnv, bulk_followers, home_entries, wait_for
 
 pytestmark = pytest.mark.slow
@@ -60,7 +60,8 @@ def test_a_worker_killed_mid_fanout_leaves_every_follower_the_post_exactly_once(
     doomed = start_worker(scale_env, "doomed")
     # when the only worker dies while delivery jobs are being worked through
     post_id = do_create_post(scale_rt, author, "to twenty thousand")
-    wait_for(lambda: 0 < deliveries_left(scale_rt) < FOLLOWERS // 1000 - 1, timeout=30, step=0.002)
+    batches = FOLLOWERS // DELIVERY_BATCH  # one delivered inline by the fan-out job
+    wait_for(lambda: 0 < deliveries_left(scale_rt) < batches - 1, timeout=30, step=0.002)
     os.killpg(doomed.pid, signal.SIGKILL)
     doomed.wait(timeout=10)
     # then it died with the work half done
