@@ -16,6 +16,7 @@ import os
 import platform
 import threading
 import time
+import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,9 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
         out["fanout"], out["hybrid"], out["memory_fanout"] = _fanout(
             rt, backing, world.people, options
         )
+    except Exception:  # keep what was measured so far: a late failure must not erase it
+        out["error"] = traceback.format_exc()
+        console.print_exception()
     finally:
         rt.close()
         backing.destroy()
