@@ -50,7 +50,10 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
     doorbell: Doorbell
     extras: dict[str, Any] = {}
     if settings.redis_url:
-        client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+        # A Redis that stops answering must fail a request, not hang it.
+        client = redis.Redis.from_url(
+            settings.redis_url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
+        )
         extras["redis"] = client
         prefix = settings.redis_prefix
         timelines = RedisTimelineStore(client, prefix=prefix, cap=settings.timeline_cap)

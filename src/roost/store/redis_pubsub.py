@@ -53,7 +53,11 @@ class RedisPubSub:
     def __init__(self, url: str, *, prefix: str = "roost:") -> None:
         self.url = url
         self.prefix = f"{prefix}ch:"
-        self._client = redis.Redis.from_url(url, decode_responses=True)
+        # Publishing gives up on a Redis that stops answering; subscribers, below, wait
+        # without a timeout, since a quiet channel is not a failure.
+        self._client = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
+        )
         self._publish_all = self._client.register_script(_PUBLISH_ALL)
         self._outbox: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
         self._sender: threading.Thread | None = None
@@ -132,7 +136,9 @@ class RedisDoorbell:
     def __init__(self, url: str, *, prefix: str = "roost:") -> None:
         self.url = url
         self.channel = f"{prefix}jobs:ring"
-        self._client = redis.Redis.from_url(url, decode_responses=True)
+        self._client = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
+        )
         self._callbacks: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._listener: threading.Thread | None = None
