@@ -187,3 +187,17 @@ def test_a_redis_doorbell_of_another_prefix_stays_silent() -> None:
     finally:
         ours.close()
         theirs.close()
+
+
+def test_a_listener_that_stopped_waiting_still_hears_later_messages(pubsub: PubSub) -> None:
+    """Live streams wait with a timeout to send keep-alives, cancelling ``get``."""
+
+    async def scenario() -> tuple[str, str]:
+        async with pubsub.subscribe(["timeline:home:1"]) as sub:
+            for _ in range(3):
+                with pytest.raises(TimeoutError):
+                    await asyncio.wait_for(sub.get(), 0.05)
+            publish_from_thread(pubsub, [("timeline:home:1", "update:5")])
+            return await asyncio.wait_for(sub.get(), TIMEOUT)
+
+    assert asyncio.run(scenario()) == ("timeline:home:1", "update:5")
