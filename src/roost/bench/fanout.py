@@ -185,7 +185,7 @@ def measure_hybrid(
     first_read_hits = 0
     delays: list[float] = []
     for n in range(posts):
-        wait_for_idle_queue(rt, 30)
+        wait_for_idle_queue(rt, 5)
         post_id = post(client, celebrity.people.tokens[0], f"Hybrid probe {n}")
         started = time.perf_counter()
         token = celebrity.follower_tokens[n % len(celebrity.follower_tokens)]

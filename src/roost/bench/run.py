@@ -294,6 +294,9 @@ def _fanout(
     above = [c for c in celebrities if c.followers_wanted > DEFAULT_THRESHOLD]
     if not above:
         return results, None, memory
+    # A job leased by a worker that was stopped mid-claim would hold the queue busy
+    # until its lease ran out; the hybrid check needs none of the fan-out's jobs.
+    memory["jobs_discarded_before_hybrid"] = discard_jobs(rt)
     stack = _stack(backing, options, DEFAULT_THRESHOLD)
     try:
         with httpx.Client(base_url=stack.base_url, timeout=30) as client:
