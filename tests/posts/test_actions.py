@@ -21,7 +21,7 @@ from roost.posts.actions import (
     do_unreblog,
 )
 from roost.posts.models import posts, tags
-from roost.posts.queries import get_status, hydrate, tag_statuses
+from roost.posts.queries import get_context, get_status, hydrate, tag_statuses
 from roost.runtime import Runtime
 from roost.timelines.actions import home_key
 from tests.conftest import People
@@ -190,3 +190,16 @@ def test_concurrent_posts_introducing_one_new_tag_both_succeed(rt: Runtime, peop
     assert errors == []
     assert count(rt, tags) == 2
     assert len(tag_statuses(rt, None, "brandnew", Page())) == len(authors)
+
+
+def test_a_very_deep_thread_has_a_full_context(rt: Runtime, people: People) -> None:
+    # deeper than Python's recursion limit, so a recursive walk would fail
+    chain = [do_create_post(rt, people.alice, "root")]
+    for i in range(1050):
+        chain.append(do_create_post(rt, people.bob, f"reply {i}", in_reply_to_id=chain[-1]))
+    side = do_create_post(rt, people.carol, "side reply", in_reply_to_id=chain[0])
+    context = get_context(rt, None, chain[0])
+    assert [v.post.id for v in context.descendants] == [*chain[1:], side]
+    context = get_context(rt, None, chain[-1])
+    assert [v.post.id for v in context.ancestors] == chain[-201:-1]  # the nearest 200
+    assert context.descendants == []

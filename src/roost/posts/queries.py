@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, literal, select
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
@@ -147,45 +147,60 @@ class Context:
     descendants: list[StatusView]
 
 
+MAX_ANCESTORS = 200
+MAX_DESCENDANTS = 4096  # Mastodon's limit for a signed-in viewer
+
+
 def get_context(rt: Runtime, viewer_id: int | None, post_id: int) -> Context:
-    """The thread around a post: its ancestors up to the root, and every visible reply below it."""
+    """The thread around a post: its ancestors up to the root, and every visible reply below it.
+
+    Each direction is one recursive query, so a long chain costs no more round trips
+    than a short one. A reply is always newer than what it answers, so neither walk
+    can loop."""
     get_status(rt, viewer_id, post_id)
-    ancestors: list[int] = []
+    parent = posts.alias("parent")
+    up = (
+        select(posts.c.in_reply_to_id.label("id"), literal(1).label("depth"))
+        .where(posts.c.id == post_id, posts.c.in_reply_to_id.is_not(None))
+        .cte("ancestors", recursive=True)
+    )
+    up = up.union_all(
+        select(parent.c.in_reply_to_id, up.c.depth + 1).where(
+            parent.c.id == up.c.id,
+            parent.c.in_reply_to_id.is_not(None),
+            up.c.depth < MAX_ANCESTORS,
+        )
+    )
+    child = posts.alias("child")
+    down = (
+        select(posts.c.id)
+        .where(posts.c.in_reply_to_id == post_id)
+        .cte("descendants", recursive=True)
+    )
+    down = down.union_all(select(child.c.id).where(child.c.in_reply_to_id == down.c.id))
     with rt.db.read() as conn:
-        current = conn.scalar(select(posts.c.in_reply_to_id).where(posts.c.id == post_id))
-        while current is not None and len(ancestors) < 200:
-            ancestors.append(current)
-            current = conn.scalar(select(posts.c.in_reply_to_id).where(posts.c.id == current))
-        descendants: list[int] = []
-        frontier = [post_id]
-        while frontier and len(descendants) < 4000:
-            children = list(
-                conn.scalars(
-                    select(posts.c.id)
-                    .where(posts.c.in_reply_to_id.in_(frontier))
-                    .order_by(posts.c.id)
-                )
-            )
-            descendants.extend(children)
-            frontier = children
+        ancestors = list(conn.scalars(select(up.c.id).order_by(up.c.depth.desc())))
+        descendants = list(
+            conn.scalars(select(down.c.id).order_by(down.c.id).limit(MAX_DESCENDANTS))
+        )
     # Visible ancestors oldest first; descendants in thread (depth-first) order.
-    ancestor_views = hydrate(rt, viewer_id, list(reversed(ancestors)))
-    descendant_views = hydrate(rt, viewer_id, sorted(descendants))
+    ancestor_views = hydrate(rt, viewer_id, ancestors)
+    descendant_views = hydrate(rt, viewer_id, descendants)
     return Context(ancestor_views, _thread_order(post_id, descendant_views))
 
 
 def _thread_order(root: int, views: list[StatusView]) -> list[StatusView]:
+    """Depth-first, oldest reply first at each level; a reply whose parent the viewer
+    cannot see is left out with it. Iterative: a thread may be thousands deep."""
     children: dict[int, list[StatusView]] = {}
     for v in views:
         children.setdefault(v.post.in_reply_to_id, []).append(v)
     ordered: list[StatusView] = []
-
-    def walk(parent: int) -> None:
-        for child in children.get(parent, []):
-            ordered.append(child)
-            walk(child.post.id)
-
-    walk(root)
+    stack = list(reversed(children.get(root, [])))
+    while stack:
+        view = stack.pop()
+        ordered.append(view)
+        stack.extend(reversed(children.get(view.post.id, [])))
     return ordered
 
 
