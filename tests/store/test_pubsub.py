@@ -167,7 +167,7 @@ def test_ringing_wakes_a_listening_worker_within_milliseconds(kind: str) -> None
         started = time.monotonic()
         ringer.ring()
         assert woken.wait(TIMEOUT)
-        assert time.monotonic() - started < 0.1
+        assert time.monotonic() - started < 0.3  # polling would take up to a second
     finally:
         ringer.close()
         listener.close()
