@@ -43,11 +43,13 @@ lint: $(STAMP) ## ruff, mypy (strict) and the layer contract
 	$(BIN)/lint-imports
 
 test-embedded: $(STAMP) system-deps services ## The suite on SQLite and PostgreSQL, in-process jobs and pub/sub
-	$(BIN)/pytest -n 2 -q
+	# tests/scale starts its own multi-process cluster on PostgreSQL + Redis: test-scale runs it.
+	$(BIN)/pytest -n 2 -q --ignore=tests/scale
 
 test-scale: $(STAMP) system-deps services ## The suite in scale mode: PostgreSQL + Redis
 	# Browser and end-to-end tests start their own embedded server: the first run covers them.
-	ROOST_TEST_BACKENDS=postgresql ROOST_TEST_SCALE=1 $(BIN)/pytest -n 2 -q -m "not browser and not e2e"
+	# --dist loadfile keeps each multi-process test module (one cluster) on one pytest worker.
+	ROOST_TEST_BACKENDS=postgresql ROOST_TEST_SCALE=1 $(BIN)/pytest -n 2 --dist loadfile -q -m "not browser and not e2e"
 
 test: lint test-embedded test-scale ## Install, lint, type-check and run the whole suite in both modes
 
