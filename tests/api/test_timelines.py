@@ -211,3 +211,30 @@ def test_odd_hashtags_are_empty_timelines_not_errors(
     odd = {"any[]": ["\x00", "y" * 5000], "all[]": "\x00", "none[]": "-"}
     assert ids(client.get("/api/v1/timelines/tag/fine", params={"any[]": "\x00"})) != []
     assert ids(client.get("/api/v1/timelines/tag/fine", params=odd)) == []
+
+
+def test_replies_to_strangers_stay_out_of_home_as_in_mastodon(
+    client: TestClient, rt: Runtime, tokens: Tokens, people: People, settle: Callable[[], int]
+) -> None:
+    # given: alice follows bob and carol, not dave
+    for followed in (people.bob, people.carol):
+        do_follow(rt, people.alice, followed)
+    dave_post = do_create_post(rt, people.dave, "dave speaks")
+    carol_post = do_create_post(rt, people.carol, "carol speaks")
+    alice_post = do_create_post(rt, people.alice, "alice speaks")
+    # when bob answers each of them, and himself
+    to_dave = do_create_post(rt, people.bob, "to dave", in_reply_to_id=dave_post)
+    to_carol = do_create_post(rt, people.bob, "to carol", in_reply_to_id=carol_post)
+    to_alice = do_create_post(rt, people.bob, "to alice", in_reply_to_id=alice_post)
+    bob_post = do_create_post(rt, people.bob, "thread start")
+    to_self = do_create_post(rt, people.bob, "thread go on", in_reply_to_id=bob_post)
+    mine = do_create_post(rt, people.alice, "alice to dave", in_reply_to_id=dave_post)
+    settle()
+    expected = [mine, to_self, bob_post, to_alice, to_carol, alice_post, carol_post]
+    # then: fan-out and a rebuild agree, and the reply to a stranger is not there
+    auth = tokens.auth("alice")
+    assert ids(client.get("/api/v1/timelines/home", headers=auth)) == expected
+    rt.timelines.drop(f"home:{people.alice}")
+    assert ids(client.get("/api/v1/timelines/home", headers=auth)) == expected
+    # and it is still bob's post to see on its own
+    assert client.get(f"/api/v1/statuses/{to_dave}", headers=auth).status_code == 200

@@ -19,7 +19,7 @@ from roost.posts.hydration import PostRow as PostRow
 from roost.posts.hydration import StatusView as StatusView
 from roost.posts.hydration import hydrate as hydrate
 from roost.posts.models import bookmarks, favourites, pins, post_tags, posts, tags
-from roost.posts.visibility import listed_clause, visible_clause
+from roost.posts.visibility import home_clause, listed_clause, visible_clause
 from roost.runtime import Runtime
 from roost.text import is_hashtag
 
@@ -268,7 +268,7 @@ def recent_post_ids(
                 .where(
                     posts.c.account_id.in_(list(account_ids)),
                     visible_clause(viewer_id),
-                    posts.c.visibility != "direct",
+                    home_clause(viewer_id),
                 )
                 .order_by(posts.c.id.desc())
                 .limit(limit)

@@ -48,6 +48,39 @@ def listed_clause(table: Any = posts) -> ColumnElement[bool]:
     return listed
 
 
+def home_clause(viewer_id: int, table: Any = posts) -> ColumnElement[bool]:
+    """Which visible posts belong in the viewer's home timeline, as Mastodon filters it:
+    not direct posts, and a reply only when it answers its own author, the viewer, or
+    someone the viewer follows (a conversation with strangers stays out of the feed).
+    The viewer's own posts always belong. ``shown_in_home`` is the same rule for fan-out."""
+    followed = select(follows.c.target_account_id).where(follows.c.account_id == viewer_id)
+    return and_(
+        table.c.visibility != "direct",
+        or_(
+            table.c.account_id == viewer_id,
+            table.c.in_reply_to_account_id.is_(None),
+            table.c.in_reply_to_account_id == table.c.account_id,
+            table.c.in_reply_to_account_id == viewer_id,
+            table.c.in_reply_to_account_id.in_(followed),
+        ),
+    )
+
+
+def shown_in_home(
+    recipient_id: int,
+    author_id: int,
+    in_reply_to_account_id: int | None,
+    follows_replied_to: bool,
+) -> bool:
+    """``home_clause``'s reply rule for one recipient of a fan-out."""
+    return (
+        recipient_id == author_id
+        or in_reply_to_account_id is None
+        or in_reply_to_account_id in (author_id, recipient_id)
+        or follows_replied_to
+    )
+
+
 def reaches_followers(visibility: str) -> bool:
     """Whether followers get the post in their home timelines (direct posts do not)."""
     return visibility in ("public", "unlisted", "private")

@@ -21,7 +21,7 @@ from roost.ids import min_id_for
 from roost.posts.actions import FANOUT_JOB, UNFANOUT_JOB
 from roost.posts.models import mentions, post_tags, posts, tags
 from roost.posts.queries import recent_post_ids
-from roost.posts.visibility import reaches_followers, visible_clause
+from roost.posts.visibility import home_clause, reaches_followers, shown_in_home, visible_clause
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 
@@ -49,9 +49,13 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
     post_id = int(payload["post_id"])
     with rt.db.read() as conn:
         post = conn.execute(
-            select(posts.c.id, posts.c.account_id, posts.c.visibility, posts.c.reblog_of_id).where(
-                posts.c.id == post_id
-            )
+            select(
+                posts.c.id,
+                posts.c.account_id,
+                posts.c.visibility,
+                posts.c.reblog_of_id,
+                posts.c.in_reply_to_account_id,
+            ).where(posts.c.id == post_id)
         ).first()
         if post is None:
             return
@@ -68,6 +72,13 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
         recipients.update(follower_ids(rt, post.account_id, active_since=active_since))
     if post.visibility == "private":
         recipients.update(mentioned)  # mentioned people may see it; put it where they will
+    replied_to = post.in_reply_to_account_id
+    if replied_to is not None and replied_to != post.account_id:
+        # Mastodon's home filter: a reply reaches those who follow the one it answers.
+        listening = set(follower_ids(rt, replied_to))
+        recipients = {
+            r for r in recipients if shown_in_home(r, post.account_id, replied_to, r in listening)
+        }
     _publish_public(rt, post_id, post.visibility, post.reblog_of_id)
     ordered = sorted(recipients)
     first, rest = ordered[:DELIVERY_BATCH], ordered[DELIVERY_BATCH:]
@@ -174,7 +185,7 @@ def rebuild_home(rt: Runtime, account_id: int) -> None:
                     posts.c.account_id.in_(sources),
                     posts.c.id >= min_id_for(started - REBUILD_OVERLAP),
                     visible_clause(account_id),
-                    posts.c.visibility != "direct",
+                    home_clause(account_id),
                 )
             )
         )

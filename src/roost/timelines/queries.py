@@ -11,7 +11,7 @@ from roost.graph.queries import followed_heavy_accounts
 from roost.paging import Page, paginate
 from roost.posts.models import posts
 from roost.posts.queries import StatusView, hydrate
-from roost.posts.visibility import visible_clause
+from roost.posts.visibility import home_clause, visible_clause
 from roost.runtime import Runtime
 from roost.timelines.actions import home_key, rebuild_home
 
@@ -47,7 +47,7 @@ def _merge_heavy(
     rt: Runtime, viewer_id: int, heavy: list[int], ids: list[int], page: Page
 ) -> list[int]:
     query = select(posts.c.id).where(
-        posts.c.account_id.in_(heavy), visible_clause(viewer_id), posts.c.visibility != "direct"
+        posts.c.account_id.in_(heavy), visible_clause(viewer_id), home_clause(viewer_id)
     )
     with rt.db.read() as conn:
         extra = list(conn.scalars(paginate(query, posts.c.id, page)))
