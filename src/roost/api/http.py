@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
@@ -259,13 +259,18 @@ def _call(
     return handler(Ctx(rt, request, params, token))
 
 
-def authenticate(rt: Runtime, request: Request) -> TokenInfo | None:
-    header = request.headers.get("authorization", "")
+def authenticate(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
+    """The bearer token from the Authorization header, the ``access_token`` query
+    parameter, or (for the streaming WebSocket, as Mastodon allows) the
+    Sec-WebSocket-Protocol header."""
+    header = conn.headers.get("authorization", "")
     value = ""
     if header[:7].lower() == "bearer ":
         value = header[7:].strip()
-    elif "access_token" in request.query_params:
-        value = request.query_params["access_token"]
+    elif "access_token" in conn.query_params:
+        value = conn.query_params["access_token"]
+    elif conn.scope["type"] == "websocket":
+        value = conn.headers.get("sec-websocket-protocol", "").split(",")[0].strip()
     if not value:
         return None
     token = get_token(rt, value)

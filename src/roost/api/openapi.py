@@ -84,7 +84,10 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
                     {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
                     for name in (m.group(1) for m in _PATH_PARAM.finditer(route.path))
                 ],
-                "responses": {"200": _success(info, schema_of), **_error_responses(path)},
+                "responses": {
+                    "200": _success(info, schema_of, route),
+                    **_error_responses(path),
+                },
             }
             summary = _summary(route)
             if summary:
@@ -109,7 +112,10 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
     }
 
 
-def _success(info: EndpointInfo | None, schema_of: dict[int, Any]) -> dict[str, Any]:
+def _success(info: EndpointInfo | None, schema_of: dict[int, Any], route: Route) -> dict[str, Any]:
+    media_type = getattr(route.endpoint, "__roost_media_type__", None)
+    if media_type is not None:  # streams and health checks: not JSON
+        return {"description": "OK", "content": {media_type: {}}}
     if info is None:
         return {"description": "An HTML page", "content": {"text/html": {}}}
     if info.response is None:

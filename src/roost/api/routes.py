@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from roost.api import accounts, apps, instance, marks, oauth, openapi, statuses, tags, timelines
+from roost.api import (
+    accounts,
+    apps,
+    instance,
+    marks,
+    oauth,
+    openapi,
+    statuses,
+    streaming,
+    tags,
+    timelines,
+)
 
 
 def api_routes() -> list[BaseRoute]:
@@ -18,4 +29,5 @@ def api_routes() -> list[BaseRoute]:
         *accounts.routes,
         *oauth.routes,
         *openapi.routes,
+        *streaming.routes,
     ]

@@ -1,0 +1,218 @@
+"""Mastodon's streaming API: server-sent events at ``/api/v1/streaming/<stream>``
+and one WebSocket at ``/api/v1/streaming`` that multiplexes streams.
+
+Fan-out publishes post IDs on pub/sub channels (``roost.timelines.actions``);
+each listener turns an ID into a Status *for its own viewer* (so visibility is
+decided by the same ``hydrate`` every read uses) or drops it when hidden.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+
+import msgspec
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from roost.api.entities.statuses import status_entity
+from roost.api.http import ApiError, authenticate, error_response
+from roost.oauth.queries import TokenInfo, scope_allows
+from roost.posts.queries import hydrate
+from roost.runtime import Runtime
+from roost.text import HASHTAG_RE
+from roost.timelines.channels import home_channel, public_channel, tag_channel
+
+HEARTBEAT_SECONDS = 15.0
+_encode = msgspec.json.Encoder().encode
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One named stream: what a client asked for and the channels that carry it."""
+
+    name: list[str]
+    channels: list[str]
+
+
+def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Stream:
+    if stream in ("public", "public:local", "public:remote"):
+        return Stream([stream], [public_channel()])
+    if stream in ("hashtag", "hashtag:local"):
+        if not tag or not HASHTAG_RE.fullmatch(f"#{tag}"):
+            raise ApiError(400, "Missing or invalid tag")
+        return Stream([stream, tag], [tag_channel(tag)])
+    if stream in ("user", "user:notification"):
+        if token is None or token.account_id is None:
+            raise ApiError(401, "Error: Missing access token")
+        return Stream([stream], [home_channel(token.account_id)])
+    raise ApiError(400, "Unknown stream type")
+
+
+def _token(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
+    token = authenticate(rt, conn)
+    if token is not None and not scope_allows(token.scopes, "read:statuses"):
+        raise ApiError(403, "This action is outside the authorized scopes")
+    return token
+
+
+async def render(rt: Runtime, viewer: int | None, message: str) -> tuple[str, str] | None:
+    """(event, payload) for a pub/sub message, or None when the viewer may not see it."""
+    kind, _, raw_id = message.partition(":")
+    if not raw_id.isdigit():
+        return None
+    if kind == "delete":
+        return "delete", raw_id
+    if kind != "update":
+        return None
+    views = await run_in_threadpool(hydrate, rt, viewer, [int(raw_id)])
+    if not views:
+        return None
+    return "update", _encode(status_entity(rt, views[0])).decode()
+
+
+async def _events(rt: Runtime, viewer: int | None, channels: Sequence[str]) -> AsyncIterator[str]:
+    async with rt.pubsub.subscribe(channels) as sub:
+        yield ":)\n"
+        while True:
+            try:
+                _channel, message = await asyncio.wait_for(sub.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield ":thump\n"
+                continue
+            rendered = await render(rt, viewer, message)
+            if rendered:
+                yield f"event: {rendered[0]}\ndata: {rendered[1]}\n\n"
+
+
+async def sse(request: Request, name: str) -> Response:
+    rt: Runtime = request.app.state.rt
+    try:
+        token = await run_in_threadpool(_token, rt, request)
+        stream = resolve_stream(token, name, request.query_params.get("tag"))
+    except ApiError as exc:
+        return error_response(exc.status, exc.message)
+    viewer = token.account_id if token else None
+    return StreamingResponse(
+        _events(rt, viewer, stream.channels),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def websocket(ws: WebSocket) -> None:
+    """One socket, many streams: ``{"type": "subscribe", "stream": "hashtag", "tag": "x"}``."""
+    rt: Runtime = ws.app.state.rt
+    try:
+        token = await run_in_threadpool(_token, rt, ws)
+    except ApiError:
+        await ws.close(code=4001)
+        return
+    viewer = token.account_id if token else None
+    tasks: dict[tuple[str, ...], asyncio.Task[None]] = {}
+    accepted = asyncio.Event()
+
+    async def pump(stream: Stream, ready: asyncio.Event) -> None:
+        async with rt.pubsub.subscribe(stream.channels) as sub:
+            ready.set()
+            await accepted.wait()  # messages wait in the subscription until then
+            while True:
+                _channel, message = await sub.get()
+                rendered = await render(rt, viewer, message)
+                if rendered:
+                    event = {"stream": stream.name, "event": rendered[0], "payload": rendered[1]}
+                    await ws.send_text(_encode(event).decode())
+
+    async def start(name: str, tag: str | None) -> str | None:
+        """Subscribes before returning, so nothing published afterwards is missed."""
+        try:
+            stream = resolve_stream(token, name, tag)
+        except ApiError as exc:
+            return exc.message
+        key = tuple(stream.name)
+        if key not in tasks:
+            ready = asyncio.Event()
+            tasks[key] = asyncio.create_task(pump(stream, ready))
+            waiter = asyncio.create_task(ready.wait())
+            await asyncio.wait({tasks[key], waiter}, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+        return None
+
+    initial_error = None
+    if ws.query_params.get("stream"):
+        initial_error = await start(ws.query_params["stream"], ws.query_params.get("tag"))
+    protocol = ws.headers.get("sec-websocket-protocol")
+    await ws.accept(subprotocol=protocol.split(",")[0].strip() if protocol else None)
+    accepted.set()
+    if initial_error:
+        await ws.send_text(_encode({"error": initial_error}).decode())
+    try:
+        while True:
+            try:
+                command = msgspec.json.decode(await ws.receive_text())
+            except msgspec.DecodeError:
+                continue
+            if not isinstance(command, dict):
+                continue
+            name, tag = str(command.get("stream", "")), command.get("tag")
+            if command.get("type") == "subscribe":
+                error = await start(name, str(tag) if tag else None)
+                if error:
+                    await ws.send_text(_encode({"error": error}).decode())
+            elif command.get("type") == "unsubscribe":
+                task = tasks.pop(tuple(resolve_key(name, tag)), None)
+                if task:
+                    task.cancel()
+    except WebSocketDisconnect:
+        pass
+    finally:
+        for task in tasks.values():
+            task.cancel()
+        for task in tasks.values():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+def resolve_key(name: str, tag: object) -> list[str]:
+    return [name, str(tag)] if name.startswith("hashtag") and tag else [name]
+
+
+async def health(_request: Request) -> Response:
+    return PlainTextResponse("OK")
+
+
+def _sse_route(path: str) -> Route:
+    name = path.replace("/", ":")
+
+    async def stream(request: Request) -> Response:
+        return await sse(request, name)
+
+    stream.__name__ = f"stream_{path.replace('/', '_')}"
+    stream.__doc__ = f"Server-sent events of the {name} stream."
+    stream.__roost_media_type__ = "text/event-stream"  # type: ignore[attr-defined]
+    return Route(f"/api/v1/streaming/{path}", stream, methods=["GET"])
+
+
+health.__roost_media_type__ = "text/plain"  # type: ignore[attr-defined]
+
+SSE_STREAMS = (
+    "user",
+    "user/notification",
+    "public",
+    "public/local",
+    "public/remote",
+    "hashtag",
+    "hashtag/local",
+)
+
+routes: list[BaseRoute] = [
+    Route("/api/v1/streaming/health", health, methods=["GET", "HEAD"]),
+    *(_sse_route(path) for path in SSE_STREAMS),
+    WebSocketRoute("/api/v1/streaming", websocket),
+    WebSocketRoute("/api/v1/streaming/", websocket),
+]

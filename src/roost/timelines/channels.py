@@ -1,0 +1,21 @@
+"""Names of the pub/sub channels live updates travel on.
+
+Fan-out publishes ``update:<post id>`` and ``delete:<post id>`` messages here; the
+web app's live pages and the streaming API listen. One module names them so
+publishers and listeners cannot drift apart.
+"""
+
+from __future__ import annotations
+
+
+def home_channel(account_id: int) -> str:
+    """One account's home timeline (the streaming API's "user" stream)."""
+    return f"timeline:home:{account_id}"
+
+
+def public_channel() -> str:
+    return "timeline:public"
+
+
+def tag_channel(tag: str) -> str:
+    return f"timeline:hashtag:{tag.lower()}"
