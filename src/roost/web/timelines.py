@@ -38,9 +38,17 @@ def render_home(web: Web, status: int = 200, **context: Any) -> Response:
         status,
         timeline=views,
         older=_older(views),
-        live_url="/live/home",
+        live_url=_live(web, "/live/home"),
         **context,
     )
+
+
+def _live(web: Web, url: str) -> str | None:
+    """Only the newest page listens: new posts belong above it, not above older ones.
+
+    The stream is told the newest post shown (``since``, 0 for none) and first sends
+    whatever arrived after it, so nothing is lost between the page and the stream."""
+    return url if web.page().max_id is None else None
 
 
 def _older(views: list[Any]) -> int | None:
@@ -64,7 +72,7 @@ def tag_page(web: Web) -> Response:
         tag=name,
         timeline=views,
         older=_older(views),
-        live_url=f"/live/tags/{name.lower()}",
+        live_url=_live(web, f"/live/tags/{name.lower()}"),
         values={"status": f"#{name} "},
     )
 
@@ -72,7 +80,9 @@ def tag_page(web: Web) -> Response:
 @page()
 def explore(web: Web) -> Response:
     views = public_statuses(web.rt, web.viewer_id, web.page())
-    return web.render("explore.html", timeline=views, older=_older(views), live_url="/live/public")
+    return web.render(
+        "explore.html", timeline=views, older=_older(views), live_url=_live(web, "/live/public")
+    )
 
 
 def _marked(web: Web, kind: str, title: str) -> Response:
