@@ -51,6 +51,11 @@ def login(web: Web) -> Response:
 
 
 @page()
+def signup_form(web: Web) -> Response:
+    return web.redirect("/" if web.viewer_id is not None else "/#join")
+
+
+@page()
 def signup(web: Web) -> Response:
     values = {k: web.form.get(k, "").strip() for k in ("username", "email", "display_name")}
     errors: dict[str, str] = {}
@@ -136,6 +141,7 @@ def log_out_everywhere(web: Web) -> Response:
 routes = [
     Route("/login", login_form, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
+    Route("/signup", signup_form, methods=["GET"]),
     Route("/signup", signup, methods=["POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/settings", settings_page, methods=["GET"]),
