@@ -238,3 +238,20 @@ def test_replies_to_strangers_stay_out_of_home_as_in_mastodon(
     assert ids(client.get("/api/v1/timelines/home", headers=auth)) == expected
     # and it is still bob's post to see on its own
     assert client.get(f"/api/v1/statuses/{to_dave}", headers=auth).status_code == 200
+
+
+def test_direct_posts_reach_only_mentioned_followers_homes(
+    client: TestClient, rt: Runtime, tokens: Tokens, people: People, settle: Callable[[], int]
+) -> None:
+    # given: bob and carol follow alice; dave is mentioned but does not follow her
+    for follower in (people.bob, people.carol):
+        do_follow(rt, follower, people.alice)
+    people.dave  # noqa: B018
+    direct = do_create_post(rt, people.alice, "@bob @dave quietly", visibility="direct")
+    settle()
+    # then: as in Mastodon, the author and the mentioned follower see it at home
+    for who, sees in (("alice", True), ("bob", True), ("carol", False), ("dave", False)):
+        auth = tokens.auth(who)
+        assert (direct in ids(client.get("/api/v1/timelines/home", headers=auth))) is sees, who
+        rt.timelines.drop(f"home:{getattr(people, who)}")  # and a rebuild agrees
+        assert (direct in ids(client.get("/api/v1/timelines/home", headers=auth))) is sees, who

@@ -49,20 +49,19 @@ def listed_clause(table: Any = posts) -> ColumnElement[bool]:
 
 
 def home_clause(viewer_id: int, table: Any = posts) -> ColumnElement[bool]:
-    """Which visible posts belong in the viewer's home timeline, as Mastodon filters it:
-    not direct posts, and a reply only when it answers its own author, the viewer, or
+    """Which visible posts by followed accounts belong in the viewer's home timeline, as
+    Mastodon filters it: a reply only when it answers its own author, the viewer, or
     someone the viewer follows (a conversation with strangers stays out of the feed).
-    The viewer's own posts always belong. ``shown_in_home`` is the same rule for fan-out."""
+    The viewer's own posts always belong. Direct posts need no rule here: the visible
+    ones are the viewer's own and those mentioning the viewer, which Mastodon delivers
+    to mentioned followers. ``shown_in_home`` is the same rule for fan-out."""
     followed = select(follows.c.target_account_id).where(follows.c.account_id == viewer_id)
-    return and_(
-        table.c.visibility != "direct",
-        or_(
-            table.c.account_id == viewer_id,
-            table.c.in_reply_to_account_id.is_(None),
-            table.c.in_reply_to_account_id == table.c.account_id,
-            table.c.in_reply_to_account_id == viewer_id,
-            table.c.in_reply_to_account_id.in_(followed),
-        ),
+    return or_(
+        table.c.account_id == viewer_id,
+        table.c.in_reply_to_account_id.is_(None),
+        table.c.in_reply_to_account_id == table.c.account_id,
+        table.c.in_reply_to_account_id == viewer_id,
+        table.c.in_reply_to_account_id.in_(followed),
     )
 
 
@@ -82,5 +81,6 @@ def shown_in_home(
 
 
 def reaches_followers(visibility: str) -> bool:
-    """Whether followers get the post in their home timelines (direct posts do not)."""
+    """Whether all followers get the post in their home timelines (of a direct post,
+    only the followers it mentions do)."""
     return visibility in ("public", "unlisted", "private")

@@ -72,6 +72,9 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
         recipients.update(follower_ids(rt, post.account_id, active_since=active_since))
     if post.visibility == "private":
         recipients.update(mentioned)  # mentioned people may see it; put it where they will
+    elif post.visibility == "direct" and mentioned:
+        # As Mastodon: a direct post lands in the home timelines of the mentioned followers.
+        recipients.update(set(mentioned) & set(follower_ids(rt, post.account_id)))
     replied_to = post.in_reply_to_account_id
     if replied_to is not None and replied_to != post.account_id:
         # Mastodon's home filter: a reply reaches those who follow the one it answers.
