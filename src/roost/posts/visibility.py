@@ -3,8 +3,9 @@
 Public and unlisted posts are visible to everyone; followers-only ("private")
 posts to the author, their followers and the people mentioned; direct posts to
 the author and the people mentioned. Unlisted posts stay out of the public and
-hashtag timelines (``listed_clause``). Blocks and mutes extend these two
-functions and nothing else.
+hashtag timelines (``listed_clause``); which visible posts belong in a home
+timeline is ``home_clause`` (and ``shown_in_home`` for fan-out). Blocks and
+mutes extend these functions and nothing else.
 """
 
 from __future__ import annotations
