@@ -119,6 +119,9 @@ def test_bad_parameters_are_4xx_and_change_nothing(client: TestClient, tokens: T
         ({"status": "nul \u0000 byte"}, 422),
         ({"status": "hi", "spoiler_text": "\u0000"}, 422),
         ({"status": {"an": "object"}}, 422),
+        ({"status": "hi", "media_ids": ["123"]}, 422),
+        ({"status": "hi", "poll": {"options": ["a", "b"], "expires_in": 3600}}, 422),
+        ({"status": "hi", "scheduled_at": "2099-01-01T00:00:00Z"}, 422),
         ({"status": ["a", "list"]}, 200),  # form-style repeats: the first value wins
     ]
     for body, expected in cases[:-1]:
@@ -132,7 +135,15 @@ def test_bad_parameters_are_4xx_and_change_nothing(client: TestClient, tokens: T
         headers={**auth, "Content-Type": "application/json"},
     )
     assert not_json.status_code == 400
-    assert count_statuses(client, tokens, "alice") == 0
+    form_poll = client.post(
+        "/api/v1/statuses", data={"status": "hi", "poll[options][]": ["a", "b"]}, headers=auth
+    )
+    assert form_poll.status_code == 422
+    empty_media = client.post(
+        "/api/v1/statuses", json={"status": "fine", "media_ids": []}, headers=auth
+    )
+    assert empty_media.status_code == 200
+    assert count_statuses(client, tokens, "alice") == 1
 
 
 def test_posting_needs_a_user_token_with_write_scope(client: TestClient, tokens: Tokens) -> None:

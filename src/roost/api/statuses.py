@@ -64,8 +64,27 @@ def _status(ctx: Ctx, post_id: int) -> Response:
     return json_response(status_entity(ctx.rt, get_status(ctx.rt, ctx.viewer_id, post_id)))
 
 
+def _check_unsupported(ctx: Ctx) -> None:
+    """Media, polls and scheduling are not here yet: refusing them beats posting
+    something other than what the client asked for."""
+    values = ctx.params.values
+    media = [m for m in ctx.params.get_list("media_ids") if m]
+    if media:
+        message = f"Media not found: {', '.join(media[:4])}"
+        raise ApiError(
+            422,
+            f"Validation failed: {message}",
+            {"media_ids": [{"error": "ERR_INVALID", "description": message}]},
+        )
+    if "poll" in values or any(key.startswith("poll[") for key in values):
+        raise ApiError(422, "Validation failed: polls are not supported on this server")
+    if values.get("scheduled_at"):
+        raise ApiError(422, "Validation failed: scheduled posts are not supported on this server")
+
+
 @endpoint(scope=WRITE, user=True, response=Status)
 def create_status(ctx: Ctx) -> Response:
+    _check_unsupported(ctx)
     p = ctx.params
     key = ctx.request.headers.get("idempotency-key")
     post_id = do_create_post(
