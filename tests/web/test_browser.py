@@ -182,6 +182,17 @@ def test_a_hashtag_page_shows_new_posts_live(open_page: OpenPage, live_server: L
     screenshot(watcher, "tag")
 
 
+# Form controls a screen reader could not name, and images without alt text.
+UNLABELLED = """() => [...document.querySelectorAll(
+    'input:not([type=hidden]):not([hidden]), textarea, select, button, img'
+)].filter(el => el.tagName === 'IMG'
+    ? !el.hasAttribute('alt')
+    : el.tagName === 'BUTTON'
+        ? !(el.getAttribute('aria-label') || el.textContent.trim())
+        : !(el.labels.length || el.getAttribute('aria-label'))
+).map(el => el.outerHTML.slice(0, 80))"""
+
+
 def test_phone_width_has_no_horizontal_scroll(open_page: OpenPage, live_server: LiveServer) -> None:
     name = unique("phone")
     live_server.register(name)
@@ -198,6 +209,7 @@ def test_phone_width_has_no_horizontal_scroll(open_page: OpenPage, live_server: 
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+        assert page.evaluate(UNLABELLED) == [], f"controls without a name on {path}"
     page.goto(live_server.url + "/settings")
     screenshot(page, "settings")
     page.goto(live_server.url + "/explore")
