@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 from PIL import Image
@@ -10,7 +11,7 @@ from roost.accounts.actions import authenticate
 from roost.accounts.queries import get_account, get_account_by_username
 from roost.runtime import Runtime
 from tests.conftest import PASSWORD, People
-from tests.web.conftest import WebClient
+from tests.web.conftest import WebClient, make_client
 
 
 def test_sign_up_logs_the_new_person_in(web: WebClient, rt: Runtime) -> None:
@@ -171,3 +172,19 @@ def test_log_out_everywhere_ends_every_session(
     # A copy of the old cookie does not work either.
     web.client.cookies.set("roost_session", stale or "", domain="roost.test")
     assert web.get("/settings", follow_redirects=False).status_code == 303
+
+
+def test_visitors_are_asked_to_log_in_to_follow(web: WebClient, people: People) -> None:
+    assert people.bob
+    page = web.get("/@bob").text
+    assert 'href="/login?next=/%40bob">Follow</a>' in page
+
+
+def test_no_sign_up_when_registrations_are_closed(rt: Runtime) -> None:
+    settings = rt.settings.model_copy(update={"registrations": False})
+    closed = dataclasses.replace(rt, settings=settings, extras={})
+    client = WebClient(make_client(closed), People(closed))
+    assert "not accepting new accounts" in client.get("/").text
+    response = client.submit("/signup", {"username": "late", "password": PASSWORD})
+    assert response.status_code == 422
+    assert authenticate(rt, "late", PASSWORD) is None
