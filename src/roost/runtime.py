@@ -18,6 +18,7 @@ from roost.store.db import Database
 from roost.store.jobs import Doorbell, JobQueue, LocalDoorbell
 from roost.store.media import FolderMediaStorage, MediaStorage
 from roost.store.pubsub import MemoryPubSub, PubSub
+from roost.store.ratelimit import RateLimiter
 from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
 from roost.store.redis_timelines import RedisTimelineStore
 from roost.store.timelines import SqlTimelineStore, TimelineStore
@@ -31,6 +32,7 @@ class Runtime:
     jobs: JobQueue
     pubsub: PubSub
     media: MediaStorage
+    limiter: RateLimiter
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -70,5 +72,6 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         jobs=JobQueue(db, lease_seconds=settings.job_lease_seconds, doorbell=doorbell),
         pubsub=pubsub,
         media=FolderMediaStorage(settings.data_dir / "media", settings.effective_base_url),
+        limiter=RateLimiter(settings.redis_url or "memory://", prefix=settings.redis_prefix),
         extras=extras,
     )

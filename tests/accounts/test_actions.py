@@ -14,7 +14,7 @@ from roost.accounts.actions import (
 )
 from roost.accounts.models import accounts
 from roost.accounts.queries import get_account, get_account_by_username, search_accounts
-from roost.errors import ValidationFailed
+from roost.errors import RateLimited, ValidationFailed
 from roost.runtime import Runtime
 from tests.conftest import PASSWORD, People
 
@@ -43,10 +43,10 @@ def test_log_in_by_username_or_email_and_never_with_a_wrong_password(
     rt: Runtime, people: People
 ) -> None:
     alice = people.alice
-    assert authenticate(rt, "alice", PASSWORD) == alice
-    assert authenticate(rt, "Alice@Example.com", PASSWORD) == alice
-    assert authenticate(rt, "alice", PASSWORD + "x") is None
-    assert authenticate(rt, "nobody", PASSWORD) is None
+    assert authenticate(rt, "alice", PASSWORD, address=None) == alice
+    assert authenticate(rt, "Alice@Example.com", PASSWORD, address=None) == alice
+    assert authenticate(rt, "alice", PASSWORD + "x", address=None) is None
+    assert authenticate(rt, "nobody", PASSWORD, address=None) is None
 
 
 def test_password_is_stored_hashed_with_argon2(rt: Runtime, people: People) -> None:
@@ -63,9 +63,9 @@ def test_password_change_needs_the_current_password_and_ends_sessions(
     epoch = get_account(rt, people.alice).session_epoch
     with pytest.raises(ValidationFailed):
         do_change_password(rt, people.alice, "wrong password", "a brand new password")
-    assert authenticate(rt, "alice", PASSWORD) == people.alice
+    assert authenticate(rt, "alice", PASSWORD, address=None) == people.alice
     do_change_password(rt, people.alice, PASSWORD, "a brand new password")
-    assert authenticate(rt, "alice", "a brand new password") == people.alice
+    assert authenticate(rt, "alice", "a brand new password", address=None) == people.alice
     assert get_account(rt, people.alice).session_epoch == epoch + 1
 
 
@@ -91,3 +91,15 @@ def test_a_file_that_is_not_an_image_changes_nothing(rt: Runtime, people: People
     account = get_account(rt, people.alice)
     assert account.display_name == ""
     assert account.avatar is None
+
+
+def test_password_guessing_is_limited_per_name_whatever_the_door(
+    rt: Runtime, people: People
+) -> None:
+    alice = people.alice
+    for attempt in range(5):
+        assert authenticate(rt, "alice", f"guess {attempt}", address=f"10.0.0.{attempt}") is None
+    # The sixth try is refused even with the right password and from a new address.
+    with pytest.raises(RateLimited):
+        authenticate(rt, "alice", PASSWORD, address="10.0.0.99")
+    assert authenticate(rt, "alice", PASSWORD, address=None) == alice  # trusted local callers

@@ -76,7 +76,9 @@ def test_social_core_through_a_mastodon_client(server: str) -> None:
     clients: dict[str, Mastodon] = {}
     for name in ("ann", "ben", "cat"):
         anon = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server)
-        token = anon.create_account(name, "a long enough password", f"{name}@example.com", agreement=True)
+        token = anon.create_account(
+            name, "a long enough password", f"{name}@example.com", agreement=True
+        )
         assert isinstance(token, str)
         clients[name] = Mastodon(access_token=token, api_base_url=server)
     ann, ben, cat = clients["ann"], clients["ben"], clients["cat"]
@@ -131,7 +133,9 @@ def test_social_core_through_a_mastodon_client(server: str) -> None:
     # upload an avatar and fetch it
     image = io.BytesIO()
     Image.new("RGB", (640, 480), (200, 80, 20)).save(image, format="PNG")
-    updated: Any = ann.account_update_credentials(avatar=image.getvalue(), avatar_mime_type="image/png")
+    updated: Any = ann.account_update_credentials(
+        avatar=image.getvalue(), avatar_mime_type="image/png"
+    )
     fetched = httpx.get(updated["avatar"])
     assert fetched.status_code == 200
     assert Image.open(io.BytesIO(fetched.content)).size == (400, 400)

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
-from roost.errors import ValidationFailed
+from roost.errors import RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
@@ -118,9 +118,23 @@ def hash_password(password: str) -> str:
     return _hasher.hash(check_password(password))
 
 
-def authenticate(rt: Runtime, login: str, password: str) -> int | None:
-    """The account whose username or email is ``login`` and whose password matches."""
+LOGIN_ATTEMPTS_PER_NAME = "5/minute"
+LOGIN_ATTEMPTS_PER_ADDRESS = "20/minute"
+
+
+def authenticate(rt: Runtime, login: str, password: str, *, address: str | None) -> int | None:
+    """The account whose username or email is ``login`` and whose password matches.
+
+    Every front door passes the client's ``address`` (None only for trusted local
+    callers), and attempts are limited per name and per address. Every attempt
+    counts, successful or not, so a right guess past the limit still fails and
+    tells the guesser nothing."""
     login = login.strip().lstrip("@")
+    if address is not None:
+        per_name = rt.limiter.hit(LOGIN_ATTEMPTS_PER_NAME, "login", login.lower())
+        per_address = rt.limiter.hit(LOGIN_ATTEMPTS_PER_ADDRESS, "login-address", address)
+        if not (per_name and per_address):
+            raise RateLimited("Too many log-in attempts. Wait a minute and try again.")
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(

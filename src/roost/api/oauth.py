@@ -18,9 +18,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from limits import parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -35,6 +32,7 @@ from roost.api.entities.oauth import (
     token_entity,
 )
 from roost.api.http import Ctx, Params, endpoint, json_response
+from roost.errors import RateLimited
 from roost.oauth.actions import (
     IssuedToken,
     check_authorization_request,
@@ -54,7 +52,6 @@ from roost.oauth.queries import (
 )
 from roost.runtime import Runtime
 
-TOO_MANY = "Too many log-in attempts. Wait a minute and try again."
 GRANT_TYPES = ("authorization_code", "password", "client_credentials")
 CSRF_COOKIE = "roost_oauth_csrf"
 # The request parameters the consent form carries through, and binds its CSRF token to.
@@ -71,27 +68,9 @@ _PAGE_HEADERS = {
 }
 # Password guessing through the API is slowed as on the web log-in form: a few
 # attempts per name and more per address each minute, every attempt counted.
-PER_LOGIN = parse("5/minute")
-PER_ADDRESS = parse("20/minute")
 _templates = Environment(
     loader=PackageLoader("roost.api", "templates"), autoescape=select_autoescape(default=True)
 )
-
-
-class TooManyAttempts(Exception):
-    pass
-
-
-def check_login_rate(rt: Runtime, address: str, login: str) -> None:
-    limiter = rt.extras.get("api.login_limiter")
-    if limiter is None:
-        limiter = rt.extras["api.login_limiter"] = MovingWindowRateLimiter(
-            storage_from_string("memory://")
-        )
-    ok_login = limiter.hit(PER_LOGIN, "login", login.strip().lstrip("@").lower())
-    ok_address = limiter.hit(PER_ADDRESS, "address", address)
-    if not (ok_login and ok_address):
-        raise TooManyAttempts
 
 
 def _address(request: Request) -> str:
@@ -130,8 +109,9 @@ def _grant(ctx: Ctx, grant_type: str | None) -> IssuedToken:
         username, password = p.get_str("username"), p.get_str("password")
         if not username or not password:
             raise OAuthRejected("invalid_request", "username and password are required.")
-        check_login_rate(ctx.rt, _address(ctx.request), username)
-        return do_password_grant(ctx.rt, app, username, password, p.get_str("scope"))
+        return do_password_grant(
+            ctx.rt, app, username, password, p.get_str("scope"), address=_address(ctx.request)
+        )
     code = p.get_str("code")
     if not code:
         raise OAuthRejected("invalid_request", "The code parameter is missing.")
@@ -146,8 +126,8 @@ def issue_token(ctx: Ctx) -> Response:
         token = _grant(ctx, ctx.params.get_str("grant_type"))
     except OAuthRejected as exc:
         return oauth_error(exc)
-    except TooManyAttempts:
-        return json_response(Error(TOO_MANY), 429, headers=_NO_STORE)
+    except RateLimited as exc:
+        return json_response(Error(exc.message), 429, headers=_NO_STORE)
     return json_response(token_entity(token), headers=_NO_STORE)
 
 
@@ -305,10 +285,13 @@ def _decide(rt: Runtime, nonce: str | None, values: dict[str, str], address: str
         return _error_redirect(rt, parsed.redirect_uri, "access_denied", values)
     username = values.get("username", "")
     try:
-        check_login_rate(rt, address, username)
-    except TooManyAttempts:
-        return _form(rt, parsed, nonce, 429, error=TOO_MANY, username=username)
-    account_id = authenticate(rt, username, values.get("password", "")) if username else None
+        account_id = (
+            authenticate(rt, username, values.get("password", ""), address=address)
+            if username
+            else None
+        )
+    except RateLimited as exc:
+        return _form(rt, parsed, nonce, 429, error=exc.message, username=username)
     if account_id is None:
         return _form(
             rt, parsed, nonce, 401, error="Wrong username, email or password.", username=username

@@ -141,11 +141,17 @@ def do_issue_token(
 
 
 def do_password_grant(
-    rt: Runtime, app: Row[Any], login: str, password: str, scope: str | None
+    rt: Runtime,
+    app: Row[Any],
+    login: str,
+    password: str,
+    scope: str | None,
+    *,
+    address: str | None,
 ) -> IssuedToken:
     requested = parse_scopes(scope)
     check_scopes(requested, frozenset(app.scopes.split()))
-    account_id = authenticate(rt, login, password)
+    account_id = authenticate(rt, login, password, address=address)
     if account_id is None:
         raise OAuthRejected(
             "invalid_grant",

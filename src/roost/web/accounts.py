@@ -15,7 +15,7 @@ from roost.accounts.actions import (
 )
 from roost.accounts.queries import get_account, get_email
 from roost.errors import RateLimited, ValidationFailed
-from roost.web.page import Web, login_limiter, page
+from roost.web.page import Web, page
 
 
 def _log_in(web: Web, account_id: int) -> None:
@@ -37,12 +37,13 @@ def login(web: Web) -> Response:
     next_url = web.next_url("")
     address = web.request.client.host if web.request.client else "unknown"
     try:
-        login_limiter(web.rt).check(address, name)
+        account_id = (
+            authenticate(web.rt, name, password, address=address) if name and password else None
+        )
     except RateLimited as exc:
         return web.render(
             "login.html", 429, values=values, errors={"password": exc.message}, next=next_url
         )
-    account_id = authenticate(web.rt, name, password) if name and password else None
     if account_id is None:
         errors = {"password": "Wrong username or password."}
         return web.render("login.html", 422, values=values, errors=errors, next=next_url)

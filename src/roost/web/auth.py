@@ -26,15 +26,12 @@ from typing import Any
 
 import anyio.to_thread
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.accounts.queries import get_account
 from roost.config import Settings
-from roost.errors import NotFound, RateLimited
+from roost.errors import NotFound
 from roost.runtime import Runtime
 
 COOKIE_NAME = "roost_session"
@@ -183,24 +180,3 @@ def _cookie(scope: Scope, name: str) -> str | None:
                 if k == name:
                     return v
     return None
-
-
-class LoginLimiter:
-    """Slows password guessing: a few attempts per name and more per address, per minute.
-
-    Every attempt counts, successful or not, so a correct guess after the limit
-    still fails and tells the guesser nothing."""
-
-    PER_LOGIN = "5/minute"
-    PER_ADDRESS = "20/minute"
-
-    def __init__(self, storage_uri: str = "memory://") -> None:
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
-        self.per_login: RateLimitItem = parse(self.PER_LOGIN)
-        self.per_address: RateLimitItem = parse(self.PER_ADDRESS)
-
-    def check(self, address: str, login: str) -> None:
-        ok_login = self.limiter.hit(self.per_login, "login", login.strip().lower())
-        ok_address = self.limiter.hit(self.per_address, "address", address)
-        if not (ok_login and ok_address):
-            raise RateLimited("Too many log-in attempts. Wait a minute and try again.")

@@ -22,7 +22,7 @@ from roost.errors import Forbidden, NotFound, RateLimited, RoostError
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.paging import Page
 from roost.runtime import Runtime
-from roost.web.auth import LoginLimiter, WebSession, check_csrf, session_of
+from roost.web.auth import WebSession, check_csrf, session_of
 from roost.web.templating import build_environment
 
 FRAGMENT_HEADER = "x-roost-fragment"
@@ -35,14 +35,6 @@ def environment(rt: Runtime) -> Environment:
         env = rt.extras["web.env"] = build_environment(rt)
     assert isinstance(env, Environment)
     return env
-
-
-def login_limiter(rt: Runtime) -> LoginLimiter:
-    limiter = rt.extras.get("web.login_limiter")
-    if limiter is None:
-        limiter = rt.extras["web.login_limiter"] = LoginLimiter()
-    assert isinstance(limiter, LoginLimiter)
-    return limiter
 
 
 @dataclass
