@@ -9,14 +9,12 @@ from collections.abc import Callable
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post, do_delete_post
 from roost.runtime import Runtime
-from roost.timelines.actions import live_channel
+from roost.timelines.channels import home_channel, public_channel, tag_channel
 from roost.web.live import (
-    PUBLIC_CHANNEL,
     events,
     home_backlog,
     public_backlog,
     tag_backlog,
-    tag_channel,
 )
 from tests.conftest import People
 from tests.web.conftest import WebClient
@@ -36,7 +34,7 @@ def test_home_stream_catches_up_then_sends_new_posts_and_deletes(
 
     async def scenario() -> None:
         stream = events(
-            rt, [live_channel(people.alice)], home_backlog(rt, people.alice, since=seen)
+            rt, [home_channel(people.alice)], home_backlog(rt, people.alice, since=seen)
         )
         assert (await anext(stream)).startswith("retry: 3000")
         assert await anext(stream) == update(missed)
@@ -80,7 +78,7 @@ def test_public_stream_sends_public_posts_only(
     settle()
 
     async def scenario() -> None:
-        stream = events(rt, [PUBLIC_CHANNEL], public_backlog(rt, since=first))
+        stream = events(rt, [public_channel()], public_backlog(rt, since=first))
         await anext(stream)
         do_create_post(rt, people.bob, "unlisted", visibility="unlisted")
         latest = do_create_post(rt, people.carol, "public again")

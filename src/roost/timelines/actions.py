@@ -24,6 +24,7 @@ from roost.posts.queries import recent_post_ids
 from roost.posts.visibility import home_clause, reaches_followers, shown_in_home, visible_clause
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
+from roost.timelines.channels import home_channel, public_channel, tag_channel
 
 # Followers per delivery job. Each job pays a claim, a post lookup and a completion
 # (tens of milliseconds on a busy server) on top of the timeline writes (about 20 ms
@@ -38,11 +39,6 @@ REBUILD_OVERLAP = timedelta(minutes=1)
 
 def home_key(account_id: int) -> str:
     return f"home:{account_id}"
-
-
-def live_channel(account_id: int) -> str:
-    """Pub/sub channel of one account's home timeline (the streaming "user" stream)."""
-    return f"timeline:home:{account_id}"
 
 
 def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -110,7 +106,7 @@ def deliver(rt: Runtime, post_id: int, account_ids: list[int]) -> None:
     rt.timelines.add_to_many([home_key(a) for a in account_ids], post_id)
     message = f"update:{post_id}"
     for account_id in account_ids:
-        rt.pubsub.publish(live_channel(account_id), message)
+        rt.pubsub.publish(home_channel(account_id), message)
 
 
 def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: int | None) -> None:
@@ -125,9 +121,9 @@ def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: in
             )
         )
     message = f"update:{post_id}"
-    rt.pubsub.publish("timeline:public", message)
+    rt.pubsub.publish(public_channel(), message)
     for name in names:
-        rt.pubsub.publish(f"timeline:hashtag:{name.lower()}", message)
+        rt.pubsub.publish(tag_channel(name), message)
 
 
 def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -142,9 +138,9 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
         for i in range(0, len(keys), DELIVERY_BATCH):
             rt.timelines.remove_from_many(keys[i : i + DELIVERY_BATCH], post_id)
         message = f"delete:{post_id}"
-        rt.pubsub.publish("timeline:public", message)
+        rt.pubsub.publish(public_channel(), message)
         for account_id in holders:
-            rt.pubsub.publish(live_channel(account_id), message)
+            rt.pubsub.publish(home_channel(account_id), message)
 
 
 def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:

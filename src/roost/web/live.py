@@ -21,7 +21,7 @@ from roost.paging import Page
 from roost.posts.queries import hydrate, public_statuses, tag_statuses
 from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
-from roost.timelines.actions import live_channel
+from roost.timelines.channels import home_channel, public_channel, tag_channel
 from roost.timelines.queries import home_timeline
 from roost.web.auth import session_of
 from roost.web.page import Web, as_id, page
@@ -29,11 +29,6 @@ from roost.web.page import Web, as_id, page
 KEEPALIVE_SECONDS = 20.0
 STREAM_SECONDS = 30 * 60.0
 MAX_IDS = 40
-PUBLIC_CHANNEL = "timeline:public"
-
-
-def tag_channel(tag: str) -> str:
-    return f"timeline:hashtag:{tag.lower()}"
 
 
 Backlog = Callable[[], list[int]] | None
@@ -103,7 +98,7 @@ async def home_stream(request: Request) -> Response:
     if account_id is None:
         return Response("Log in first.", status_code=403, media_type="text/plain")
     rt: Runtime = request.app.state.rt
-    return _stream(rt, [live_channel(account_id)], home_backlog(rt, account_id, _since(request)))
+    return _stream(rt, [home_channel(account_id)], home_backlog(rt, account_id, _since(request)))
 
 
 async def tag_stream(request: Request) -> Response:
@@ -116,7 +111,7 @@ async def tag_stream(request: Request) -> Response:
 
 async def public_stream(request: Request) -> Response:
     rt: Runtime = request.app.state.rt
-    return _stream(rt, [PUBLIC_CHANNEL], public_backlog(rt, _since(request)))
+    return _stream(rt, [public_channel()], public_backlog(rt, _since(request)))
 
 
 @page()
