@@ -3,8 +3,8 @@
 It is the hot path of every timeline, so its statements are built once, here,
 with bound parameters, and run on one connection: building SQLAlchemy
 expressions per request cost more than the queries themselves. A page takes at
-most seven round trips whatever its length: posts, reposted/quoted posts (twice
-at most), mentions, tags, the viewer's marks (one UNION), authors, applications.
+most six round trips whatever its length: posts, reposted/quoted posts (twice
+at most), mentions + tags + the viewer's marks (one UNION), authors, applications.
 """
 
 from __future__ import annotations
@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Row, bindparam, literal, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Row,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
@@ -49,23 +60,40 @@ _VIEWER: BindParameter[int] = bindparam("viewer", type_=Id)
 
 _POSTS_ANONYMOUS = select(posts).where(posts.c.id.in_(_IDS), visible_clause(None))
 _POSTS_FOR_VIEWER = select(posts).where(posts.c.id.in_(_IDS), visible_clause(_VIEWER))
-_MENTIONS = select(mentions.c.post_id, mentions.c.account_id).where(mentions.c.post_id.in_(_IDS))
-_TAGS = (
-    select(post_tags.c.post_id, tags.c.name)
-    .join(tags, tags.c.id == post_tags.c.tag_id)
+
+
+def _satellite(kind: str, post_id: Any, account_id: Any = None, name: Any = None) -> Any:
+    """One arm of the satellites query: (post_id, kind, account_id, name)."""
+    return select(
+        post_id.label("post_id"),
+        literal(kind).label("kind"),
+        (account_id if account_id is not None else cast(null(), Id)).label("account_id"),
+        (name if name is not None else cast(null(), String)).label("name"),
+    )
+
+
+# Mentions, tags and (for a signed-in viewer) the viewer's marks in one round trip.
+_MENTION_ARM = _satellite("mention", mentions.c.post_id, account_id=mentions.c.account_id).where(
+    mentions.c.post_id.in_(_IDS)
+)
+_TAG_ARM = (
+    _satellite("tag", post_tags.c.post_id, name=tags.c.name)
+    .join_from(post_tags, tags, tags.c.id == post_tags.c.tag_id)
     .where(post_tags.c.post_id.in_(_IDS))
 )
-_MARKS = union_all(
+_MARK_ARMS = [
     *(
-        select(literal(kind).label("kind"), table.c.post_id.label("post_id")).where(
+        _satellite(kind, table.c.post_id).where(
             table.c.account_id == _VIEWER, table.c.post_id.in_(_IDS)
         )
         for kind, table in (("favourited", favourites), ("bookmarked", bookmarks), ("pinned", pins))
     ),
-    select(literal("reblogged").label("kind"), posts.c.reblog_of_id.label("post_id")).where(
+    _satellite("reblogged", posts.c.reblog_of_id).where(
         posts.c.account_id == _VIEWER, posts.c.reblog_of_id.in_(_IDS)
     ),
-)
+]
+_SATELLITES_ANONYMOUS = union_all(_MENTION_ARM, _TAG_ARM)
+_SATELLITES_FOR_VIEWER = union_all(_MENTION_ARM, _TAG_ARM, *_MARK_ARMS)
 _ACCOUNTS = select(*PUBLIC_COLUMNS).where(accounts.c.id.in_(_IDS))
 _APPLICATIONS = select(applications.c.id, applications.c.name, applications.c.website).where(
     applications.c.id.in_(_IDS)
@@ -98,18 +126,26 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
         if not rows:
             return []
         all_ids = list(rows)
-        mention_rows = conn.execute(_MENTIONS, {"ids": all_ids}).all()
-        tag_rows = conn.execute(_TAGS, {"ids": all_ids}).all()
         marks: dict[str, set[int]] = {
             "favourited": set(),
             "reblogged": set(),
             "bookmarked": set(),
             "pinned": set(),
         }
-        if viewer_id is not None:
-            for kind, post_id in conn.execute(_MARKS, {"ids": all_ids, "viewer": viewer_id}):
+        mention_rows: list[tuple[int, int]] = []
+        tag_rows: list[tuple[int, str]] = []
+        if viewer_id is None:
+            satellites = conn.execute(_SATELLITES_ANONYMOUS, {"ids": all_ids})
+        else:
+            satellites = conn.execute(_SATELLITES_FOR_VIEWER, {"ids": all_ids, "viewer": viewer_id})
+        for post_id, kind, account_id, name in satellites:
+            if kind == "mention":
+                mention_rows.append((post_id, account_id))
+            elif kind == "tag":
+                tag_rows.append((post_id, name))
+            else:
                 marks[kind].add(post_id)
-        account_ids = {r.account_id for r in rows.values()} | {m.account_id for m in mention_rows}
+        account_ids = {r.account_id for r in rows.values()} | {a for _, a in mention_rows}
         authors: dict[int, AccountRow] = {
             a.id: a for a in conn.execute(_ACCOUNTS, {"ids": list(account_ids)})
         }
@@ -118,12 +154,12 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
         if app_ids:
             apps = {a.id: a for a in conn.execute(_APPLICATIONS, {"ids": list(app_ids)})}
     mentions_by_post: dict[int, list[AccountRow]] = {}
-    for m in mention_rows:
-        if m.account_id in authors:
-            mentions_by_post.setdefault(m.post_id, []).append(authors[m.account_id])
+    for post_id, account_id in mention_rows:
+        if account_id in authors:
+            mentions_by_post.setdefault(post_id, []).append(authors[account_id])
     tags_by_post: dict[int, list[str]] = {}
-    for t in tag_rows:
-        tags_by_post.setdefault(t.post_id, []).append(t.name)
+    for post_id, name in sorted(tag_rows):
+        tags_by_post.setdefault(post_id, []).append(name)
 
     def view(post_id: int, *, quoted: bool = False) -> StatusView | None:
         """``quoted``: shown inside a quote, where Mastodon nests no further."""
