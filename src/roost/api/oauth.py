@@ -1,29 +1,20 @@
-"""OAuth 2 as Mastodon speaks it: the authorize page (sign in and consent), the
-token and revoke endpoints, and RFC 8414 discovery.
+"""OAuth 2 as Mastodon speaks it: the token and revoke endpoints and RFC 8414
+discovery. (The authorize page, HTML for a person, is part of the web app:
+``roost.web.oauth``.)
 
 The token and revoke endpoints answer in RFC 6749's error format
-(``error`` + ``error_description``), which OAuth libraries parse; the authorize
-page is HTML for a person.
+(``error`` + ``error_description``), which OAuth libraries parse.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
-import secrets
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.accounts.actions import authenticate
 from roost.api.entities.oauth import (
     AuthorizationServerMetadata,
     Error,
@@ -35,8 +26,6 @@ from roost.api.http import Ctx, Params, endpoint, json_response
 from roost.errors import RateLimited
 from roost.oauth.actions import (
     IssuedToken,
-    check_authorization_request,
-    do_create_authorization_code,
     do_exchange_code,
     do_issue_token,
     do_password_grant,
@@ -44,33 +33,13 @@ from roost.oauth.actions import (
 )
 from roost.oauth.queries import (
     KNOWN_SCOPES,
-    OOB_REDIRECT_URI,
     OAuthRejected,
     access_client,
     format_scopes,
-    get_application_by_client_id,
 )
-from roost.runtime import Runtime
 
 GRANT_TYPES = ("authorization_code", "password", "client_credentials")
-CSRF_COOKIE = "roost_oauth_csrf"
-# The request parameters the consent form carries through, and binds its CSRF token to.
-CARRIED = ("client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method")
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-_PAGE_HEADERS = {
-    **_NO_STORE,
-    "X-Frame-Options": "DENY",
-    # No form-action: browsers apply it to the redirect after the form is sent,
-    # which would block the hop to the app's redirect URI.
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-    "frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
-}
-# Password guessing through the API is slowed as on the web log-in form: a few
-# attempts per name and more per address each minute, every attempt counted.
-_templates = Environment(
-    loader=PackageLoader("roost.api", "templates"), autoescape=select_autoescape(default=True)
-)
 
 
 def _address(request: Request) -> str:
@@ -165,160 +134,7 @@ def server_metadata(ctx: Ctx) -> Response:
     )
 
 
-# --- The authorize page -------------------------------------------------------
-
-
-@dataclass
-class AuthorizeRequest:
-    app: Any
-    redirect_uri: str
-    scopes: frozenset[str]
-    carried: dict[str, str]
-
-
-def _render(rt: Runtime, status: int, **context: Any) -> HTMLResponse:
-    html = _templates.get_template("oauth_authorize.html").render(
-        instance_title=rt.settings.instance_title, **context
-    )
-    return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
-
-
-def _with_query(uri: str, values: dict[str, str]) -> str:
-    return f"{uri}{'&' if '?' in uri else '?'}{urlencode(values)}"
-
-
-def _csrf_token(nonce: str, carried: dict[str, str]) -> str:
-    """Keyed by the browser's cookie and bound to this exact request: a token from
-    another form, another browser or altered parameters does not verify."""
-    message = "\n".join(f"{k}={carried.get(k, '')}" for k in CARRIED)
-    return hmac.new(nonce.encode(), message.encode(), hashlib.sha256).hexdigest()
-
-
-def _parse(rt: Runtime, values: dict[str, str]) -> AuthorizeRequest | Response:
-    """Problems with the client or redirect URI are shown here, never sent to an
-    unverified URI; once the URI is trusted, other problems go back to the client."""
-    app = get_application_by_client_id(rt, values.get("client_id", ""))
-    if app is None:
-        return _render(rt, 400, failure="Client authentication failed: unknown client.")
-    try:
-        redirect_uri, scopes = check_authorization_request(
-            app, values.get("redirect_uri"), values.get("scope")
-        )
-    except OAuthRejected as exc:
-        if exc.code in ("invalid_redirect_uri", "invalid_request"):
-            return _render(rt, 400, failure=exc.message)
-        return _error_redirect(rt, redirect_uri_of(values, app), exc.code, values)
-    carried = {k: values[k] for k in CARRIED if values.get(k)}
-    carried["redirect_uri"] = redirect_uri
-    if values.get("response_type", "code") != "code":
-        return _error_redirect(rt, redirect_uri, "unsupported_response_type", values)
-    return AuthorizeRequest(app, redirect_uri, scopes, carried)
-
-
-def redirect_uri_of(values: dict[str, str], app: Any) -> str:
-    return values.get("redirect_uri") or app.redirect_uris.split("\n")[0]
-
-
-def _error_redirect(rt: Runtime, redirect_uri: str, code: str, values: dict[str, str]) -> Response:
-    if redirect_uri == OOB_REDIRECT_URI:
-        return _render(rt, 400, failure=f"The request was refused ({code}).")
-    query = {"error": code}
-    if values.get("state"):
-        query["state"] = values["state"]
-    return RedirectResponse(_with_query(redirect_uri, query), status_code=302)
-
-
-def _form(rt: Runtime, req: AuthorizeRequest, nonce: str, status: int, **extra: Any) -> Response:
-    hidden = [*req.carried.items(), ("csrf", _csrf_token(nonce, req.carried))]
-    response = _render(
-        rt,
-        status,
-        app_name=req.app.name,
-        app_website=req.app.website if (req.app.website or "").startswith("http") else None,
-        scopes=format_scopes(req.scopes).split(),
-        hidden=hidden,
-        username=extra.pop("username", ""),
-        **extra,
-    )
-    response.set_cookie(
-        CSRF_COOKIE,
-        nonce,
-        path="/oauth/authorize",
-        httponly=True,
-        samesite="lax",
-        secure=rt.settings.effective_base_url.startswith("https"),
-    )
-    return response
-
-
-async def authorize_page(request: Request) -> Response:
-    rt: Runtime = request.app.state.rt
-    values = {k: request.query_params[k] for k in request.query_params}
-    parsed = await run_in_threadpool(_parse, rt, values)
-    if isinstance(parsed, Response):
-        return parsed
-    nonce = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    return _form(rt, parsed, nonce, 200)
-
-
-async def authorize_submit(request: Request) -> Response:
-    rt: Runtime = request.app.state.rt
-    try:
-        form = await request.form(max_files=0, max_fields=50)
-    except Exception:  # malformed body: the client's fault
-        return _render(rt, 400, failure="The form could not be read.")
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
-    nonce = request.cookies.get(CSRF_COOKIE)
-    return await run_in_threadpool(_decide, rt, nonce, values, _address(request))
-
-
-def _decide(rt: Runtime, nonce: str | None, values: dict[str, str], address: str) -> Response:
-    parsed = _parse(rt, values)
-    if isinstance(parsed, Response):
-        return parsed
-    expected = _csrf_token(nonce, parsed.carried) if nonce else ""
-    if not nonce or not hmac.compare_digest(expected, values.get("csrf", "")):
-        return _render(
-            rt, 403, failure="This form has expired or did not come from this site. Try again."
-        )
-    if values.get("decision") == "deny":
-        return _error_redirect(rt, parsed.redirect_uri, "access_denied", values)
-    username = values.get("username", "")
-    try:
-        account_id = (
-            authenticate(rt, username, values.get("password", ""), address=address)
-            if username
-            else None
-        )
-    except RateLimited as exc:
-        return _form(rt, parsed, nonce, 429, error=exc.message, username=username)
-    if account_id is None:
-        return _form(
-            rt, parsed, nonce, 401, error="Wrong username, email or password.", username=username
-        )
-    try:
-        code = do_create_authorization_code(
-            rt,
-            parsed.app,
-            account_id,
-            parsed.redirect_uri,
-            parsed.scopes,
-            code_challenge=values.get("code_challenge"),
-            code_challenge_method=values.get("code_challenge_method"),
-        )
-    except OAuthRejected as exc:
-        return _error_redirect(rt, parsed.redirect_uri, exc.code, values)
-    if parsed.redirect_uri == OOB_REDIRECT_URI:
-        return _render(rt, 200, code=code, app_name=parsed.app.name)
-    query = {"code": code}
-    if values.get("state"):
-        query["state"] = values["state"]
-    return RedirectResponse(_with_query(parsed.redirect_uri, query), status_code=302)
-
-
 routes = [
-    Route("/oauth/authorize", authorize_page, methods=["GET"]),
-    Route("/oauth/authorize", authorize_submit, methods=["POST"]),
     Route("/oauth/token", issue_token, methods=["POST"]),
     Route("/oauth/revoke", revoke_token, methods=["POST"]),
     Route("/.well-known/oauth-authorization-server", server_metadata, methods=["GET"]),

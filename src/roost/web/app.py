@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.config import Settings
-from roost.web import accounts, live, posts, profiles, timelines
+from roost.web import accounts, live, oauth, posts, profiles, timelines
 from roost.web.auth import SessionMiddleware, load_secret
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -29,6 +29,7 @@ def web_routes() -> list[BaseRoute]:
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         *live.routes,
         *accounts.routes,
+        *oauth.routes,
         *timelines.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
