@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from roost.graph.actions import do_follow
+from roost.graph.actions import do_follow, do_unfollow
 from roost.posts.actions import do_create_post, do_reblog
 from roost.runtime import Runtime
 from tests.api.conftest import Tokens, bearer
@@ -255,3 +255,22 @@ def test_direct_posts_reach_only_mentioned_followers_homes(
         assert (direct in ids(client.get("/api/v1/timelines/home", headers=auth))) is sees, who
         rt.timelines.drop(f"home:{getattr(people, who)}")  # and a rebuild agrees
         assert (direct in ids(client.get("/api/v1/timelines/home", headers=auth))) is sees, who
+
+
+def test_a_home_page_of_only_hidden_entries_still_links_onwards(
+    client: TestClient, rt: Runtime, tokens: Tokens, people: People, settle: Callable[[], int]
+) -> None:
+    # given: alice's timeline holds bob's followers-only posts, and she has just unfollowed
+    # him (the purge job has not run yet, so the entries are still there, now hidden)
+    do_follow(rt, people.alice, people.bob)
+    public = do_create_post(rt, people.bob, "public")
+    for i in range(2):
+        do_create_post(rt, people.bob, f"followers only {i}", visibility="private")
+    settle()
+    do_unfollow(rt, people.alice, people.bob)
+    auth = tokens.auth("alice")
+    # when
+    first = client.get("/api/v1/timelines/home", params={"limit": 2}, headers=auth)
+    # then: nothing shown, but the next page is linked and holds the public post
+    assert ids(first) == []
+    assert ids(client.get(first.links["next"]["url"], headers=auth)) == [public]

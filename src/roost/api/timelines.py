@@ -14,16 +14,20 @@ from roost.api.entities.statuses import Status, status_entities
 from roost.api.http import Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.paging import Page
-from roost.posts.queries import StatusView, public_statuses, tag_statuses
-from roost.timelines.queries import home_timeline
+from roost.posts.queries import StatusView, hydrate, public_statuses, tag_statuses
+from roost.timelines.queries import home_page_ids
 
 READ = "read:statuses"
 
 
-def _page_response(ctx: Ctx, views: list[StatusView], page: Page) -> Response:
+def _page_response(
+    ctx: Ctx, views: list[StatusView], page: Page, cursors: list[int] | None = None
+) -> Response:
     return json_response(
         status_entities(ctx.rt, views),
-        headers=link_header(ctx.request, [v.post.id for v in views], page),
+        headers=link_header(
+            ctx.request, [v.post.id for v in views] if cursors is None else cursors, page
+        ),
     )
 
 
@@ -34,7 +38,8 @@ def _nothing_remote_or_media(ctx: Ctx) -> bool:
 @endpoint(scope=READ, user=True, response=list[Status])
 def home(ctx: Ctx) -> Response:
     page = read_page(ctx.params)
-    return _page_response(ctx, home_timeline(ctx.rt, ctx.account_id, page), page)
+    ids = home_page_ids(ctx.rt, ctx.account_id, page)
+    return _page_response(ctx, hydrate(ctx.rt, ctx.account_id, ids), page, ids)
 
 
 @endpoint(scope=READ, response=list[Status])

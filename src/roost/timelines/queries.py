@@ -17,6 +17,14 @@ from roost.timelines.actions import home_key, rebuild_home
 
 
 def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
+    # Hydration may drop entries (deleted, or no longer visible): the page can run short,
+    # which Mastodon clients handle by following the Link header.
+    return hydrate(rt, viewer_id, home_page_ids(rt, viewer_id, page))
+
+
+def home_page_ids(rt: Runtime, viewer_id: int, page: Page) -> list[int]:
+    """The page's entries before hydration, newest first: the API pages by these, so a
+    page whose every entry was dropped still links to the next one."""
     if do_touch_active(rt, viewer_id):
         rebuild_home(rt, viewer_id)  # back after a long absence: fan-out skipped this account
     key = home_key(viewer_id)
@@ -38,9 +46,7 @@ def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
     heavy = followed_heavy_accounts(rt, viewer_id, rt.settings.fanout_max_followers)
     if heavy:
         ids = _merge_heavy(rt, viewer_id, heavy, ids, page)
-    # Hydration may drop entries (deleted, or no longer visible): the page can run short,
-    # which Mastodon clients handle by following the Link header.
-    return hydrate(rt, viewer_id, ids)
+    return ids
 
 
 def _merge_heavy(
