@@ -91,7 +91,7 @@ def test_token_scopes_must_be_within_the_apps(rt: Runtime, people: People) -> No
     assert info.scopes == {"read:statuses"}
     assert info.account_id is None
     with pytest.raises(OAuthRejected) as caught:
-        do_password_grant(rt, app, "alice", PASSWORD, "read write")
+        do_password_grant(rt, app, "alice", PASSWORD, "read write", address=None)
     assert caught.value.code == "invalid_scope"
     assert people.alice
 
@@ -169,9 +169,9 @@ def test_revocation(rt: Runtime, people: People) -> None:
     other = do_create_application(rt, "Other", [CALLBACK]).row
     assert people.alice
     assert people.bob
-    first = do_password_grant(rt, app, "alice", PASSWORD, "read")
-    second = do_password_grant(rt, app, "alice@example.com", PASSWORD, "write")
-    bobs = do_password_grant(rt, app, "bob", PASSWORD, "read")
+    first = do_password_grant(rt, app, "alice", PASSWORD, "read", address=None)
+    second = do_password_grant(rt, app, "alice@example.com", PASSWORD, "write", address=None)
+    bobs = do_password_grant(rt, app, "bob", PASSWORD, "read", address=None)
     with pytest.raises(OAuthRejected):
         do_revoke_token(rt, other, first.access_token)
     assert get_token(rt, first.access_token) is not None
