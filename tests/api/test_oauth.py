@@ -22,10 +22,11 @@ OOB = "urn:ietf:wg:oauth:2.0:oob"
 
 
 def token_request(client: TestClient, app: ClientApp, **data: str) -> httpx.Response:
-    return client.post(
+    response: httpx.Response = client.post(
         "/oauth/token",
         data={"client_id": app.client_id, "client_secret": app.client_secret, **data},
     )
+    return response
 
 
 def hidden_fields(page: str) -> dict[str, str]:
@@ -55,11 +56,12 @@ def submit(
     password: str = PASSWORD,
     decision: str = "approve",
 ) -> httpx.Response:
-    return client.post(
+    response: httpx.Response = client.post(
         "/oauth/authorize",
         data={**fields, "username": username, "password": password, "decision": decision},
         follow_redirects=False,
     )
+    return response
 
 
 def s256(verifier: str) -> str:

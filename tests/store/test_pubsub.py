@@ -38,7 +38,12 @@ def pubsub(request: pytest.FixtureRequest) -> Iterator[PubSub]:
 
 def publish_from_thread(bus: PubSub, items: list[tuple[str, str]]) -> None:
     """Job handlers publish from worker threads, never from the listener's loop."""
-    thread = threading.Thread(target=lambda: [bus.publish(c, m) for c, m in items])
+
+    def publish_all() -> None:
+        for channel, message in items:
+            bus.publish(channel, message)
+
+    thread = threading.Thread(target=publish_all)
     thread.start()
     thread.join()
 

@@ -94,7 +94,7 @@ def test_reposts_reach_the_reposters_followers(
 
 
 def test_timeline_is_capped(rt: Runtime, people: People, settle: Callable[[], int]) -> None:
-    rt.timelines.cap = 3  # type: ignore[misc]
+    rt.timelines.cap = 3
     ids = [do_create_post(rt, people.bob, f"post {i}") for i in range(5)]
     settle()
     assert rt.timelines.page(home_key(people.bob), limit=10) == ids[::-1][:3]

@@ -10,7 +10,7 @@ itself, so a long-lived tab never pins a connection for ever.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -34,7 +34,7 @@ MAX_IDS = 40
 Backlog = Callable[[], list[int]] | None
 
 
-async def events(rt: Runtime, channels: Sequence[str], backlog: Backlog) -> AsyncIterator[str]:
+async def events(rt: Runtime, channels: Sequence[str], backlog: Backlog) -> AsyncGenerator[str]:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STREAM_SECONDS
     async with rt.pubsub.subscribe(channels) as sub:
