@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 
 from roost.accounts.models import accounts
 from roost.graph.actions import do_follow
-from roost.posts.actions import do_create_post, do_pin, do_reblog
+from roost.posts.actions import do_create_post, do_reblog
+from roost.posts.marks import do_pin
 from roost.runtime import Runtime
 from tests.api.conftest import BASE_URL, Tokens, bearer
 from tests.conftest import People

@@ -9,7 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from roost.graph.actions import do_follow, do_unfollow
-from roost.posts.actions import do_bookmark, do_create_post, do_delete_post, do_favourite
+from roost.posts.actions import do_create_post, do_delete_post
+from roost.posts.marks import do_bookmark, do_favourite
 from roost.runtime import Runtime
 from tests.api.conftest import Tokens, bearer
 from tests.conftest import People

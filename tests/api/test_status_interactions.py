@@ -7,7 +7,7 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from roost.graph.actions import do_follow
-from roost.posts.actions import do_favourite
+from roost.posts.marks import do_favourite
 from roost.runtime import Runtime
 from tests.api.conftest import Tokens
 from tests.api.test_statuses import count_statuses, home_ids, post

@@ -11,15 +11,8 @@ from sqlalchemy import Table, func, select
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.graph.actions import do_follow
 from roost.paging import Page
-from roost.posts.actions import (
-    do_create_post,
-    do_delete_post,
-    do_favourite,
-    do_pin,
-    do_reblog,
-    do_unfavourite,
-    do_unreblog,
-)
+from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
+from roost.posts.marks import do_favourite, do_pin, do_unfavourite
 from roost.posts.models import posts, tags
 from roost.posts.queries import get_context, get_status, hydrate, tag_statuses
 from roost.runtime import Runtime

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import event
 
 from roost.graph.actions import do_follow
-from roost.posts.actions import do_bookmark, do_create_post, do_favourite, do_reblog
+from roost.posts.actions import do_create_post, do_reblog
+from roost.posts.marks import do_bookmark, do_favourite
 from roost.posts.queries import hydrate
 from roost.runtime import Runtime
 from tests.conftest import People

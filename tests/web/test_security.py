@@ -10,7 +10,8 @@ from collections.abc import Callable
 from roost.accounts.actions import do_update_profile
 from roost.graph.actions import do_follow
 from roost.paging import Page
-from roost.posts.actions import do_bookmark, do_create_post, do_favourite
+from roost.posts.actions import do_create_post
+from roost.posts.marks import do_bookmark, do_favourite
 from roost.posts.queries import account_statuses
 from roost.runtime import Runtime
 from roost.web.auth import load_secret

@@ -19,17 +19,14 @@ from roost.api.entities.statuses import (
 )
 from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
-from roost.posts.actions import (
+from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
+from roost.posts.marks import (
     do_bookmark,
-    do_create_post,
-    do_delete_post,
     do_favourite,
     do_pin,
-    do_reblog,
     do_unbookmark,
     do_unfavourite,
     do_unpin,
-    do_unreblog,
 )
 from roost.posts.queries import (
     StatusView,

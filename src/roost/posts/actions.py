@@ -17,16 +17,13 @@ from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
 from roost.posts.models import (
     VISIBILITIES,
-    bookmarks,
-    favourites,
     idempotency_keys,
     mentions,
-    pins,
     post_tags,
     posts,
     tags,
 )
-from roost.posts.visibility import visible_clause
+from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 from roost.text import Linker, count_length, extract_hashtags, extract_mentions, render_html
@@ -88,7 +85,7 @@ def do_create_post(
         with rt.db.write() as tx:
             in_reply_to_account_id = None
             if in_reply_to_id is not None:
-                parent = _visible_post(tx.conn, in_reply_to_id, account_id)
+                parent = access_visible_post(tx.conn, in_reply_to_id, account_id)
                 if parent.reblog_of_id is not None:
                     raise ValidationFailed("You cannot reply to a repost", field="in_reply_to_id")
                 in_reply_to_account_id = parent.account_id
@@ -98,7 +95,7 @@ def do_create_post(
                     .values(replies_count=posts.c.replies_count + 1)
                 )
             if quote_id is not None:
-                quoted = _visible_post(tx.conn, quote_id, account_id)
+                quoted = access_visible_post(tx.conn, quote_id, account_id)
                 if quoted.visibility not in ("public", "unlisted"):
                     raise ValidationFailed("Only public posts can be quoted", field="quote_id")
             tx.conn.execute(
@@ -159,15 +156,6 @@ def _idempotent_post(rt: Runtime, account_id: int, key: str) -> int | None:
                 idempotency_keys.c.account_id == account_id, idempotency_keys.c.key == key[:200]
             )
         )
-
-
-def _visible_post(conn: Connection, post_id: int, viewer_id: int) -> Any:
-    row = conn.execute(
-        select(posts).where(posts.c.id == post_id, visible_clause(viewer_id))
-    ).first()
-    if row is None:
-        raise NotFound("Record not found")
-    return row
 
 
 def _tag_ids(conn: Connection, names: Sequence[str]) -> list[int]:
@@ -257,9 +245,9 @@ def _bump_statuses(conn: Connection, account_id: int, delta: int) -> None:
 def do_reblog(rt: Runtime, account_id: int, post_id: int) -> int:
     """Reposts a post; reposting twice returns the first repost."""
     with rt.db.write() as tx:
-        target = _visible_post(tx.conn, post_id, account_id)
+        target = access_visible_post(tx.conn, post_id, account_id)
         if target.reblog_of_id is not None:
-            target = _visible_post(tx.conn, target.reblog_of_id, account_id)
+            target = access_visible_post(tx.conn, target.reblog_of_id, account_id)
         if target.visibility not in ("public", "unlisted"):
             raise Forbidden("This post cannot be reposted")
         existing = tx.conn.scalar(
@@ -303,7 +291,7 @@ def do_reblog(rt: Runtime, account_id: int, post_id: int) -> int:
 
 def do_unreblog(rt: Runtime, account_id: int, post_id: int) -> None:
     with rt.db.write() as tx:
-        _visible_post(tx.conn, post_id, account_id)
+        access_visible_post(tx.conn, post_id, account_id)
         reblog = tx.conn.execute(
             select(posts).where(posts.c.reblog_of_id == post_id, posts.c.account_id == account_id)
         ).first()
@@ -311,99 +299,3 @@ def do_unreblog(rt: Runtime, account_id: int, post_id: int) -> None:
             return
         _delete_rows(tx.conn, reblog)
         rt.jobs.enqueue(tx, UNFANOUT_JOB, {"post_ids": [reblog.id], "account_ids": [account_id]})
-
-
-def do_favourite(rt: Runtime, account_id: int, post_id: int) -> None:
-    _toggle(rt, favourites, account_id, post_id, on=True, counter="favourites_count")
-
-
-def do_unfavourite(rt: Runtime, account_id: int, post_id: int) -> None:
-    _toggle(rt, favourites, account_id, post_id, on=False, counter="favourites_count")
-
-
-def do_bookmark(rt: Runtime, account_id: int, post_id: int) -> None:
-    _toggle(rt, bookmarks, account_id, post_id, on=True)
-
-
-def do_unbookmark(rt: Runtime, account_id: int, post_id: int) -> None:
-    _toggle(rt, bookmarks, account_id, post_id, on=False)
-
-
-MAX_PINS = 5  # Mastodon's max_pinned_statuses, which the instance entity advertises
-
-
-def do_pin(rt: Runtime, account_id: int, post_id: int) -> None:
-    with rt.db.read() as conn:
-        post = conn.execute(
-            select(posts.c.account_id, posts.c.visibility, posts.c.reblog_of_id).where(
-                posts.c.id == post_id, visible_clause(account_id)
-            )
-        ).first()
-        pinned = conn.scalar(
-            select(func.count()).select_from(pins).where(pins.c.account_id == account_id)
-        )
-        already = conn.scalar(
-            select(pins.c.id).where(pins.c.account_id == account_id, pins.c.post_id == post_id)
-        )
-    if post is None:
-        raise NotFound("Record not found")
-    if post.account_id != account_id:
-        raise ValidationFailed("You can only pin your own posts", field="status")
-    if post.reblog_of_id is not None:
-        raise ValidationFailed("Reposts cannot be pinned", field="status")
-    if post.visibility == "direct":
-        raise ValidationFailed("Private mentions cannot be pinned", field="status")
-    if already is None and (pinned or 0) >= MAX_PINS:
-        raise ValidationFailed(
-            f"You can pin at most {MAX_PINS} posts", field="status", code="ERR_TOO_MANY"
-        )
-    _toggle(rt, pins, account_id, post_id, on=True, with_time=False)
-
-
-def do_unpin(rt: Runtime, account_id: int, post_id: int) -> None:
-    _toggle(rt, pins, account_id, post_id, on=False, with_time=False)
-
-
-def _toggle(
-    rt: Runtime,
-    table: Any,
-    account_id: int,
-    post_id: int,
-    *,
-    on: bool,
-    counter: str | None = None,
-    with_time: bool = True,
-) -> None:
-    """Idempotent add/remove of a (account, post) mark, keeping the post's counter right."""
-    try:
-        with rt.db.write() as tx:
-            post = _visible_post(tx.conn, post_id, account_id)
-            if post.reblog_of_id is not None:
-                post_id = post.reblog_of_id
-            current = tx.conn.scalar(
-                select(table.c.id).where(
-                    table.c.account_id == account_id, table.c.post_id == post_id
-                )
-            )
-            if on and current is None:
-                values: dict[str, Any] = {
-                    "id": new_id(),
-                    "account_id": account_id,
-                    "post_id": post_id,
-                }
-                if with_time:
-                    values["created_at"] = utcnow()
-                tx.conn.execute(insert(table).values(**values))
-                delta = 1
-            elif not on and current is not None:
-                tx.conn.execute(delete(table).where(table.c.id == current))
-                delta = -1
-            else:
-                return
-            if counter:
-                column = posts.c[counter]
-                tx.conn.execute(
-                    update(posts).where(posts.c.id == post_id).values({counter: column + delta})
-                )
-    except IntegrityError:  # the same mark committed concurrently: the goal state holds
-        return

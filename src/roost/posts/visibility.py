@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
+from roost.errors import NotFound
 from roost.graph.models import follows
 from roost.posts.models import mentions, posts
 
@@ -85,3 +86,13 @@ def reaches_followers(visibility: str) -> bool:
     """Whether all followers get the post in their home timelines (of a direct post,
     only the followers it mentions do)."""
     return visibility in ("public", "unlisted", "private")
+
+
+def access_visible_post(conn: Connection, post_id: int, viewer_id: int) -> Any:
+    """The post row, read inside the caller's transaction, if the viewer may see it."""
+    row = conn.execute(
+        select(posts).where(posts.c.id == post_id, visible_clause(viewer_id))
+    ).first()
+    if row is None:
+        raise NotFound("Record not found")
+    return row

@@ -10,16 +10,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from roost.errors import NotFound, ValidationFailed
-from roost.posts.actions import (
-    do_bookmark,
-    do_create_post,
-    do_delete_post,
-    do_favourite,
-    do_reblog,
-    do_unbookmark,
-    do_unfavourite,
-    do_unreblog,
-)
+from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
+from roost.posts.marks import do_bookmark, do_favourite, do_unbookmark, do_unfavourite
 from roost.posts.queries import StatusView, get_context, get_status, hydrate
 from roost.runtime import Runtime
 from roost.web.page import Web, as_id, page
