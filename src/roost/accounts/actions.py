@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -235,14 +236,26 @@ ACTIVITY_RESOLUTION = timedelta(hours=1)
 
 def do_touch_active(rt: Runtime, account_id: int) -> bool:
     """Marks the account active; returns True when it had been idle past ``active_days``
-    (its home timeline missed fan-out and must be rebuilt). Writes at most once an hour."""
+    (its home timeline missed fan-out and must be rebuilt). Writes at most once an hour.
+
+    Every home-timeline read calls this, so each process remembers whom it marked in
+    the last hour and skips the database for them: the hot path stays query-free."""
+    recently: dict[int, float] = rt.extras.setdefault("accounts.recently_active", {})
+    seen = recently.get(account_id)
+    if seen is not None and time.monotonic() - seen < ACTIVITY_RESOLUTION.total_seconds():
+        return False
     now = utcnow()
     with rt.db.read() as conn:
         last = conn.scalar(select(accounts.c.last_active_at).where(accounts.c.id == account_id))
-    if last is not None and now - last < ACTIVITY_RESOLUTION:
-        return False
-    with rt.db.write() as tx:
-        tx.conn.execute(
-            update(accounts).where(accounts.c.id == account_id).values(last_active_at=now)
-        )
+    marked_ago = 0.0
+    if last is None or now - last >= ACTIVITY_RESOLUTION:
+        with rt.db.write() as tx:
+            tx.conn.execute(
+                update(accounts).where(accounts.c.id == account_id).values(last_active_at=now)
+            )
+    else:
+        marked_ago = (now - last).total_seconds()
+    if len(recently) > 100_000:  # bounded: forgetting only costs one query
+        recently.clear()
+    recently[account_id] = time.monotonic() - marked_ago
     return last is None or now - last > timedelta(days=rt.settings.active_days)
