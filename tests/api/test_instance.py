@@ -6,6 +6,7 @@ from starlette.testclient import TestClient
 
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
+from tests.api.conftest import Tokens
 from tests.conftest import People
 
 
@@ -37,3 +38,10 @@ def test_instance_v2_reflects_settings_and_activity(
     assert body["configuration"]["statuses"]["max_characters"] == 500
     assert body["usage"]["users"]["active_month"] == 1
     assert body["api_versions"] == {"mastodon": 2}
+
+
+def test_launch_endpoints_apps_call_answer(client: TestClient, tokens: Tokens) -> None:
+    assert client.get("/api/v1/custom_emojis").json() == []
+    assert client.get("/api/v1/preferences").status_code == 401
+    prefs = client.get("/api/v1/preferences", headers=tokens.auth("alice")).json()
+    assert prefs["posting:default:visibility"] == "public"

@@ -1,5 +1,8 @@
-"""``/api/v1/instance`` and ``/api/v2/instance``: what clients read first to learn
-the server's version and limits."""
+"""What clients read first to learn the server: ``/api/v1/instance`` and
+``/api/v2/instance`` (version and limits), ``/api/v1/custom_emojis`` and the
+signed-in person's ``/api/v1/preferences``. Apps call these at launch and give up
+on a 404, so Roost answers them truthfully: it has no custom emoji, and posting
+defaults are Mastodon's."""
 
 from __future__ import annotations
 
@@ -24,7 +27,28 @@ def get_instance_v2(ctx: Ctx) -> Response:
     return json_response(instance_v2(ctx.rt, VERSION))
 
 
+@endpoint(response=list[dict[str, str]])
+def custom_emojis(ctx: Ctx) -> Response:
+    return json_response([])
+
+
+PREFERENCES = {
+    "posting:default:visibility": "public",
+    "posting:default:sensitive": False,
+    "posting:default:language": None,
+    "reading:expand:media": "default",
+    "reading:expand:spoilers": False,
+}
+
+
+@endpoint(scope="read:accounts", user=True, response=dict[str, str | bool | None])
+def preferences(ctx: Ctx) -> Response:
+    return json_response(PREFERENCES)
+
+
 routes = [
+    Route("/api/v1/custom_emojis", custom_emojis, methods=["GET"]),
+    Route("/api/v1/preferences", preferences, methods=["GET"]),
     Route("/api/v1/instance", get_instance_v1, methods=["GET"]),
     Route("/api/v2/instance", get_instance_v2, methods=["GET"]),
 ]
