@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread as to_thread
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -25,6 +26,9 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Measured on the home timeline (SQLite, 32 connections): 40 threads (the
+        # default) 104 req/s, 8 threads 120, 4 threads 133, 1 thread 163.
+        to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         worker = None
         if settings.inprocess_worker:
             worker = Worker(runtime, name="inprocess")

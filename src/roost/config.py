@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         description="Above this many followers a post is merged at read time, not fanned out.",
     )
     active_days: int = Field(14, description="Followers idle longer than this get no fan-out.")
+    web_threads: int = Field(
+        4,
+        description="Threads running request handlers in each web process. Few is faster:"
+        " database drivers release the GIL on every row, and many threads queue for it.",
+    )
     workers: int = Field(1, description="Web processes `roost serve` starts.")
     inprocess_worker: bool = Field(
         True, description="Run jobs in a thread of the web process (the embedded default)."

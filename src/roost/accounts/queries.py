@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,7 +104,22 @@ class LocalStats:
     active_since_count: int
 
 
+STATS_SECONDS = 60.0
+
+
 def local_stats(rt: Runtime, active_since: datetime) -> LocalStats:
+    """Counts for the instance entity, recomputed at most once a minute per process:
+    clients fetch the instance at every launch, and the counts scan every account
+    (Mastodon caches them too)."""
+    cached: tuple[float, LocalStats] | None = rt.extras.get("accounts.local_stats")
+    if cached is not None and time.monotonic() - cached[0] < STATS_SECONDS:
+        return cached[1]
+    stats = _count_stats(rt, active_since)
+    rt.extras["accounts.local_stats"] = (time.monotonic(), stats)
+    return stats
+
+
+def _count_stats(rt: Runtime, active_since: datetime) -> LocalStats:
     with rt.db.read() as conn:
         row = conn.execute(
             select(
