@@ -188,12 +188,24 @@ class SqlTimelineStore:
             tx.conn.execute(delete(timeline_heads).where(timeline_heads.c.key == key))
 
     def _trim(self, conn: Connection, keys: Sequence[str]) -> None:
-        """Keep the newest ``cap`` entries of each key: one correlated delete."""
-        conn.execute(
+        """Keep the newest ``cap`` entries of each key. One query finds, per key, the
+        first entry past the cap (an index walk of at most ``cap`` steps); a delete
+        per over-full key removes it and everything older. (A single correlated
+        DELETE re-ran that walk for every row: 0.7 s for 40 timelines of 800.)"""
+        cutoffs = conn.execute(
             text(
-                "DELETE FROM timeline_entries WHERE key IN :keys AND post_id < COALESCE(("
-                " SELECT t2.post_id FROM timeline_entries t2 WHERE t2.key = timeline_entries.key"
-                " ORDER BY t2.post_id DESC LIMIT 1 OFFSET :offset), -1)"
+                "SELECT h.key, (SELECT t.post_id FROM timeline_entries t WHERE t.key = h.key"
+                " ORDER BY t.post_id DESC LIMIT 1 OFFSET :cap) FROM timeline_heads h"
+                " WHERE h.key IN :keys"
             ).bindparams(bindparam("keys", expanding=True)),
-            {"keys": list(keys), "offset": self.cap - 1},
-        )
+            {"keys": list(keys), "cap": self.cap},
+        ).all()
+        over = [{"k": key, "cutoff": cutoff} for key, cutoff in cutoffs if cutoff is not None]
+        if over:
+            conn.execute(
+                delete(timeline_entries).where(
+                    timeline_entries.c.key == bindparam("k"),
+                    timeline_entries.c.post_id <= bindparam("cutoff"),
+                ),
+                over,
+            )
