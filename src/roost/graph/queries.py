@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,13 +100,36 @@ def following_ids(rt: Runtime, account_id: int) -> list[int]:
         )
 
 
+HEAVY_CHECK_SECONDS = 5.0
+
+
+def heavy_accounts(rt: Runtime, threshold: int) -> frozenset[int]:
+    """Accounts with more followers than ``threshold``: a handful at most, looked up
+    at most every few seconds per process, because every home read asks. (An account
+    crossing the threshold is merged a few seconds late; its posts from that moment
+    show up then, as the merge reads by ID, not by time.)"""
+    cached: tuple[float, int, frozenset[int]] | None = rt.extras.get("graph.heavy_accounts")
+    now = time.monotonic()
+    if cached is not None and cached[0] > now and cached[1] == threshold:
+        return cached[2]
+    with rt.db.read() as conn:
+        ids = frozenset(
+            conn.scalars(select(accounts.c.id).where(accounts.c.followers_count > threshold))
+        )
+    rt.extras["graph.heavy_accounts"] = (now + HEAVY_CHECK_SECONDS, threshold, ids)
+    return ids
+
+
 def followed_heavy_accounts(rt: Runtime, account_id: int, threshold: int) -> list[int]:
     """Accounts this one follows whose posts are merged at read time instead of fanned out."""
+    heavy = heavy_accounts(rt, threshold)
+    if not heavy:
+        return []
     with rt.db.read() as conn:
         return list(
             conn.scalars(
-                select(follows.c.target_account_id)
-                .join(accounts, accounts.c.id == follows.c.target_account_id)
-                .where(follows.c.account_id == account_id, accounts.c.followers_count > threshold)
+                select(follows.c.target_account_id).where(
+                    follows.c.account_id == account_id, follows.c.target_account_id.in_(heavy)
+                )
             )
         )
