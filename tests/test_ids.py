@@ -43,3 +43,12 @@ def test_ids_sort_by_time_whatever_the_sequence() -> None:
     earlier = datetime(2024, 1, 1, tzinfo=UTC)
     later = earlier + timedelta(milliseconds=1)
     assert max(new_id(earlier) for _ in range(100)) < min(new_id(later) for _ in range(100))
+
+
+def test_parse_id_accepts_only_what_a_bigint_can_hold() -> None:
+    from roost.ids import MAX_ID, parse_id
+
+    assert parse_id("42") == 42
+    assert parse_id(str(MAX_ID)) == MAX_ID
+    for bad in (None, "", "0", "-1", str(MAX_ID + 1), "1e3", "١٢", " 7", "99999999999999999999"):
+        assert parse_id(bad) is None, bad

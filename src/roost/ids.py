@@ -38,3 +38,15 @@ def min_id_for(at: datetime) -> int:
 
 def id_time(value: int) -> datetime:
     return datetime.fromtimestamp((value >> 16) / 1000, tz=UTC)
+
+
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """An ID from a URL or a form, or None when the text cannot be one: larger than
+    a BIGINT (the database would fail), negative, or not decimal digits."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

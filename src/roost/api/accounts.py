@@ -33,6 +33,7 @@ from roost.api.pagination import link_header, read_page
 from roost.errors import NotFound, ValidationFailed
 from roost.graph.actions import do_follow, do_unfollow
 from roost.graph.queries import followers, following, following_ids, relationships
+from roost.ids import parse_id
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.oauth.actions import do_register_token
 from roost.oauth.queries import scope_allows
@@ -187,11 +188,8 @@ def unfollow(ctx: Ctx) -> Response:
 def show_relationships(ctx: Ctx) -> Response:
     ids: list[int] = []
     for raw in ctx.params.get_list("id")[:MAX_RELATIONSHIPS]:
-        try:
-            value = int(raw)
-        except ValueError:
-            continue  # as Mastodon: unknown IDs are left out, not an error
-        if 0 < value < 2**63 and value not in ids:
+        value = parse_id(raw)  # as Mastodon: unknown IDs are left out, not an error
+        if value is not None and value not in ids:
             ids.append(value)
     existing = get_accounts(ctx.rt, ids)
     known = [i for i in ids if i in existing]

@@ -17,6 +17,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
+from roost.ids import parse_id
 from roost.oauth.queries import TokenInfo, get_token, scope_allows
 from roost.runtime import Runtime
 
@@ -183,12 +184,8 @@ class Ctx:
         return self.token.account_id
 
     def path_id(self, name: str = "id") -> int:
-        raw = self.request.path_params[name]
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ApiError(404, "Record not found") from None
-        if not 0 < value < 2**63:
+        value = parse_id(self.request.path_params[name])
+        if value is None:  # no such record can exist
             raise ApiError(404, "Record not found")
         return value
 

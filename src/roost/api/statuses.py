@@ -19,6 +19,7 @@ from roost.api.entities.statuses import (
 )
 from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
+from roost.ids import parse_id
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
 from roost.posts.marks import (
     do_bookmark,
@@ -47,11 +48,8 @@ def _optional_id(ctx: Ctx, *names: str) -> int | None:
     for name in names:
         raw = ctx.params.get_str(name)
         if raw:
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ApiError(404, "Record not found") from None
-            if not 0 < value < 2**63:
+            value = parse_id(raw)
+            if value is None:
                 raise ApiError(404, "Record not found")
             return value
     return None
@@ -109,7 +107,7 @@ def show_statuses(ctx: Ctx) -> Response:
     raw = list(dict.fromkeys(ctx.params.get_list("id")))
     if len(raw) > MAX_MANY:
         raise ApiError(422, f"Validation failed: at most {MAX_MANY} IDs")
-    wanted = [int(r) for r in raw if r.isascii() and r.isdigit() and 0 < int(r) < 2**63]
+    wanted = [i for i in map(parse_id, raw) if i is not None]
     return json_response(status_entities(ctx.rt, hydrate(ctx.rt, ctx.viewer_id, wanted)))
 
 

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from roost.ids import parse_id
 from roost.paging import Page
 from roost.posts.queries import hydrate, public_statuses, tag_statuses
 from roost.runtime import Runtime
@@ -24,7 +25,7 @@ from roost.text import HASHTAG_RE
 from roost.timelines.channels import home_channel, public_channel, tag_channel
 from roost.timelines.queries import home_timeline
 from roost.web.auth import session_of
-from roost.web.page import Web, as_id, page
+from roost.web.page import Web, page
 
 KEEPALIVE_SECONDS = 20.0
 STREAM_SECONDS = 30 * 60.0
@@ -82,7 +83,7 @@ def _since(request: Request) -> int | None:
     """The newest post the page has: EventSource sends the last event's ID when it
     reconnects; the first connection names it in the query string."""
     value = request.headers.get("last-event-id") or request.query_params.get("since", "")
-    return as_id(value)
+    return parse_id(value)
 
 
 def _stream(rt: Runtime, channels: Sequence[str], backlog: Backlog = None) -> Response:
@@ -118,7 +119,7 @@ async def public_stream(request: Request) -> Response:
 def posts_fragment(web: Web) -> Response:
     """The posts a live page was told about, newest first, as the viewer may see them."""
     ids = sorted(
-        {i for i in map(as_id, web.request.query_params.getlist("id")) if i is not None},
+        {i for i in map(parse_id, web.request.query_params.getlist("id")) if i is not None},
         reverse=True,
     )[:MAX_IDS]
     if not ids:

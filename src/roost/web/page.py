@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.queries import AccountRow, get_account
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError
+from roost.ids import parse_id
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.paging import Page
 from roost.runtime import Runtime
@@ -71,10 +72,10 @@ class Web:
         return self.request.headers.get(FRAGMENT_HEADER) == "1"
 
     def query_int(self, name: str) -> int | None:
-        return as_id(self.request.query_params.get(name))
+        return parse_id(self.request.query_params.get(name))
 
     def path_id(self) -> int:
-        post_id = as_id(str(self.request.path_params["id"]))
+        post_id = parse_id(str(self.request.path_params["id"]))
         if post_id is None:
             raise NotFound("Record not found")
         return post_id
@@ -110,17 +111,6 @@ class Web:
 
     def redirect(self, url: str) -> RedirectResponse:
         return RedirectResponse(url, status_code=303)
-
-
-MAX_ID = 2**63 - 1
-
-
-def as_id(value: str | None) -> int | None:
-    """A database ID from text, or None: the database cannot hold a larger number."""
-    if not value or not value.isascii() or not value.isdigit() or len(value) > 19:
-        return None
-    number = int(value)
-    return number if number <= MAX_ID else None
 
 
 def local_url(candidate: str | None, default: str = "/") -> str:

@@ -10,11 +10,12 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from roost.errors import NotFound, ValidationFailed
+from roost.ids import parse_id
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
 from roost.posts.marks import do_bookmark, do_favourite, do_unbookmark, do_unfavourite
 from roost.posts.queries import StatusView, get_context, get_status, hydrate
 from roost.runtime import Runtime
-from roost.web.page import Web, as_id, page
+from roost.web.page import Web, page
 from roost.web.timelines import render_home
 
 ACTIONS: dict[str, Callable[[Runtime, int, int], object]] = {
@@ -38,7 +39,7 @@ def post_url(view: StatusView) -> str:
 def create_post(web: Web) -> Response:
     text = web.form.get("status", "")
     reply_to = web.form.get("in_reply_to_id", "")
-    in_reply_to_id = as_id(reply_to)
+    in_reply_to_id = parse_id(reply_to)
     visibility = web.form.get("visibility", "public")
     try:
         post_id = do_create_post(
@@ -76,7 +77,7 @@ def act(web: Web) -> Response:
     handler(web.rt, web.me, post_id)
     if web.wants_fragment:
         shown = web.form.get("shown", "")
-        shown_id = as_id(shown) or post_id
+        shown_id = parse_id(shown) or post_id
         views = hydrate(web.rt, web.me, [shown_id]) if action != "delete" else []
         return web.render("_posts.html", posts=views)
     return web.redirect(web.next_url("/"))
