@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from roost.ids import id_time, min_id_for, new_id
+from roost.ids import MAX_ID, id_time, min_id_for, new_id, parse_id
 
 
 def test_ids_increase_and_never_repeat() -> None:
@@ -46,8 +46,6 @@ def test_ids_sort_by_time_whatever_the_sequence() -> None:
 
 
 def test_parse_id_accepts_only_what_a_bigint_can_hold() -> None:
-    from roost.ids import MAX_ID, parse_id
-
     assert parse_id("42") == 42
     assert parse_id(str(MAX_ID)) == MAX_ID
     for bad in (None, "", "0", "-1", str(MAX_ID + 1), "1e3", "١٢", " 7", "99999999999999999999"):
