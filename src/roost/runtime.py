@@ -17,6 +17,7 @@ from roost.config import Settings
 from roost.store.db import Database
 from roost.store.jobs import Doorbell, JobQueue, LocalDoorbell
 from roost.store.media import FolderMediaStorage, MediaStorage
+from roost.store.memo import Memo
 from roost.store.pubsub import MemoryPubSub, PubSub
 from roost.store.ratelimit import RateLimiter
 from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
@@ -33,6 +34,7 @@ class Runtime:
     pubsub: PubSub
     media: MediaStorage
     limiter: RateLimiter
+    memo: Memo = field(default_factory=Memo)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:

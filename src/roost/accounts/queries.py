@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -111,12 +110,9 @@ def local_stats(rt: Runtime, active_since: datetime) -> LocalStats:
     """Counts for the instance entity, recomputed at most once a minute per process:
     clients fetch the instance at every launch, and the counts scan every account
     (Mastodon caches them too)."""
-    cached: tuple[float, LocalStats] | None = rt.extras.get("accounts.local_stats")
-    if cached is not None and time.monotonic() - cached[0] < STATS_SECONDS:
-        return cached[1]
-    stats = _count_stats(rt, active_since)
-    rt.extras["accounts.local_stats"] = (time.monotonic(), stats)
-    return stats
+    return rt.memo.get(
+        "accounts.local_stats", STATS_SECONDS, lambda: _count_stats(rt, active_since)
+    )
 
 
 def _count_stats(rt: Runtime, active_since: datetime) -> LocalStats:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -108,16 +107,13 @@ def heavy_accounts(rt: Runtime, threshold: int) -> frozenset[int]:
     at most every few seconds per process, because every home read asks. (An account
     crossing the threshold is merged a few seconds late; its posts from that moment
     show up then, as the merge reads by ID, not by time.)"""
-    cached: tuple[float, int, frozenset[int]] | None = rt.extras.get("graph.heavy_accounts")
-    now = time.monotonic()
-    if cached is not None and cached[0] > now and cached[1] == threshold:
-        return cached[2]
-    with rt.db.read() as conn:
-        ids = frozenset(
-            conn.scalars(select(accounts.c.id).where(accounts.c.followers_count > threshold))
-        )
-    rt.extras["graph.heavy_accounts"] = (now + HEAVY_CHECK_SECONDS, threshold, ids)
-    return ids
+
+    def load() -> frozenset[int]:
+        with rt.db.read() as conn:
+            query = select(accounts.c.id).where(accounts.c.followers_count > threshold)
+            return frozenset(conn.scalars(query))
+
+    return rt.memo.get(("graph.heavy_accounts", threshold), HEAVY_CHECK_SECONDS, load)
 
 
 def followed_heavy_accounts(rt: Runtime, account_id: int, threshold: int) -> list[int]:
