@@ -19,15 +19,16 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.runtime import Runtime
 from roost.store.jobs import Job
-from roost.timelines.actions import JOB_HANDLERS
+from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
 
 log = logging.getLogger("roost.worker")
 
 Handler = Callable[[Runtime, dict[str, Any]], None]
 
-HANDLERS: dict[str, Handler] = {**JOB_HANDLERS}
+HANDLERS: dict[str, Handler] = {**TIMELINE_JOBS, **NOTIFICATION_JOBS}
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

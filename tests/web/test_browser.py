@@ -43,7 +43,9 @@ def compose(page: Page, text: str) -> None:
 
 
 def wait_for_stream(page: Page) -> None:
-    page.wait_for_function("document.documentElement.dataset.live === 'open'")
+    # A locator assertion polls from Python: a string predicate would need eval, which
+    # the page's CSP forbids, so it failed whenever the stream was not open yet.
+    expect(page.locator("html")).to_have_attribute("data-live", "open")
 
 
 def test_a_followed_post_appears_live_on_the_home_page(

@@ -173,7 +173,7 @@ def _relationship(ctx: Ctx, target_id: int) -> Response:
 @endpoint(scope="write:follows", user=True, response=Relationship)
 def follow(ctx: Ctx) -> Response:
     target_id = ctx.path_id()
-    do_follow(ctx.rt, ctx.account_id, target_id)
+    do_follow(ctx.rt, ctx.account_id, target_id, notify=ctx.params.get_bool("notify"))
     return _relationship(ctx, target_id)
 
 

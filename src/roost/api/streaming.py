@@ -22,11 +22,11 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from roost.api.entities.statuses import status_entity
 from roost.api.http import ApiError, authenticate, error_response
+from roost.channels import home_channel, public_channel, tag_channel
 from roost.oauth.queries import TokenInfo, scope_allows
 from roost.posts.queries import hydrate
 from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
-from roost.timelines.channels import home_channel, public_channel, tag_channel
 
 HEARTBEAT_SECONDS = 15.0
 _encode = msgspec.json.Encoder().encode

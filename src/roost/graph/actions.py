@@ -15,10 +15,14 @@ from roost.store.schema import utcnow
 # Job kinds the timelines package handles (registered in roost.worker).
 BACKFILL_JOB = "timelines.backfill"
 PURGE_JOB = "timelines.purge"
+# Tells (or stops telling) the followed person (``roost.notifications`` handles it).
+FOLLOW_NOTIFY_JOB = "notifications.follow"
 
 
-def do_follow(rt: Runtime, account_id: int, target_id: int) -> bool:
-    """Returns True if a new follow was made (False if it already existed)."""
+def do_follow(rt: Runtime, account_id: int, target_id: int, *, notify: bool | None = None) -> bool:
+    """Returns True if a new follow was made (False if it already existed). ``notify``
+    ("tell me when they post") is set on the follow; None leaves it as it is, and
+    following again with a value changes it, as Mastodon's follow endpoint does."""
     if account_id == target_id:
         raise ValidationFailed("You cannot follow yourself", field="id")
     try:
@@ -38,6 +42,10 @@ def do_follow(rt: Runtime, account_id: int, target_id: int) -> bool:
                 )
             )
             if existing is not None:
+                if notify is not None:
+                    tx.conn.execute(
+                        update(follows).where(follows.c.id == existing).values(notify=notify)
+                    )
                 return False
             tx.conn.execute(
                 follows.insert().values(
@@ -45,11 +53,14 @@ def do_follow(rt: Runtime, account_id: int, target_id: int) -> bool:
                     account_id=account_id,
                     target_account_id=target_id,
                     created_at=utcnow(),
+                    notify=bool(notify),
                 )
             )
             _bump(tx.conn, account_id, following=1)
             _bump(tx.conn, target_id, followers=1)
-            rt.jobs.enqueue(tx, BACKFILL_JOB, {"account_id": account_id, "target_id": target_id})
+            pair = {"account_id": account_id, "target_id": target_id}
+            rt.jobs.enqueue(tx, BACKFILL_JOB, pair)
+            rt.jobs.enqueue(tx, FOLLOW_NOTIFY_JOB, pair)
     except IntegrityError:  # a concurrent identical follow committed first
         return False
     return True
@@ -66,7 +77,10 @@ def do_unfollow(rt: Runtime, account_id: int, target_id: int) -> bool:
             return False
         _bump(tx.conn, account_id, following=-1)
         _bump(tx.conn, target_id, followers=-1)
-        rt.jobs.enqueue(tx, PURGE_JOB, {"account_id": account_id, "target_id": target_id})
+        pair = {"account_id": account_id, "target_id": target_id}
+        rt.jobs.enqueue(tx, PURGE_JOB, pair)
+        # Withdraws the follow notification; an unfollow itself tells no one.
+        rt.jobs.enqueue(tx, FOLLOW_NOTIFY_JOB, pair)
     return True
 
 

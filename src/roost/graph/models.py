@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Table, UniqueConstraint, false
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
@@ -13,6 +13,8 @@ follows = Table(
     Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
     Column("target_account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # "Notify me when they post" (Mastodon's ``notify``): a ``status`` notification.
+    Column("notify", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("account_id", "target_account_id", name="uq_follows_pair"),
 )
 Index("ix_follows_target", follows.c.target_account_id, follows.c.id)

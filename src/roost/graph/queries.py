@@ -21,19 +21,21 @@ class Relationship:
     id: int
     following: bool
     followed_by: bool
+    notifying: bool = False
 
 
 def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> list[Relationship]:
     if not target_ids:
         return []
     with rt.db.read() as conn:
-        following = set(
-            conn.scalars(
-                select(follows.c.target_account_id).where(
+        following = {
+            row.target_account_id: row.notify
+            for row in conn.execute(
+                select(follows.c.target_account_id, follows.c.notify).where(
                     follows.c.account_id == viewer_id, follows.c.target_account_id.in_(target_ids)
                 )
             )
-        )
+        }
         followed_by = set(
             conn.scalars(
                 select(follows.c.account_id).where(
@@ -41,7 +43,10 @@ def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> lis
                 )
             )
         )
-    return [Relationship(t, t in following, t in followed_by) for t in target_ids]
+    return [
+        Relationship(t, t in following, t in followed_by, bool(following.get(t)))
+        for t in target_ids
+    ]
 
 
 def is_following(rt: Runtime, account_id: int, target_id: int) -> bool:

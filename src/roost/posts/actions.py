@@ -84,11 +84,13 @@ def do_create_post(
     try:
         with rt.db.write() as tx:
             in_reply_to_account_id = None
+            conversation_id = post_id  # a new thread, unless it answers one
             if in_reply_to_id is not None:
                 parent = access_visible_post(tx.conn, in_reply_to_id, account_id)
                 if parent.reblog_of_id is not None:
                     raise ValidationFailed("You cannot reply to a repost", field="in_reply_to_id")
                 in_reply_to_account_id = parent.account_id
+                conversation_id = parent.conversation_id or parent.id
                 tx.conn.execute(
                     update(posts)
                     .where(posts.c.id == in_reply_to_id)
@@ -112,6 +114,7 @@ def do_create_post(
                     in_reply_to_account_id=in_reply_to_account_id,
                     quote_of_id=quote_id,
                     application_id=application_id,
+                    conversation_id=conversation_id,
                     created_at=now,
                     replies_count=0,
                     reblogs_count=0,
@@ -201,6 +204,13 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
         mentioned = list(
             tx.conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
         )
+        tag_names = list(
+            tx.conn.scalars(
+                select(tags.c.name)
+                .join(post_tags, post_tags.c.tag_id == tags.c.id)
+                .where(post_tags.c.post_id == post_id)
+            )
+        )
         _delete_rows(tx.conn, post)
         for reblog in reblogs:
             _bump_statuses(tx.conn, reblog.account_id, -1)
@@ -211,6 +221,12 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
                 "post_ids": [post_id, *(r.id for r in reblogs)],
                 "account_ids": [account_id, *(r.account_id for r in reblogs)],
                 "recipient_ids": mentioned,
+                # Who may hear of the deletion, and what it leaves behind: a follower
+                # not mentioned in a direct post learns nothing about it, ever.
+                "visibility": post.visibility,
+                "tags": tag_names,
+                "conversation_id": post.conversation_id,
+                "author_id": account_id,
             },
         )
     return post
@@ -298,4 +314,13 @@ def do_unreblog(rt: Runtime, account_id: int, post_id: int) -> None:
         if reblog is None:
             return
         _delete_rows(tx.conn, reblog)
-        rt.jobs.enqueue(tx, UNFANOUT_JOB, {"post_ids": [reblog.id], "account_ids": [account_id]})
+        rt.jobs.enqueue(
+            tx,
+            UNFANOUT_JOB,
+            {
+                "post_ids": [reblog.id],
+                "account_ids": [account_id],
+                "visibility": "public",
+                "reblog_of_id": post_id,
+            },
+        )

@@ -15,13 +15,20 @@ from roost.posts.visibility import access_visible_post, visible_clause
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 
+# Tells (or stops telling) the author, after commit (``roost.notifications`` handles it).
+FAVOURITE_JOB = "notifications.favourite"
+
 
 def do_favourite(rt: Runtime, account_id: int, post_id: int) -> None:
-    _toggle(rt, favourites, account_id, post_id, on=True, counter="favourites_count")
+    _toggle(
+        rt, favourites, account_id, post_id, on=True, counter="favourites_count", job=FAVOURITE_JOB
+    )
 
 
 def do_unfavourite(rt: Runtime, account_id: int, post_id: int) -> None:
-    _toggle(rt, favourites, account_id, post_id, on=False, counter="favourites_count")
+    _toggle(
+        rt, favourites, account_id, post_id, on=False, counter="favourites_count", job=FAVOURITE_JOB
+    )
 
 
 def do_bookmark(rt: Runtime, account_id: int, post_id: int) -> None:
@@ -76,6 +83,7 @@ def _toggle(
     on: bool,
     counter: str | None = None,
     with_time: bool = True,
+    job: str | None = None,
 ) -> None:
     """Idempotent add/remove of a (account, post) mark, keeping the post's counter right."""
     try:
@@ -108,5 +116,7 @@ def _toggle(
                 tx.conn.execute(
                     update(posts).where(posts.c.id == post_id).values({counter: column + delta})
                 )
+            if job:
+                rt.jobs.enqueue(tx, job, {"account_id": account_id, "post_id": post_id})
     except IntegrityError:  # the same mark committed concurrently: the goal state holds
         return

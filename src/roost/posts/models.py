@@ -40,6 +40,8 @@ posts = Table(
     Column("reblog_of_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), nullable=True),
     Column("quote_of_id", Id, ForeignKey("posts.id", ondelete="SET NULL"), nullable=True),
     Column("application_id", Id, nullable=True),
+    # The thread's first post: direct conversations are threads (NULL before 0002).
+    Column("conversation_id", Id, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("edited_at", UTCDateTime, nullable=True),
     Column("replies_count", Integer, nullable=False, default=0),
@@ -50,6 +52,7 @@ Index("ix_posts_account", posts.c.account_id, posts.c.id)
 Index("ix_posts_reply", posts.c.in_reply_to_id)
 Index("ix_posts_reblog", posts.c.reblog_of_id, posts.c.account_id)
 Index("ix_posts_visibility", posts.c.visibility, posts.c.id)
+Index("ix_posts_conversation", posts.c.conversation_id, posts.c.id)
 
 mentions = Table(
     "mentions",

@@ -17,6 +17,9 @@ MODEL_MODULES = (
     "roost.graph.models",
     "roost.posts.models",
     "roost.oauth.models",
+    "roost.notifications.models",
+    "roost.conversations.models",
+    "roost.markers.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

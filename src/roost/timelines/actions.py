@@ -1,6 +1,9 @@
 """Keeping home timelines right: fan-out, removal, back-fill, rebuild.
 
-These run as jobs (see ``roost.worker``): a post's fan-out job splits the
+These run as jobs (see ``roost.worker``). The fan-out job is a new post's one
+after-commit job: besides timelines, it creates the post's notifications and
+updates direct conversations, so a post costs one job whatever it carries.
+The fan-out job splits the
 recipients into batches of ``DELIVERY_BATCH`` and enqueues one delivery job per
 batch, so many workers share a large fan-out and a crash repeats at most one
 batch. Every handler is idempotent and re-reads the post, treating "gone" as
@@ -15,16 +18,18 @@ from typing import Any
 from sqlalchemy import select
 
 from roost.accounts.models import accounts
+from roost.channels import home_channel, public_channel, tag_channel
+from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
 from roost.graph.queries import follower_ids, following_ids
 from roost.ids import min_id_for
+from roost.notifications.delivery import notify_about_post, sync_reblog
 from roost.posts.actions import FANOUT_JOB, UNFANOUT_JOB
 from roost.posts.models import mentions, post_tags, posts, tags
 from roost.posts.queries import recent_post_ids
 from roost.posts.visibility import home_clause, reaches_followers, shown_in_home, visible_clause
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
-from roost.timelines.channels import home_channel, public_channel, tag_channel
 
 # Followers per delivery job. Each job pays a claim, a post lookup and a completion
 # (tens of milliseconds on a busy server) on top of the timeline writes (about 20 ms
@@ -79,6 +84,9 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
             r for r in recipients if shown_in_home(r, post.account_id, replied_to, r in listening)
         }
     _publish_public(rt, post_id, post.visibility, post.reblog_of_id)
+    notify_about_post(rt, post_id)
+    if post.visibility == "direct":
+        deliver_direct(rt, post_id)
     ordered = sorted(recipients)
     first, rest = ordered[:DELIVERY_BATCH], ordered[DELIVERY_BATCH:]
     if rest:
@@ -127,20 +135,34 @@ def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: in
 
 
 def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
-    """Removes deleted posts from every home timeline that may hold them."""
+    """Removes deleted posts from every home timeline that may hold them, and tells
+    only the listeners who could see them: a followers-only post's deletion is not
+    announced on the public channel, a direct post's to none but its participants."""
     post_ids = [int(p) for p in payload["post_ids"]]
-    holders: set[int] = {int(a) for a in payload.get("recipient_ids", [])}
+    visibility = payload.get("visibility", "public")
+    mentioned = {int(a) for a in payload.get("recipient_ids", [])}
+    holders: set[int] = set(mentioned)
     for account_id in {int(a) for a in payload["account_ids"]}:
         holders.add(account_id)
-        holders.update(follower_ids(rt, account_id))
+        if visibility != "direct":
+            holders.update(follower_ids(rt, account_id))
     keys = [home_key(a) for a in sorted(holders)]
     for post_id in post_ids:
         for i in range(0, len(keys), DELIVERY_BATCH):
             rt.timelines.remove_from_many(keys[i : i + DELIVERY_BATCH], post_id)
         message = f"delete:{post_id}"
-        rt.pubsub.publish(public_channel(), message)
+        if visibility == "public":
+            rt.pubsub.publish(public_channel(), message)
+            for name in payload.get("tags", []):
+                rt.pubsub.publish(tag_channel(name), message)
         for account_id in holders:
             rt.pubsub.publish(home_channel(account_id), message)
+    if payload.get("reblog_of_id") is not None:  # an unrepost withdraws its notification
+        for account_id in {int(a) for a in payload["account_ids"]}:
+            sync_reblog(rt, account_id, int(payload["reblog_of_id"]))
+    if visibility == "direct" and payload.get("author_id") is not None:
+        conversation_id = payload.get("conversation_id") or post_ids[0]
+        withdraw_direct(rt, int(conversation_id), {int(payload["author_id"]), *mentioned})
 
 
 def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:

@@ -17,12 +17,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from roost.channels import home_channel, public_channel, tag_channel
 from roost.ids import parse_id
 from roost.paging import Page
 from roost.posts.queries import hydrate, public_statuses, tag_statuses
 from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
-from roost.timelines.channels import home_channel, public_channel, tag_channel
 from roost.timelines.queries import home_timeline
 from roost.web.auth import session_of
 from roost.web.page import Web, page

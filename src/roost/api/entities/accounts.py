@@ -155,7 +155,7 @@ def relationship_entity(rel: RelationshipView) -> Relationship:
         id=str(rel.id),
         following=rel.following,
         showing_reblogs=rel.following,
-        notifying=False,
+        notifying=rel.notifying,
         languages=None,
         followed_by=rel.followed_by,
         blocking=False,

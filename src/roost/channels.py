@@ -1,6 +1,7 @@
 """Names of the pub/sub channels live updates travel on.
 
-Fan-out publishes ``update:<post id>`` and ``delete:<post id>`` messages here; the
+Fan-out publishes ``update:<post id>`` and ``delete:<post id>`` messages here, and
+notifications and conversations ``notification:<id>`` and ``conversation:<id>``; the
 web app's live pages and the streaming API listen. One module names them so
 publishers and listeners cannot drift apart.
 """
@@ -19,3 +20,13 @@ def public_channel() -> str:
 
 def tag_channel(tag: str) -> str:
     return f"timeline:hashtag:{tag.lower()}"
+
+
+def notifications_channel(account_id: int) -> str:
+    """One account's notifications: ``notification:<id>`` messages."""
+    return f"timeline:notifications:{account_id}"
+
+
+def direct_channel(account_id: int) -> str:
+    """One account's direct conversations: ``conversation:<id>`` messages."""
+    return f"timeline:direct:{account_id}"

@@ -1,0 +1,1 @@
+"""Read markers: where a person stopped reading their home timeline and notifications."""

@@ -1,0 +1,1 @@
+"""Notifications: being told that someone mentioned, followed, liked, reposted or quoted you."""

@@ -1,0 +1,335 @@
+"""Creating and withdrawing notifications. Runs in jobs, after the cause committed.
+
+Every entry point *syncs* one cause with the database as it is now, rather than
+replaying what happened: ``sync_favourite`` makes the notification exist if the
+like exists and not otherwise. So jobs may run late, twice or out of order (a
+like's job after its unlike's) and the result is still right, and a like,
+unlike and like again leaves one notification. Undoing is a job of the same
+kind; a deleted post's notifications go with it by the foreign key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from roost.accounts.models import accounts
+from roost.channels import notifications_channel
+from roost.graph.actions import FOLLOW_NOTIFY_JOB
+from roost.graph.models import follows
+from roost.ids import new_id
+from roost.notifications.models import (
+    FILTERABLE,
+    GROUPABLE,
+    notification_permissions,
+    notification_policies,
+    notification_requests,
+    notifications,
+)
+from roost.posts.marks import FAVOURITE_JOB
+from roost.posts.models import favourites, mentions, posts
+from roost.posts.visibility import visible_clause
+from roost.runtime import Runtime
+from roost.store.db import Tx
+from roost.store.schema import utcnow
+
+# Mastodon's: a group keeps gathering likes for 12 hours after it began.
+GROUP_SPAN_HOURS = 12
+NEW_ACCOUNT_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Cause:
+    recipient_id: int
+    type: str
+    from_account_id: int
+    post_id: int | None = None
+
+
+def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
+    """Creates the notifications for these causes (existing ones stay as they are);
+    the recipient's policy may file them as requests or drop them. Live listeners
+    hear of the new, unfiltered ones after commit. Returns the new IDs."""
+    created: list[int] = []
+    now = utcnow()
+    for cause in causes:
+        if cause.recipient_id == cause.from_account_id:
+            continue  # nobody is told about their own doings
+        decision = _decide(tx.conn, cause, now)
+        if decision == "drop":
+            continue
+        notification_id = new_id()
+        dialect_insert = sqlite_insert if tx.conn.dialect.name == "sqlite" else postgresql_insert
+        inserted = tx.conn.execute(
+            dialect_insert(notifications)
+            .values(
+                id=notification_id,
+                account_id=cause.recipient_id,
+                from_account_id=cause.from_account_id,
+                type=cause.type,
+                post_id=cause.post_id,
+                group_key=_group_key(tx.conn, cause, notification_id, now),
+                filtered=decision == "filter",
+                created_at=now,
+            )
+            .on_conflict_do_nothing()
+        ).rowcount
+        if not inserted:
+            continue
+        created.append(notification_id)
+        if decision == "filter":
+            _file_request(tx.conn, cause, now)
+        else:
+            tx.on_commit(_announce(rt, cause.recipient_id, notification_id))
+    return created
+
+
+def _announce(rt: Runtime, recipient_id: int, notification_id: int) -> Callable[[], None]:
+    channel, message = notifications_channel(recipient_id), f"notification:{notification_id}"
+    return lambda: rt.pubsub.publish(channel, message)
+
+
+def withdraw(tx: Tx, cause: Cause) -> None:
+    """Removes the notification of a cause that no longer holds."""
+    post = (
+        notifications.c.post_id.is_(None)
+        if cause.post_id is None
+        else notifications.c.post_id == cause.post_id
+    )
+    tx.conn.execute(
+        delete(notifications).where(
+            notifications.c.type == cause.type,
+            notifications.c.from_account_id == cause.from_account_id,
+            notifications.c.account_id == cause.recipient_id,
+            post,
+        )
+    )
+
+
+def _decide(conn: Connection, cause: Cause, now: datetime) -> str:
+    """accept, filter or drop, by the recipient's notification policy (as Mastodon 4.3)."""
+    if cause.type not in FILTERABLE:
+        return "accept"
+    recipient, sender = cause.recipient_id, cause.from_account_id
+    permitted = conn.scalar(
+        select(notification_permissions.c.account_id).where(
+            notification_permissions.c.account_id == recipient,
+            notification_permissions.c.from_account_id == sender,
+        )
+    )
+    if permitted is not None:
+        return "accept"
+    policy = conn.execute(
+        select(notification_policies).where(notification_policies.c.account_id == recipient)
+    ).first()
+    following = _follows(conn, recipient, sender)
+    followed_by = _follows(conn, sender, recipient)
+    created_at = conn.scalar(select(accounts.c.created_at).where(accounts.c.id == sender))
+    choices: list[str] = []
+    if not following:
+        choices.append(policy.for_not_following if policy else "accept")
+    if not followed_by:
+        choices.append(policy.for_not_followers if policy else "accept")
+    if created_at is not None and created_at > now - timedelta(days=NEW_ACCOUNT_DAYS):
+        choices.append(policy.for_new_accounts if policy else "accept")
+    if cause.type == "mention" and not following and _unsolicited_direct(conn, cause):
+        choices.append(policy.for_private_mentions if policy else "filter")
+    if "drop" in choices:
+        return "drop"
+    return "filter" if "filter" in choices else "accept"
+
+
+def _follows(conn: Connection, account_id: int, target_id: int) -> bool:
+    return (
+        conn.scalar(
+            select(follows.c.id).where(
+                follows.c.account_id == account_id, follows.c.target_account_id == target_id
+            )
+        )
+        is not None
+    )
+
+
+def _unsolicited_direct(conn: Connection, cause: Cause) -> bool:
+    """A direct post that does not answer one of the recipient's own posts."""
+    post = conn.execute(
+        select(posts.c.visibility, posts.c.in_reply_to_account_id).where(
+            posts.c.id == cause.post_id
+        )
+    ).first()
+    return (
+        post is not None
+        and post.visibility == "direct"
+        and post.in_reply_to_account_id != cause.recipient_id
+    )
+
+
+def _group_key(conn: Connection, cause: Cause, notification_id: int, now: datetime) -> str:
+    """Mastodon's grouping: likes (reposts, follows) of one post within 12 hours of the
+    group's first share a key; every other notification is a group of its own."""
+    if cause.type not in GROUPABLE:
+        return f"ungrouped-{notification_id}"
+    prefix = f"{cause.type}-{cause.post_id or ''}"
+    hour = int(now.timestamp()) // 3600
+    post = (
+        notifications.c.post_id.is_(None)
+        if cause.post_id is None
+        else notifications.c.post_id == cause.post_id
+    )
+    previous = conn.scalar(
+        select(notifications.c.group_key)
+        .where(
+            notifications.c.account_id == cause.recipient_id,
+            notifications.c.type == cause.type,
+            post,
+        )
+        .order_by(notifications.c.id.desc())
+        .limit(1)
+    )
+    if previous is not None and previous.startswith(f"{prefix}-"):
+        earlier = int(previous.rsplit("-", 1)[1])
+        if hour < earlier + GROUP_SPAN_HOURS:
+            hour = earlier
+    return f"{prefix}-{hour}"
+
+
+def _file_request(conn: Connection, cause: Cause, now: datetime) -> None:
+    dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
+    statement = dialect_insert(notification_requests).values(
+        id=new_id(),
+        account_id=cause.recipient_id,
+        from_account_id=cause.from_account_id,
+        last_post_id=cause.post_id,
+        created_at=now,
+        updated_at=now,
+    )
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["account_id", "from_account_id"],
+            set_={
+                "updated_at": now,
+                "last_post_id": func.coalesce(
+                    statement.excluded.last_post_id, notification_requests.c.last_post_id
+                ),
+            },
+        )
+    )
+
+
+# -- the causes --------------------------------------------------------------
+
+
+def sync_favourite(rt: Runtime, account_id: int, post_id: int) -> None:
+    with rt.db.write() as tx:
+        author = tx.conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
+        liked = tx.conn.scalar(
+            select(favourites.c.id).where(
+                favourites.c.account_id == account_id, favourites.c.post_id == post_id
+            )
+        )
+        if author is None:
+            return  # the post is gone, and its notifications with it
+        cause = Cause(author, "favourite", account_id, post_id)
+        if liked is not None:
+            notify(tx, [cause], rt)
+        else:
+            withdraw(tx, cause)
+
+
+def sync_reblog(rt: Runtime, account_id: int, post_id: int) -> None:
+    """``post_id`` is the reposted post: Mastodon's reblog notification shows it."""
+    with rt.db.write() as tx:
+        author = tx.conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
+        reposted = tx.conn.scalar(
+            select(posts.c.id).where(
+                posts.c.reblog_of_id == post_id, posts.c.account_id == account_id
+            )
+        )
+        if author is None:
+            return
+        cause = Cause(author, "reblog", account_id, post_id)
+        if reposted is not None:
+            notify(tx, [cause], rt)
+        else:
+            withdraw(tx, cause)
+
+
+def sync_follow(rt: Runtime, account_id: int, target_id: int) -> None:
+    with rt.db.write() as tx:
+        cause = Cause(target_id, "follow", account_id)
+        if _follows(tx.conn, account_id, target_id):
+            notify(tx, [cause], rt)
+        else:
+            withdraw(tx, cause)
+
+
+def notify_about_post(rt: Runtime, post_id: int) -> None:
+    """What a new post tells others: its mentions (and the author it answers), its
+    quoted post's author, and the followers who asked to hear of every post. Each
+    recipient must be able to see the post; a repost tells the reposted author."""
+    with rt.db.write() as tx:
+        post = tx.conn.execute(select(posts).where(posts.c.id == post_id)).first()
+        if post is None:
+            return
+        if post.reblog_of_id is not None:
+            original = tx.conn.scalar(
+                select(posts.c.account_id).where(posts.c.id == post.reblog_of_id)
+            )
+            if original is not None:
+                notify(tx, [Cause(original, "reblog", post.account_id, post.reblog_of_id)], rt)
+            return
+        causes = [
+            Cause(a, "mention", post.account_id, post_id)
+            for a in tx.conn.scalars(
+                select(mentions.c.account_id).where(mentions.c.post_id == post_id)
+            )
+        ]
+        mentioned = {c.recipient_id for c in causes}
+        replied_to = post.in_reply_to_account_id
+        if replied_to is not None and replied_to not in mentioned:
+            # Twitter tells you of answers even when the answer does not name you.
+            causes.append(Cause(replied_to, "mention", post.account_id, post_id))
+        if post.quote_of_id is not None:
+            quoted = tx.conn.scalar(
+                select(posts.c.account_id).where(posts.c.id == post.quote_of_id)
+            )
+            if quoted is not None:
+                causes.append(Cause(quoted, "quote", post.account_id, post_id))
+        if post.visibility != "direct" and replied_to in (None, post.account_id):
+            subscribers = tx.conn.scalars(
+                select(follows.c.account_id).where(
+                    follows.c.target_account_id == post.account_id, follows.c.notify.is_(True)
+                )
+            )
+            causes.extend(Cause(s, "status", post.account_id, post_id) for s in subscribers)
+        notify(tx, _visible_to_recipients(tx.conn, post_id, causes), rt)
+
+
+def _visible_to_recipients(conn: Connection, post_id: int, causes: list[Cause]) -> list[Cause]:
+    """Only those who may read the post hear of it (a followers-only answer tells a
+    stranger nothing)."""
+    kept = []
+    for cause in causes:
+        seen = conn.scalar(
+            select(posts.c.id).where(posts.c.id == post_id, visible_clause(cause.recipient_id))
+        )
+        if seen is not None:
+            kept.append(cause)
+    return kept
+
+
+def handle_favourite(rt: Runtime, payload: dict[str, Any]) -> None:
+    sync_favourite(rt, int(payload["account_id"]), int(payload["post_id"]))
+
+
+def handle_follow(rt: Runtime, payload: dict[str, Any]) -> None:
+    sync_follow(rt, int(payload["account_id"]), int(payload["target_id"]))
+
+
+JOB_HANDLERS = {FAVOURITE_JOB: handle_favourite, FOLLOW_NOTIFY_JOB: handle_follow}
