@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
+from roost.channels import home_channel
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
-from roost.channels import home_channel
 from tests.api.conftest import Tokens
 from tests.conftest import People
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from roost.channels import home_channel, public_channel, tag_channel
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post, do_delete_post
 from roost.runtime import Runtime
-from roost.channels import home_channel, public_channel, tag_channel
 from roost.web.live import (
     events,
     home_backlog,

@@ -20,9 +20,19 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from roost.api.entities.notifications import conversation_entity, notification_entity
 from roost.api.entities.statuses import status_entity
 from roost.api.http import ApiError, authenticate, error_response
-from roost.channels import home_channel, public_channel, tag_channel
+from roost.channels import (
+    direct_channel,
+    home_channel,
+    notifications_channel,
+    public_channel,
+    tag_channel,
+)
+from roost.conversations.queries import get_conversation
+from roost.errors import NotFound
+from roost.notifications.queries import get_notification
 from roost.oauth.queries import TokenInfo, scope_allows
 from roost.posts.queries import hydrate
 from roost.runtime import Runtime
@@ -47,10 +57,15 @@ def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Str
         if not tag or not HASHTAG_RE.fullmatch(f"#{tag}"):
             raise ApiError(400, "Missing or invalid tag")
         return Stream([stream, tag], [tag_channel(tag)])
-    if stream in ("user", "user:notification"):
+    if stream in ("user", "user:notification", "direct"):
         if token is None or token.account_id is None:
             raise ApiError(401, "Error: Missing access token")
-        return Stream([stream], [home_channel(token.account_id)])
+        me = token.account_id
+        if stream == "user:notification":
+            return Stream([stream], [notifications_channel(me)])
+        if stream == "direct":
+            return Stream([stream], [direct_channel(me)])
+        return Stream([stream], [home_channel(me), notifications_channel(me), direct_channel(me)])
     raise ApiError(400, "Unknown stream type")
 
 
@@ -62,18 +77,33 @@ def _token(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
 
 
 async def render(rt: Runtime, viewer: int | None, message: str) -> tuple[str, str] | None:
-    """(event, payload) for a pub/sub message, or None when the viewer may not see it."""
+    """(event, payload) for a pub/sub message, or None when the viewer may not see it.
+    Deletes are published only on channels whose listeners could see the post."""
     kind, _, raw_id = message.partition(":")
     if not raw_id.isdigit():
         return None
     if kind == "delete":
         return "delete", raw_id
-    if kind != "update":
+    entity = await run_in_threadpool(_entity, rt, viewer, kind, int(raw_id))
+    return None if entity is None else (kind, _encode(entity).decode())
+
+
+def _entity(rt: Runtime, viewer: int | None, kind: str, item_id: int) -> object | None:
+    """The entity a message names, as this viewer may see it (their own notification
+    or conversation only)."""
+    if kind == "update":
+        views = hydrate(rt, viewer, [item_id])
+        return status_entity(rt, views[0]) if views else None
+    if viewer is None:
         return None
-    views = await run_in_threadpool(hydrate, rt, viewer, [int(raw_id)])
-    if not views:
+    try:
+        if kind == "notification":
+            return notification_entity(rt, get_notification(rt, viewer, item_id))
+        if kind == "conversation":
+            return conversation_entity(rt, get_conversation(rt, viewer, item_id))
+    except NotFound:
         return None
-    return "update", _encode(status_entity(rt, views[0])).decode()
+    return None
 
 
 async def _events(rt: Runtime, viewer: int | None, channels: Sequence[str]) -> AsyncIterator[str]:
@@ -208,6 +238,7 @@ SSE_STREAMS = (
     "public/remote",
     "hashtag",
     "hashtag/local",
+    "direct",
 )
 
 routes: list[BaseRoute] = [

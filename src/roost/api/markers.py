@@ -1,0 +1,52 @@
+"""``/api/v1/markers``: where the person stopped reading home and notifications, shared
+by their apps and the web app."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.api.entities.notifications import Marker, marker_entity
+from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.ids import parse_id
+from roost.markers.actions import do_save_markers
+from roost.markers.models import TIMELINES
+from roost.markers.queries import get_markers
+
+
+@endpoint(scope="read:statuses", user=True, response=dict[str, Marker])
+def show(ctx: Ctx) -> Response:
+    wanted = [t for t in ctx.params.get_list("timeline") if t in TIMELINES]
+    rows = get_markers(ctx.rt, ctx.account_id, wanted)
+    return json_response({name: marker_entity(row) for name, row in rows.items()})
+
+
+@endpoint(scope="write:statuses", user=True, response=dict[str, Marker])
+def save(ctx: Ctx) -> Response:
+    """Takes ``home[last_read_id]=…`` (form) or ``{"home": {"last_read_id": …}}`` (JSON)."""
+    positions: dict[str, int] = {}
+    for timeline in TIMELINES:
+        nested = ctx.params.values.get(timeline)
+        raw = nested.get("last_read_id") if isinstance(nested, dict) else None
+        raw = raw if raw is not None else ctx.params.get_str(f"{timeline}[last_read_id]")
+        if raw is None:
+            continue
+        value = parse_id(str(raw))
+        if value is None:
+            raise ApiError(
+                422,
+                f"Validation failed: {timeline} last_read_id is not an ID",
+                {timeline: [{"error": "ERR_INVALID", "description": "last_read_id is not an ID"}]},
+            )
+        positions[timeline] = value
+    if not positions:
+        raise ApiError(422, "Validation failed: name home or notifications with a last_read_id")
+    do_save_markers(ctx.rt, ctx.account_id, positions)
+    rows = get_markers(ctx.rt, ctx.account_id, list(positions))
+    return json_response({name: marker_entity(row) for name, row in rows.items()})
+
+
+routes = [
+    Route("/api/v1/markers", show, methods=["GET"]),
+    Route("/api/v1/markers", save, methods=["POST"]),
+]

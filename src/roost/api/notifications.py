@@ -1,0 +1,236 @@
+"""``/api/v1/notifications`` and Mastodon 4.3's grouped ``/api/v2/notifications``, the
+notification policy and the requests it files, as Mastodon apps call them."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.api.entities.notifications import (
+    GroupedNotificationsResults,
+    Notification,
+    NotificationPolicy,
+    NotificationRequest,
+    UnreadCount,
+    grouped_entity,
+    notification_entities,
+    notification_entity,
+    policy_entity,
+    request_entity,
+)
+from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.pagination import link_header, read_page
+from roost.ids import parse_id
+from roost.notifications.actions import (
+    POLICY_FIELDS,
+    do_accept_requests,
+    do_clear_notifications,
+    do_dismiss_group,
+    do_dismiss_notification,
+    do_dismiss_requests,
+    do_update_policy,
+)
+from roost.notifications.models import TYPES
+from roost.notifications.queries import (
+    Filter,
+    filtered_notifications,
+    get_group,
+    get_notification,
+    get_policy,
+    get_request,
+    grouped_notifications,
+    list_notifications,
+    list_requests,
+    unread_count,
+)
+
+READ = "read:notifications"
+WRITE = "write:notifications"
+
+
+def _filter(ctx: Ctx) -> Filter:
+    p = ctx.params
+    account_id = None
+    raw_account = p.get_str("account_id")
+    if raw_account:
+        account_id = parse_id(raw_account)
+        if account_id is None:
+            raise ApiError(404, "Record not found")
+    for name in ("types", "exclude_types"):
+        unknown = [t for t in p.get_list(name) if t not in TYPES]
+        if unknown and name == "types" and len(unknown) == len(p.get_list(name)):
+            # Only unknown types asked for: nothing can match (Mastodon answers []).
+            return Filter(types=["-"], account_id=account_id)
+    return Filter(
+        types=[t for t in p.get_list("types") if t in TYPES],
+        exclude_types=p.get_list("exclude_types"),
+        account_id=account_id,
+    )
+
+
+@endpoint(scope=READ, user=True, response=list[Notification])
+def index(ctx: Ctx) -> Response:
+    page = read_page(ctx.params, default=40, maximum=80)
+    which = _filter(ctx)
+    if ctx.params.get_bool("include_filtered", False) and which.account_id is not None:
+        views, ids = filtered_notifications(ctx.rt, ctx.account_id, which.account_id, page)
+    else:
+        views, ids = list_notifications(ctx.rt, ctx.account_id, page, which)
+    return json_response(
+        notification_entities(ctx.rt, views), headers=link_header(ctx.request, ids, page)
+    )
+
+
+@endpoint(scope=READ, user=True, response=Notification)
+def show(ctx: Ctx) -> Response:
+    return json_response(
+        notification_entity(ctx.rt, get_notification(ctx.rt, ctx.account_id, ctx.path_id()))
+    )
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str])
+def dismiss(ctx: Ctx) -> Response:
+    do_dismiss_notification(ctx.rt, ctx.account_id, ctx.path_id())
+    return json_response({})
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str])
+def clear(ctx: Ctx) -> Response:
+    do_clear_notifications(ctx.rt, ctx.account_id)
+    return json_response({})
+
+
+def _count_limit(ctx: Ctx) -> int:
+    return min(max(ctx.params.get_int("limit", 100) or 100, 1), 1000)
+
+
+@endpoint(scope=READ, user=True, response=UnreadCount)
+def show_unread_count(ctx: Ctx) -> Response:
+    """Counted from the ``notifications`` marker, up to ``limit`` (default 100, at most 1000)."""
+    count = unread_count(ctx.rt, ctx.account_id, limit=_count_limit(ctx), which=_filter(ctx))
+    return json_response(UnreadCount(count))
+
+
+# -- v2: grouped ---------------------------------------------------------------
+
+
+@endpoint(scope=READ, user=True, response=GroupedNotificationsResults)
+def grouped(ctx: Ctx) -> Response:
+    page = read_page(ctx.params, default=40, maximum=80)
+    asked = {"grouped_types", "grouped_types[]"} & ctx.params.values.keys()
+    grouped_types = ctx.params.get_list("grouped_types") if asked else None
+    groups = grouped_notifications(ctx.rt, ctx.account_id, page, _filter(ctx), grouped_types)
+    cursors = [g.most_recent_notification_id for g in groups]
+    if groups:
+        cursors[-1] = min(g.page_min_id for g in groups)
+    return json_response(
+        grouped_entity(ctx.rt, groups), headers=link_header(ctx.request, cursors, page)
+    )
+
+
+@endpoint(scope=READ, user=True, response=GroupedNotificationsResults)
+def show_group(ctx: Ctx) -> Response:
+    group = get_group(ctx.rt, ctx.account_id, ctx.request.path_params["group_key"])
+    return json_response(grouped_entity(ctx.rt, [group]))
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str])
+def dismiss_group(ctx: Ctx) -> Response:
+    do_dismiss_group(ctx.rt, ctx.account_id, ctx.request.path_params["group_key"])
+    return json_response({})
+
+
+@endpoint(scope=READ, user=True, response=UnreadCount)
+def grouped_unread_count(ctx: Ctx) -> Response:
+    count = unread_count(ctx.rt, ctx.account_id, limit=_count_limit(ctx), which=_filter(ctx))
+    return json_response(UnreadCount(count))
+
+
+# -- policy and requests ---------------------------------------------------------
+
+
+@endpoint(scope=READ, user=True, response=NotificationPolicy)
+def show_policy(ctx: Ctx) -> Response:
+    return json_response(policy_entity(get_policy(ctx.rt, ctx.account_id)))
+
+
+@endpoint(scope=WRITE, user=True, response=NotificationPolicy)
+def update_policy(ctx: Ctx) -> Response:
+    changes = {}
+    for name in POLICY_FIELDS:
+        value = ctx.params.get_str(name)
+        if value is not None:
+            changes[name] = value
+    do_update_policy(ctx.rt, ctx.account_id, changes)
+    return json_response(policy_entity(get_policy(ctx.rt, ctx.account_id)))
+
+
+@endpoint(scope=READ, user=True, response=list[NotificationRequest])
+def requests_index(ctx: Ctx) -> Response:
+    page = read_page(ctx.params, default=40, maximum=80)
+    views = list_requests(ctx.rt, ctx.account_id, page)
+    return json_response(
+        [request_entity(ctx.rt, v) for v in views],
+        headers=link_header(ctx.request, [v.id for v in views], page),
+    )
+
+
+@endpoint(scope=READ, user=True, response=NotificationRequest)
+def show_request(ctx: Ctx) -> Response:
+    return json_response(request_entity(ctx.rt, get_request(ctx.rt, ctx.account_id, ctx.path_id())))
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str])
+def accept_request(ctx: Ctx) -> Response:
+    do_accept_requests(ctx.rt, ctx.account_id, [ctx.path_id()])
+    return json_response({})
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str])
+def dismiss_request(ctx: Ctx) -> Response:
+    do_dismiss_requests(ctx.rt, ctx.account_id, [ctx.path_id()])
+    return json_response({})
+
+
+def _request_ids(ctx: Ctx) -> list[int]:
+    return [i for i in map(parse_id, ctx.params.get_list("id")) if i is not None]
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str])
+def accept_requests(ctx: Ctx) -> Response:
+    do_accept_requests(ctx.rt, ctx.account_id, _request_ids(ctx))
+    return json_response({})
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str])
+def dismiss_requests(ctx: Ctx) -> Response:
+    do_dismiss_requests(ctx.rt, ctx.account_id, _request_ids(ctx))
+    return json_response({})
+
+
+@endpoint(scope=READ, user=True, response=dict[str, bool])
+def requests_merged(ctx: Ctx) -> Response:
+    """Accepting merges at once in Roost, so the merge is always done."""
+    return json_response({"merged": True})
+
+
+routes = [
+    Route("/api/v1/notifications", index, methods=["GET"]),
+    Route("/api/v1/notifications/clear", clear, methods=["POST"]),
+    Route("/api/v1/notifications/unread_count", show_unread_count, methods=["GET"]),
+    Route("/api/v1/notifications/requests", requests_index, methods=["GET"]),
+    Route("/api/v1/notifications/requests/accept", accept_requests, methods=["POST"]),
+    Route("/api/v1/notifications/requests/dismiss", dismiss_requests, methods=["POST"]),
+    Route("/api/v1/notifications/requests/merged", requests_merged, methods=["GET"]),
+    Route("/api/v1/notifications/requests/{id}", show_request, methods=["GET"]),
+    Route("/api/v1/notifications/requests/{id}/accept", accept_request, methods=["POST"]),
+    Route("/api/v1/notifications/requests/{id}/dismiss", dismiss_request, methods=["POST"]),
+    Route("/api/v1/notifications/{id}", show, methods=["GET"]),
+    Route("/api/v1/notifications/{id}/dismiss", dismiss, methods=["POST"]),
+    Route("/api/v2/notifications", grouped, methods=["GET"]),
+    Route("/api/v2/notifications/policy", show_policy, methods=["GET"]),
+    Route("/api/v2/notifications/policy", update_policy, methods=["PATCH", "PUT"]),
+    Route("/api/v2/notifications/unread_count", grouped_unread_count, methods=["GET"]),
+    Route("/api/v2/notifications/{group_key}", show_group, methods=["GET"]),
+    Route("/api/v2/notifications/{group_key}/dismiss", dismiss_group, methods=["POST"]),
+]
