@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from roost.channels import home_channel
 from roost.graph.actions import do_follow
-from roost.posts.actions import do_create_post
+from roost.posts.actions import do_create_post, do_delete_post
 from roost.runtime import Runtime
 from tests.api.conftest import Tokens
 from tests.conftest import People
@@ -71,3 +71,88 @@ def test_user_stream_needs_a_token(client: TestClient) -> None:
     assert "error" in response.json()
     assert client.get("/api/v1/streaming/health").text == "OK"
     assert client.get("/api/v1/streaming/hashtag").status_code == 400
+
+
+def test_a_mention_arrives_as_a_notification_on_user_notification_only(
+    client: TestClient, tokens: Tokens, people: People, rt: Runtime, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.bob, people.alice)
+    settle()
+    with client.websocket_connect(
+        f"/api/v1/streaming?stream=user:notification&access_token={tokens.bob}"
+    ) as ws:
+        do_create_post(rt, people.alice, "not about bob")  # reaches bob's home, not here
+        mention = do_create_post(rt, people.alice, "hello @bob")
+        settle()
+        event = ws.receive_json()
+    assert event["stream"] == ["user:notification"]
+    assert event["event"] == "notification"
+    payload = json.loads(event["payload"])
+    assert payload["type"] == "mention"
+    assert payload["status"]["id"] == str(mention)
+
+
+def test_the_user_stream_carries_updates_notifications_and_conversations(
+    client: TestClient, tokens: Tokens, people: People, rt: Runtime, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.bob, people.alice)
+    settle()
+    with client.websocket_connect(f"/api/v1/streaming?stream=user&access_token={tokens.bob}") as ws:
+        direct = do_create_post(rt, people.alice, "@bob just us", visibility="direct")
+        settle()
+        events = {ws.receive_json()["event"] for _ in range(3)}
+    assert events == {"update", "notification", "conversation"}
+    assert direct
+
+
+def test_a_direct_post_arrives_as_a_conversation_on_the_direct_stream(
+    client: TestClient, tokens: Tokens, people: People, rt: Runtime, settle: Callable[[], int]
+) -> None:
+    people.bob  # noqa: B018
+    with client.websocket_connect(
+        f"/api/v1/streaming?stream=direct&access_token={tokens.bob}"
+    ) as ws:
+        do_create_post(rt, people.alice, "public, not a conversation @bob")
+        direct = do_create_post(rt, people.alice, "@bob psst", visibility="direct")
+        settle()
+        event = ws.receive_json()
+    assert (event["stream"], event["event"]) == (["direct"], "conversation")
+    payload = json.loads(event["payload"])
+    assert payload["last_status"]["id"] == str(direct)
+    assert payload["unread"] is True
+    assert [a["username"] for a in payload["accounts"]] == ["alice"]
+
+
+def test_a_follower_not_mentioned_hears_nothing_of_a_direct_post_or_its_deletion(
+    client: TestClient, tokens: Tokens, people: People, rt: Runtime, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.carol, people.alice)
+    people.bob  # noqa: B018
+    settle()
+    with client.websocket_connect(
+        f"/api/v1/streaming?stream=user&access_token={tokens.carol}"
+    ) as ws:
+        direct = do_create_post(rt, people.alice, "@bob secret", visibility="direct")
+        settle()
+        do_delete_post(rt, people.alice, direct)
+        settle()
+        marker = do_create_post(rt, people.alice, "public marker")
+        settle()
+        event = ws.receive_json()  # the first thing carol hears is the public post
+    assert (event["event"], json.loads(event["payload"])["id"]) == ("update", str(marker))
+
+
+def test_deleting_a_followers_only_post_is_not_announced_publicly(
+    client: TestClient, tokens: Tokens, people: People, rt: Runtime, settle: Callable[[], int]
+) -> None:
+    with client.websocket_connect("/api/v1/streaming?stream=public") as ws:
+        private = do_create_post(rt, people.alice, "followers only", visibility="private")
+        settle()
+        do_delete_post(rt, people.alice, private)
+        public = do_create_post(rt, people.alice, "for everyone")
+        settle()
+        do_delete_post(rt, people.alice, public)
+        settle()
+        first, second = ws.receive_json(), ws.receive_json()
+    assert (first["event"], json.loads(first["payload"])["id"]) == ("update", str(public))
+    assert (second["event"], second["payload"]) == ("delete", str(public))
