@@ -8,6 +8,7 @@ a thread of the web process), exactly as `make run` starts it.
 from __future__ import annotations
 
 import io
+import json
 import os
 import socket
 import subprocess
@@ -19,8 +20,9 @@ from typing import Any
 
 import httpx
 import pytest
-from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError
+from mastodon import Mastodon, MastodonAPIError, MastodonUnauthorizedError, StreamListener
 from PIL import Image
+from websockets.sync.client import connect
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -139,3 +141,101 @@ def test_social_core_through_a_mastodon_client(server: str) -> None:
     fetched = httpx.get(updated["avatar"])
     assert fetched.status_code == 200
     assert Image.open(io.BytesIO(fetched.content)).size == (400, 400)
+
+
+class Heard(StreamListener):
+    """Collects what a real SSE stream delivers, by event."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, Any]] = []
+
+    def on_update(self, status: Any) -> None:
+        self.events.append(("update", status))
+
+    def on_notification(self, notification: Any) -> None:
+        self.events.append(("notification", notification))
+
+    def on_conversation(self, conversation: Any) -> None:
+        self.events.append(("conversation", conversation))
+
+    def on_delete(self, status_id: Any) -> None:
+        self.events.append(("delete", status_id))
+
+
+def test_notifications_and_conversations_through_a_mastodon_client(server: str) -> None:
+    client_id, client_secret = Mastodon.create_app("e2e-notes", api_base_url=server)
+    clients: dict[str, Mastodon] = {}
+    for name in ("dee", "eve", "fay"):
+        anon = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server)
+        token = anon.create_account(
+            name, "a long enough password", f"{name}@example.com", agreement=True
+        )
+        clients[name] = Mastodon(access_token=token, api_base_url=server)
+    dee, eve, fay = clients["dee"], clients["eve"], clients["fay"]
+    fay.account_follow(dee.me()["id"])
+    # Mastodon's default policy files private mentions from strangers as requests.
+    dee.account_follow(eve.me()["id"])
+
+    # live, over real server-sent events: dee hears of a mention and of a DM
+    heard = Heard()
+    handle = dee.stream_user(heard, run_async=True, reconnect_async=False)
+    try:
+        time.sleep(0.3)  # the stream subscribes before anything is posted
+        mention = eve.status_post("Question for @dee: lunch at noon?")
+        dm = eve.status_post("@dee @fay just the three of us", visibility="direct")
+        assert wait_for(
+            lambda: {kind for kind, _ in heard.events} >= {"notification", "conversation"},
+            timeout=3.0,
+        )
+    finally:
+        handle.close()
+    notified = [n for kind, n in heard.events if kind == "notification"]
+    assert {n["status"]["id"] for n in notified} == {mention["id"], dm["id"]}
+
+    # the REST side: list, filter, mark read, dismiss
+    notes = dee.notifications()
+    assert [n["type"] for n in notes] == ["mention", "mention", "follow"]
+    assert [n["account"]["acct"] for n in dee.notifications(types=["follow"])] == ["fay"]
+    grouped = dee.grouped_notifications()
+    assert len(grouped["notification_groups"]) == 3
+    dee.markers_set(["notifications"], [notes[0]["id"]])
+    assert dee.markers_get(["notifications"])["notifications"]["last_read_id"] == notes[0]["id"]
+    assert dee.notifications_unread_count()["count"] == 0
+    dee.notifications_dismiss(notes[2]["id"])
+    assert [n["id"] for n in dee.notifications()] == [notes[0]["id"], notes[1]["id"]]
+
+    # the conversation: all three have it; reading clears unread for the reader only
+    (conversation,) = dee.conversations()
+    assert conversation["unread"]
+    assert {a["acct"] for a in conversation["accounts"]} == {"eve", "fay"}
+    dee.conversations_read(conversation["id"])
+    assert not dee.conversations()[0]["unread"]
+    assert fay.conversations()[0]["unread"]
+    assert not eve.conversations()[0]["unread"]  # the sender has read her own message
+
+
+def test_direct_stream_over_a_real_websocket(server: str) -> None:
+    client_id, client_secret = Mastodon.create_app("e2e-ws", api_base_url=server)
+    tokens = {}
+    for name in ("gus", "hal", "ivy"):
+        anon = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server)
+        tokens[name] = anon.create_account(
+            name, "a long enough password", f"{name}@example.com", agreement=True
+        )
+    gus, ivy = (Mastodon(access_token=tokens[n], api_base_url=server) for n in ("gus", "ivy"))
+    ivy.account_follow(gus.me()["id"])
+    url = server.replace("http://", "ws://") + "/api/v1/streaming"
+    with (
+        connect(f"{url}?stream=direct&access_token={tokens['hal']}") as hal_ws,
+        connect(f"{url}?stream=user&access_token={tokens['ivy']}") as ivy_ws,
+    ):
+        secret = gus.status_post("@hal between us", visibility="direct")
+        gus.status_delete(secret["id"])
+        public = gus.status_post("for everyone")
+        event = json.loads(hal_ws.recv(timeout=5))
+        assert (event["stream"], event["event"]) == (["direct"], "conversation")
+        assert json.loads(event["payload"])["last_status"]["id"] == secret["id"]
+        # ivy follows gus but was not mentioned: the first thing she hears is the public post
+        first = json.loads(ivy_ws.recv(timeout=5))
+        assert (first["event"], json.loads(first["payload"])["id"]) == ("update", public["id"])
