@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Table, UniqueConstraint, false
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Table, UniqueConstraint, false, text
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
@@ -18,3 +18,10 @@ follows = Table(
     UniqueConstraint("account_id", "target_account_id", name="uq_follows_pair"),
 )
 Index("ix_follows_target", follows.c.target_account_id, follows.c.id)
+# The few followers who asked to hear of every post, without reading all followers.
+Index(
+    "ix_follows_notify",
+    follows.c.target_account_id,
+    postgresql_where=text("notify"),
+    sqlite_where=text("notify = 1"),
+)

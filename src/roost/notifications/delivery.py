@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -272,43 +272,48 @@ def sync_follow(rt: Runtime, account_id: int, target_id: int) -> None:
 def notify_about_post(rt: Runtime, post_id: int) -> None:
     """What a new post tells others: its mentions (and the author it answers), its
     quoted post's author, and the followers who asked to hear of every post. Each
-    recipient must be able to see the post; a repost tells the reposted author."""
-    with rt.db.write() as tx:
-        post = tx.conn.execute(select(posts).where(posts.c.id == post_id)).first()
-        if post is None:
-            return
-        if post.reblog_of_id is not None:
-            original = tx.conn.scalar(
-                select(posts.c.account_id).where(posts.c.id == post.reblog_of_id)
+    recipient must be able to see the post; a repost tells the reposted author.
+    The causes are found with reads, so a post that tells nobody costs no write
+    (on SQLite, no turn at the single writer's lock)."""
+    with rt.db.read() as conn:
+        causes = _post_causes(conn, post_id)
+    if causes:
+        with rt.db.write() as tx:
+            notify(tx, causes, rt)
+
+
+def _post_causes(conn: Connection, post_id: int) -> list[Cause]:
+    post = conn.execute(select(posts).where(posts.c.id == post_id)).first()
+    if post is None:
+        return []
+    if post.reblog_of_id is not None:
+        original = conn.scalar(select(posts.c.account_id).where(posts.c.id == post.reblog_of_id))
+        if original is None:
+            return []
+        return [Cause(original, "reblog", post.account_id, post.reblog_of_id)]
+    causes = [
+        Cause(a, "mention", post.account_id, post_id)
+        for a in conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
+    ]
+    mentioned = {c.recipient_id for c in causes}
+    replied_to = post.in_reply_to_account_id
+    if replied_to is not None and replied_to not in mentioned:
+        # Twitter tells you of answers even when the answer does not name you.
+        causes.append(Cause(replied_to, "mention", post.account_id, post_id))
+    if post.quote_of_id is not None:
+        quoted = conn.scalar(select(posts.c.account_id).where(posts.c.id == post.quote_of_id))
+        if quoted is not None:
+            causes.append(Cause(quoted, "quote", post.account_id, post_id))
+    if post.visibility != "direct" and replied_to in (None, post.account_id):
+        subscribers = conn.scalars(
+            select(follows.c.account_id).where(
+                follows.c.target_account_id == post.account_id,
+                follows.c.notify == true(),
             )
-            if original is not None:
-                notify(tx, [Cause(original, "reblog", post.account_id, post.reblog_of_id)], rt)
-            return
-        causes = [
-            Cause(a, "mention", post.account_id, post_id)
-            for a in tx.conn.scalars(
-                select(mentions.c.account_id).where(mentions.c.post_id == post_id)
-            )
-        ]
-        mentioned = {c.recipient_id for c in causes}
-        replied_to = post.in_reply_to_account_id
-        if replied_to is not None and replied_to not in mentioned:
-            # Twitter tells you of answers even when the answer does not name you.
-            causes.append(Cause(replied_to, "mention", post.account_id, post_id))
-        if post.quote_of_id is not None:
-            quoted = tx.conn.scalar(
-                select(posts.c.account_id).where(posts.c.id == post.quote_of_id)
-            )
-            if quoted is not None:
-                causes.append(Cause(quoted, "quote", post.account_id, post_id))
-        if post.visibility != "direct" and replied_to in (None, post.account_id):
-            subscribers = tx.conn.scalars(
-                select(follows.c.account_id).where(
-                    follows.c.target_account_id == post.account_id, follows.c.notify.is_(True)
-                )
-            )
-            causes.extend(Cause(s, "status", post.account_id, post_id) for s in subscribers)
-        notify(tx, _visible_to_recipients(tx.conn, post_id, causes), rt)
+        )
+        causes.extend(Cause(s, "status", post.account_id, post_id) for s in subscribers)
+    causes = [c for c in causes if c.recipient_id != c.from_account_id]
+    return _visible_to_recipients(conn, post_id, causes)
 
 
 def _visible_to_recipients(conn: Connection, post_id: int, causes: list[Cause]) -> list[Cause]:

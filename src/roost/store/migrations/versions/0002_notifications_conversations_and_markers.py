@@ -209,6 +209,13 @@ def upgrade() -> None:
     op.add_column(
         "follows", sa.Column("notify", sa.Boolean(), server_default=sa.false(), nullable=False)
     )
+    op.create_index(
+        "ix_follows_notify",
+        "follows",
+        ["target_account_id"],
+        postgresql_where=sa.text("notify"),
+        sqlite_where=sa.text("notify = 1"),
+    )
 
     op.add_column(
         "posts",
@@ -228,6 +235,7 @@ def downgrade() -> None:
     op.drop_index("ix_posts_conversation", table_name="posts")
     op.drop_column("posts", "conversation_id")
 
+    op.drop_index("ix_follows_notify", table_name="follows")
     op.drop_column("follows", "notify")
 
     op.drop_index("uq_notifications_cause", table_name="notifications")
