@@ -8,10 +8,12 @@ Create Date: 2026-11-25 16:52:37.995502
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
 
+from roost.ids import new_id
 from roost.store.schema import UTCDateTime
 
 revision: str = "0002"
@@ -228,6 +230,69 @@ def upgrade() -> None:
     op.create_index("ix_posts_conversation", "posts", ["conversation_id", "id"], unique=False)
 
     # ### end Alembic commands ###
+    _backfill_conversations()
+
+
+def _backfill_conversations() -> None:
+    """Posts written before this revision: each thread's posts get its first post as
+    their conversation, and each direct post's participants a conversation row, so
+    earlier private messages show in the new inbox."""
+    conn = op.get_bind()
+    conn.execute(sa.text("UPDATE posts SET conversation_id = id WHERE in_reply_to_id IS NULL"))
+    while True:  # one level of replies per round; threads are rarely deep
+        changed = conn.execute(
+            sa.text(
+                "UPDATE posts SET conversation_id = (SELECT p.conversation_id FROM posts p"
+                " WHERE p.id = posts.in_reply_to_id) WHERE conversation_id IS NULL AND"
+                " in_reply_to_id IN (SELECT id FROM posts WHERE conversation_id IS NOT NULL)"
+            )
+        ).rowcount
+        if not changed:
+            break
+    conn.execute(sa.text("UPDATE posts SET conversation_id = id WHERE conversation_id IS NULL"))
+    rows = conn.execute(
+        sa.text(
+            "SELECT id, account_id, conversation_id FROM posts WHERE visibility = 'direct'"
+            " ORDER BY id"
+        )
+    ).all()
+    others: dict[tuple[int, int], set[int]] = {}
+    last: dict[tuple[int, int], int] = {}
+    for post_id, author, conversation_id in rows:
+        mentioned = {
+            r[0]
+            for r in conn.execute(
+                sa.text("SELECT account_id FROM mentions WHERE post_id = :p"), {"p": post_id}
+            )
+        }
+        everyone = {author, *mentioned}
+        for account_id in everyone:
+            key = (account_id, conversation_id)
+            others[key] = others.get(key, set()) | (everyone - {account_id})
+            last[key] = post_id
+    table = sa.table(
+        "account_conversations",
+        sa.column("id"),
+        sa.column("account_id"),
+        sa.column("conversation_id"),
+        sa.column("participant_ids", sa.JSON()),
+        sa.column("last_post_id"),
+        sa.column("unread"),
+        sa.column("updated_at", UTCDateTime()),
+    )
+    now = datetime.now(UTC)
+    for (account_id, conversation_id), participants in others.items():
+        conn.execute(
+            table.insert().values(
+                id=new_id(),
+                account_id=account_id,
+                conversation_id=conversation_id,
+                participant_ids=sorted(participants),
+                last_post_id=last[(account_id, conversation_id)],
+                unread=False,
+                updated_at=now,
+            )
+        )
 
 
 def downgrade() -> None:
