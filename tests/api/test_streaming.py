@@ -156,3 +156,14 @@ def test_deleting_a_followers_only_post_is_not_announced_publicly(
         first, second = ws.receive_json(), ws.receive_json()
     assert (first["event"], json.loads(first["payload"])["id"]) == ("update", str(public))
     assert (second["event"], second["payload"]) == ("delete", str(public))
+
+
+def test_each_stream_asks_for_its_own_scope(client: TestClient, tokens: Tokens) -> None:
+    notes_only = tokens.issue("alice", "read:notifications")
+    ok = client.get(f"/api/v1/streaming/public?access_token={notes_only}")
+    assert ok.status_code == 403  # public posts need read:statuses
+    refused = client.get(f"/api/v1/streaming/user?access_token={notes_only}")
+    assert refused.status_code == 403
+    statuses_only = tokens.issue("alice", "read:statuses")
+    refused = client.get(f"/api/v1/streaming/user/notification?access_token={statuses_only}")
+    assert refused.status_code == 403

@@ -61,6 +61,9 @@ def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Str
         if token is None or token.account_id is None:
             raise ApiError(401, "Error: Missing access token")
         me = token.account_id
+        needed = "read:notifications" if stream == "user:notification" else "read:statuses"
+        if not scope_allows(token.scopes, needed):
+            raise ApiError(403, "This action is outside the authorized scopes")
         if stream == "user:notification":
             return Stream([stream], [notifications_channel(me)])
         if stream == "direct":
@@ -70,8 +73,13 @@ def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Str
 
 
 def _token(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
+    """The token, if any: each stream checks the scope it needs (``read:statuses``,
+    or ``read:notifications`` for notifications alone, as Mastodon asks)."""
     token = authenticate(rt, conn)
-    if token is not None and not scope_allows(token.scopes, "read:statuses"):
+    if token is not None and not (
+        scope_allows(token.scopes, "read:statuses")
+        or scope_allows(token.scopes, "read:notifications")
+    ):
         raise ApiError(403, "This action is outside the authorized scopes")
     return token
 
