@@ -47,20 +47,19 @@ MAX_RELATIONSHIPS = 100
 @endpoint(scope=WRITE, auth=True, response=Token)
 def register(ctx: Ctx) -> Response:
     """Signs up and signs in at once: no email confirmation in Roost. The new
-    account's token has the scopes of the app token that registered it."""
+    account's token has the scopes of the app token that registered it. Every bad
+    field is reported in one 422 (``details``), so an app can mark them all."""
     if not ctx.rt.settings.registrations:
         raise ApiError(403, "Registrations are closed on this server")
     p = ctx.params
-    username = p.get_required("username")
-    email = p.get_required("email")
-    password = p.get_required("password")
-    if not p.get_bool("agreement", False):
-        raise ApiError(
-            422,
-            "Validation failed: Agreement must be accepted",
-            {"agreement": [{"error": "ERR_ACCEPTED", "description": "must be accepted"}]},
-        )
-    account_id = do_register(ctx.rt, username, password, email=email)
+    account_id = do_register(
+        ctx.rt,
+        p.get_str("username") or "",
+        p.get_str("password") or "",
+        email=p.get_str("email") or "",
+        email_required=True,
+        agreed=bool(p.get_bool("agreement", False)),
+    )
     assert ctx.token is not None
     token = do_register_token(ctx.rt, ctx.token.application_id, account_id, ctx.token.scopes)
     return json_response(token_entity(token))

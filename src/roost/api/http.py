@@ -55,12 +55,13 @@ def domain_error_response(exc: RoostError) -> Response:
     if isinstance(exc, RateLimited):
         return error_response(429, exc.message)
     if isinstance(exc, ValidationFailed):
-        field = exc.field or "base"
-        return error_response(
-            422,
-            f"Validation failed: {exc.message}",
-            {field: [{"error": exc.code, "description": exc.message}]},
-        )
+        details: dict[str, list[dict[str, str]]] = {}
+        for problem in exc.problems:
+            details.setdefault(problem.field or "base", []).append(
+                {"error": problem.code, "description": problem.message}
+            )
+        messages = ", ".join(p.message for p in exc.problems)
+        return error_response(422, f"Validation failed: {messages}", details)
     return error_response(422, exc.message)
 
 

@@ -59,7 +59,7 @@ def process_image(
 
 def _crop_to_ratio(image: Image.Image, ratio: float) -> Image.Image:
     """The centre of the image in the wanted proportions, never less than one pixel
-    across (a 1×1 header stays 1×1 rather than becoming an empty image)."""
+    across (a 1x1 header stays 1x1 rather than becoming an empty image)."""
     width, height = image.size
     if width / height > ratio:
         new_width = max(1, int(height * ratio))
