@@ -21,6 +21,7 @@ from roost.accounts.queries import (
 from roost.api.entities.accounts import (
     Account,
     CredentialAccount,
+    FamiliarFollowers,
     Relationship,
     account_entity,
     credential_account_entity,
@@ -32,7 +33,13 @@ from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.errors import NotFound, ValidationFailed
 from roost.graph.actions import do_follow, do_unfollow
-from roost.graph.queries import followers, following, following_ids, relationships
+from roost.graph.queries import (
+    familiar_followers,
+    followers,
+    following,
+    following_ids,
+    relationships,
+)
 from roost.ids import parse_id
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.oauth.actions import do_register_token
@@ -183,17 +190,37 @@ def unfollow(ctx: Ctx) -> Response:
     return _relationship(ctx, target.id)
 
 
-@endpoint(scope="read:follows", user=True, response=list[Relationship])
-def show_relationships(ctx: Ctx) -> Response:
+def _known_ids(ctx: Ctx) -> list[int]:
+    """The accounts named by ``id[]``, in order; as Mastodon, unknown IDs are left
+    out, not an error."""
     ids: list[int] = []
     for raw in ctx.params.get_list("id")[:MAX_RELATIONSHIPS]:
-        value = parse_id(raw)  # as Mastodon: unknown IDs are left out, not an error
+        value = parse_id(raw)
         if value is not None and value not in ids:
             ids.append(value)
     existing = get_accounts(ctx.rt, ids)
-    known = [i for i in ids if i in existing]
+    return [i for i in ids if i in existing]
+
+
+@endpoint(scope="read:follows", user=True, response=list[Relationship])
+def show_relationships(ctx: Ctx) -> Response:
+    known = _known_ids(ctx)
     return json_response(
         [relationship_entity(r) for r in relationships(ctx.rt, ctx.account_id, known)]
+    )
+
+
+@endpoint(scope="read:follows", user=True, response=list[FamiliarFollowers])
+def show_familiar_followers(ctx: Ctx) -> Response:
+    """For each account in ``id[]``: the people the viewer follows who follow it."""
+    found = familiar_followers(ctx.rt, ctx.account_id, _known_ids(ctx))
+    return json_response(
+        [
+            FamiliarFollowers(
+                id=str(account_id), accounts=[account_entity(ctx.rt, row) for row in rows]
+            )
+            for account_id, rows in found.items()
+        ]
     )
 
 
@@ -215,8 +242,10 @@ routes = [
     Route("/api/v1/accounts/verify_credentials", verify_credentials, methods=["GET"]),
     Route("/api/v1/accounts/update_credentials", update_credentials, methods=["PATCH", "PUT"]),
     Route("/api/v1/accounts/relationships", show_relationships, methods=["GET"]),
+    Route("/api/v1/accounts/familiar_followers", show_familiar_followers, methods=["GET"]),
     Route("/api/v1/accounts/search", search, methods=["GET"]),
     Route("/api/v1/accounts/lookup", lookup, methods=["GET"]),
+    # Every fixed name above, every ``{id}`` below (tests/api/test_routes.py checks it).
     Route("/api/v1/accounts/{id}", show_account, methods=["GET"]),
     Route("/api/v1/accounts/{id}/statuses", statuses, methods=["GET"]),
     Route("/api/v1/accounts/{id}/followers", show_followers, methods=["GET"]),
