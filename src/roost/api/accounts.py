@@ -7,6 +7,8 @@ comes from ``posts.queries``, which applies the visibility rule for the viewer.
 
 from __future__ import annotations
 
+import re
+
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
@@ -29,7 +31,7 @@ from roost.api.entities.accounts import (
 )
 from roost.api.entities.oauth import Token, token_entity
 from roost.api.entities.statuses import Status, status_entities
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.http import ApiError, Ctx, Params, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.errors import NotFound, ValidationFailed
 from roost.graph.actions import do_follow, do_unfollow
@@ -96,9 +98,69 @@ def _upload(ctx: Ctx, name: str) -> bytes | None:
     return data
 
 
+# What Roost keeps for every account, fixed for now: a client may send these values
+# back (many send the whole form), but any other value would be silently dropped.
+_FIXED_SOURCE = {"privacy": "public", "sensitive": False, "language": ""}
+_SOURCE_KEY = re.compile(r"^source\[(\w+)\]$")
+
+
+def _has_content(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(_has_content(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_content(v) for v in value)
+    return value is not None and str(value).strip() != ""
+
+
+def _unsupported_settings(p: Params) -> list[str]:
+    """The profile settings in this request that Roost cannot keep yet (profile
+    fields, posting defaults, ...): refusing them beats answering 200 and
+    dropping them."""
+    refused: list[str] = []
+    fields = [v for k, v in p.values.items() if k.startswith("fields_attributes")]
+    if _has_content(fields):
+        refused.append("fields_attributes")
+    source = p.values.get("source")
+    sent = dict(source) if isinstance(source, dict) else {}
+    for key, value in p.values.items():
+        match = _SOURCE_KEY.match(key)
+        if match:
+            sent[match.group(1)] = value
+    for name, value in sent.items():
+        fixed = _FIXED_SOURCE.get(name)
+        if isinstance(fixed, bool):
+            same = Params({name: value}, {}).get_bool(name) is fixed
+        else:
+            same = fixed is not None and (value or "") == fixed
+        if not same:
+            refused.append(f"source[{name}]")
+    if p.get_bool("hide_collections", False):
+        refused.append("hide_collections")
+    if p.get_bool("indexable", True) is False:
+        refused.append("indexable")
+    if _has_content(p.get_list("attribution_domains")):
+        refused.append("attribution_domains")
+    return refused
+
+
+def _check_supported(p: Params) -> None:
+    refused = _unsupported_settings(p)
+    if refused:
+        message = f"{', '.join(refused)}: not supported on this server yet"
+        raise ApiError(
+            422,
+            f"Validation failed: {message}",
+            {name: [{"error": "ERR_INVALID", "description": message}] for name in refused},
+        )
+
+
 @endpoint(scope=WRITE, user=True, response=CredentialAccount)
 def update_credentials(ctx: Ctx) -> Response:
+    """Profile fields (``fields_attributes``), posting defaults (``source[...]``) and
+    the other settings Roost does not keep yet are refused with a 422 that changes
+    nothing, unless they are sent with the value Roost already shows."""
     p = ctx.params
+    _check_supported(p)
     do_update_profile(
         ctx.rt,
         ctx.account_id,
