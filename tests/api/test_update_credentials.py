@@ -48,7 +48,7 @@ def test_an_unsupported_profile_setting_is_422_and_changes_nothing(
 ) -> None:
     before = _me(client, tokens)
     for body in ({"data": {**form, "display_name": "Changed"}}, {"json": {**json, "note": "x"}}):
-        response = client.patch(URL, headers=tokens.auth("alice"), **body)  # type: ignore[arg-type]
+        response = client.patch(URL, headers=tokens.auth("alice"), **body)
         assert response.status_code == 422, (body, response.text)
         assert field in response.json()["details"], response.text
         assert "not supported" in response.json()["error"]
