@@ -11,7 +11,7 @@ was really exercised: the test fails if a declared route was not called, and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -80,7 +80,7 @@ class Api:
         status: int = 200,
         who: str | None = "alice",
         token: str | None = None,
-        at: dict[str, object] | None = None,
+        at: Mapping[str, object] | None = None,
         paginated: bool = False,
         **request: Any,
     ) -> Any:
@@ -107,6 +107,6 @@ class Api:
         return body
 
     def check_declared(self, test: Callable[..., Any]) -> None:
-        declared = getattr(test, "__contract_routes__", frozenset())
+        declared: frozenset[str] = getattr(test, "__contract_routes__", frozenset())
         missing = declared - self.exercised
         assert not missing, f"declared with @covers but never called: {sorted(missing)}"
