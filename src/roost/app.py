@@ -8,9 +8,11 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread as to_thread
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from roost.api.errors import BodyLimitMiddleware, api_exception_handlers
 from roost.api.routes import api_routes
 from roost.config import Settings, load_settings
 from roost.runtime import Runtime, build_runtime
@@ -46,7 +48,12 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
         Mount("/media", app=StaticFiles(directory=media_dir), name="media"),
         *web_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=web_middleware(settings))
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(BodyLimitMiddleware), *web_middleware(settings)],
+        exception_handlers=api_exception_handlers(),
+    )
     app.state.rt = runtime
     return app
 

@@ -13,7 +13,7 @@ from rich.progress import Progress
 
 from roost.accounts.actions import do_register, hash_password
 from roost.config import load_settings
-from roost.errors import RoostError
+from roost.errors import RoostError, ValidationFailed
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
 from roost.runtime import build_runtime
@@ -82,8 +82,17 @@ def user_create(
     rt = build_runtime(load_settings())
     try:
         account_id = do_register(
-            rt, username, password, email=email or None, display_name=display_name
+            rt,
+            username,
+            password,
+            email=email or None,
+            display_name=display_name,
+            local_email=True,  # the operator's own address may be admin@localhost
         )
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            typer.echo(f"error: {problem.message}", err=True)
+        raise typer.Exit(1) from exc
     except RoostError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from exc

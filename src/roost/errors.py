@@ -19,7 +19,8 @@ class Forbidden(RoostError):
 
 
 class ValidationFailed(RoostError):
-    """Bad input; ``field`` names the input it concerns so a form can show it there."""
+    """Bad input; ``field`` names the input it concerns so a form can show it there.
+    ``code`` is Mastodon's (``ERR_BLANK``, ``ERR_INVALID``, ``ERR_TAKEN``, ``ERR_TOO_SHORT``...)."""
 
     def __init__(
         self, message: str, *, field: str | None = None, code: str = "ERR_INVALID"
@@ -27,6 +28,27 @@ class ValidationFailed(RoostError):
         super().__init__(message)
         self.field = field
         self.code = code
+
+    @property
+    def problems(self) -> list[ValidationFailed]:
+        """Every problem found: this one alone, unless a check collected several."""
+        return [self]
+
+
+class InvalidFields(ValidationFailed):
+    """Several inputs are bad at once (sign-up checks them all), so a form or an app
+    can mark every one of them in one round trip. The first problem stands for all
+    where only one can be shown."""
+
+    def __init__(self, problems: list[ValidationFailed]) -> None:
+        assert problems
+        first = problems[0]
+        super().__init__(", ".join(p.message for p in problems), field=first.field, code=first.code)
+        self._problems = problems
+
+    @property
+    def problems(self) -> list[ValidationFailed]:
+        return list(self._problems)
 
 
 class RateLimited(RoostError):

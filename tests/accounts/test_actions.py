@@ -14,7 +14,7 @@ from roost.accounts.actions import (
 )
 from roost.accounts.models import accounts
 from roost.accounts.queries import get_account, get_account_by_username, search_accounts
-from roost.errors import RateLimited, ValidationFailed
+from roost.errors import InvalidFields, RateLimited, ValidationFailed
 from roost.runtime import Runtime
 from tests.conftest import PASSWORD, People
 
@@ -24,6 +24,26 @@ def test_usernames_are_unique_case_insensitively(rt: Runtime, people: People) ->
     with pytest.raises(ValidationFailed) as taken:
         do_register(rt, "ALICE", PASSWORD)
     assert taken.value.field == "username"
+
+
+def test_registration_checks_every_field_before_refusing(rt: Runtime, people: People) -> None:
+    assert people.alice
+    with pytest.raises(InvalidFields) as refused:
+        do_register(rt, "alice", "short", email="nope", email_required=True, agreed=False)
+    problems = {(p.field, p.code) for p in refused.value.problems}
+    assert problems == {
+        ("username", "ERR_TAKEN"),
+        ("email", "ERR_INVALID"),
+        ("password", "ERR_TOO_SHORT"),
+        ("agreement", "ERR_ACCEPTED"),
+    }
+
+
+def test_only_the_operator_may_use_a_local_address(rt: Runtime) -> None:
+    with pytest.raises(ValidationFailed) as public:
+        do_register(rt, "admin", PASSWORD, email="admin@localhost")
+    assert public.value.field == "email"
+    assert do_register(rt, "admin", PASSWORD, email="admin@localhost", local_email=True)
 
 
 @pytest.mark.parametrize("username", ["", "a" * 31, "has space", "dash-name", "émile"])

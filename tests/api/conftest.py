@@ -24,6 +24,7 @@ with warnings.catch_warnings():
 
 from roost.app import create_app
 from roost.runtime import Runtime
+from tests.api.contract import Api
 from tests.conftest import PASSWORD, People
 
 BASE_URL = "http://roost.test"
@@ -127,3 +128,12 @@ def client_app(client: TestClient) -> ClientApp:
 @pytest.fixture
 def tokens(client: TestClient, people: People, client_app: ClientApp) -> Tokens:
     return Tokens(client, people, client_app)
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest, client: TestClient, tokens: Tokens) -> Iterator[Api]:
+    """Calls routes by template and checks each answer (see tests/api/contract.py); at
+    the end, the routes the test declared with ``@covers`` must all have been called."""
+    recorder = Api(client, tokens)
+    yield recorder
+    recorder.check_declared(request.function)

@@ -117,6 +117,60 @@ def test_registration_requires_agreement_email_and_a_good_password(
     assert count_accounts(rt) == before
 
 
+def test_registration_names_every_invalid_field_at_once(
+    rt: Runtime, client: TestClient, tokens: Tokens
+) -> None:
+    app_token = tokens.app_token()
+    before = count_accounts(rt)
+    # given four bad fields in one request
+    response = signup(
+        client, app_token, username="no spaces!", email="nope", password="short", agreement=False
+    )
+    # then one 422 names all four, each with Mastodon's error code
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    codes = {field: [e["error"] for e in errors] for field, errors in body["details"].items()}
+    assert codes == {
+        "username": ["ERR_INVALID"],
+        "email": ["ERR_INVALID"],
+        "password": ["ERR_TOO_SHORT"],
+        "agreement": ["ERR_ACCEPTED"],
+    }
+    assert body["error"].startswith("Validation failed: ")
+    for field in ("Username", "Email", "Password", "Agreement"):
+        assert field in body["error"]
+    assert all(e["description"] for errors in body["details"].values() for e in errors)
+    # blank fields are blank, each of them
+    blank = signup(client, app_token, username="", email="", password="", agreement="1")
+    details = blank.json()["details"]  # type: ignore[attr-defined]
+    assert {f: d[0]["error"] for f, d in details.items()} == {
+        "username": "ERR_BLANK",
+        "email": "ERR_BLANK",
+        "password": "ERR_BLANK",
+    }
+    assert count_accounts(rt) == before
+
+
+def test_registration_reports_a_taken_username_and_email_together(
+    client: TestClient, tokens: Tokens, people: People
+) -> None:
+    assert people.alice
+    response = signup(client, tokens.app_token(), username="ALICE", email="Alice@Example.com")
+    details = response.json()["details"]  # type: ignore[attr-defined]
+    assert {f: d[0]["error"] for f, d in details.items()} == {
+        "username": "ERR_TAKEN",
+        "email": "ERR_TAKEN",
+    }
+
+
+def test_registration_refuses_an_address_without_a_public_domain(
+    client: TestClient, tokens: Tokens
+) -> None:
+    response = signup(client, tokens.app_token(), email="admin@localhost")
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert list(response.json()["details"]) == ["email"]  # type: ignore[attr-defined]
+
+
 def test_registration_is_403_when_closed(rt: Runtime, client: TestClient, tokens: Tokens) -> None:
     app_token = tokens.app_token()
     rt.settings = rt.settings.model_copy(update={"registrations": False})

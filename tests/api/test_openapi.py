@@ -3,9 +3,6 @@ against the schemas it publishes."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
 from jsonschema import Draft202012Validator
 from starlette.routing import Route
 from starlette.testclient import TestClient
@@ -15,24 +12,8 @@ from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from tests.api.conftest import ClientApp, Tokens
+from tests.api.contract import check, document
 from tests.conftest import PASSWORD, People
-
-
-def document(client: TestClient) -> dict[str, Any]:
-    response = client.get("/openapi.json")
-    assert response.status_code == 200
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def check(doc: dict[str, Any], path: str, method: str, response: httpx.Response) -> None:
-    """Validates a response body against the schema the document gives for it."""
-    operation = doc["paths"][path][method]
-    status = str(response.status_code)
-    described = operation["responses"].get(status) or operation["responses"][f"{status[0]}XX"]
-    schema = described["content"]["application/json"]["schema"]
-    # Refs point into the document ("#/components/..."): validate with it as the root.
-    Draft202012Validator({**schema, "components": doc["components"]}).validate(response.json())
 
 
 def test_every_api_route_is_documented(client: TestClient) -> None:

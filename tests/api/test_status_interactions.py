@@ -60,6 +60,75 @@ def test_reblog_wraps_the_original_and_unreblog_undoes_it(
     assert client.get(f"{url}/reblogged_by").json() == []
 
 
+FLAGS = ("favourited", "reblogged", "bookmarked", "muted")
+
+
+def flags(status: dict[str, object]) -> dict[str, object]:
+    return {name: status.get(name) for name in FLAGS}
+
+
+def test_a_repost_carries_the_viewer_flags_of_the_post_it_wraps(
+    client: TestClient, tokens: Tokens, settle: Callable[[], int]
+) -> None:
+    # given bob's repost of alice's post
+    original = post(client, tokens, "alice", "share me")
+    bob = tokens.auth("bob")
+    repost = client.post(f"/api/v1/statuses/{original['id']}/reblog", headers=bob).json()
+    none = {"favourited": False, "reblogged": False, "bookmarked": False, "muted": False}
+    # then the repost says so at the top level, as in the status inside it (Mastodon)
+    assert flags(repost) == flags(repost["reblog"]) == {**none, "reblogged": True}
+    assert "pinned" not in repost  # only one's own posts, never a repost, can be pinned
+    again = client.post(f"/api/v1/statuses/{repost['id']}/reblog", headers=bob).json()
+    assert again["id"] == repost["id"]
+    assert again["reblogged"] is True
+
+    # when bob marks the repost (by its own ID), the answer is the repost, marked
+    url = f"/api/v1/statuses/{repost['id']}"
+    expected = {**none, "reblogged": True}
+    for action, flag, value in (
+        ("favourite", "favourited", True),
+        ("bookmark", "bookmarked", True),
+        ("unfavourite", "favourited", False),
+        ("unbookmark", "bookmarked", False),
+        ("favourite", "favourited", True),
+    ):
+        expected[flag] = value
+        answer = client.post(f"{url}/{action}", headers=bob).json()
+        assert answer["id"] == repost["id"], action
+        assert flags(answer) == flags(answer["reblog"]) == expected, action
+    # and every read of the repost agrees
+    settle()
+    shown = client.get(url, headers=bob).json()
+    assert flags(shown) == flags(shown["reblog"]) == expected
+    for listing in (
+        f"/api/v1/accounts/{repost['account']['id']}/statuses",
+        "/api/v1/timelines/home",
+    ):
+        (first, *_) = client.get(listing, headers=bob).json()
+        assert first["id"] == repost["id"], listing
+        assert flags(first) == expected, listing
+    # someone else sees the repost with their own (empty) marks
+    assert flags(client.get(url, headers=tokens.auth("carol")).json()) == none
+
+    # unreblog answers with the original, no longer reposted
+    undone = client.post(f"{url}/unreblog", headers=bob).json()
+    assert undone["id"] == original["id"]
+    assert flags(undone) == {**expected, "reblogged": False}
+
+
+def test_pin_and_unpin_answer_with_the_pinned_flag_and_the_other_flags(
+    client: TestClient, tokens: Tokens
+) -> None:
+    own = post(client, tokens, "alice", "mine")
+    url = f"/api/v1/statuses/{own['id']}"
+    alice = tokens.auth("alice")
+    client.post(f"{url}/favourite", headers=alice)
+    pinned = client.post(f"{url}/pin", headers=alice).json()
+    assert (pinned["pinned"], pinned["favourited"]) == (True, True)
+    unpinned = client.post(f"{url}/unpin", headers=alice).json()
+    assert (unpinned["pinned"], unpinned["favourited"]) == (False, True)
+
+
 def test_deleting_the_original_removes_its_reblogs_and_counts(
     client: TestClient, rt: Runtime, tokens: Tokens, people: People, settle: Callable[[], int]
 ) -> None:

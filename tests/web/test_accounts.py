@@ -47,6 +47,19 @@ def test_sign_up_errors_are_shown_next_to_the_field_and_change_nothing(
     assert "Log out" not in web.get("/").text
 
 
+def test_sign_up_shows_every_bad_field_at_once(web: WebClient, people: People) -> None:
+    assert people.alice
+    response = web.submit(
+        "/signup", {"username": "alice", "password": "short", "email": "alice@example.com"}
+    )
+    assert response.status_code == 422
+    for field in ("username", "password", "email"):
+        assert f'id="{field}-error"' in response.text, field
+    assert "Username is already taken" in response.text
+    assert "at least 8 characters" in response.text
+    assert "already in use" in response.text
+
+
 def test_wrong_password_is_shown_next_to_the_field(web: WebClient, people: People) -> None:
     assert people.alice
     response = web.submit("/login", {"login": "alice", "password": "not it"}, page="/login")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
-from roost.errors import RateLimited, ValidationFailed
+from roost.errors import InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
@@ -21,6 +22,9 @@ from roost.store.schema import utcnow
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The operator may use an address on a local host name (``admin@localhost``, as in
+# Mastodon's development setup); people signing up need a domain with a dot.
+LOCAL_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.][^@\s]*$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 
@@ -31,6 +35,8 @@ _DUMMY_HASH = _hasher.hash("not a real password")
 
 
 def check_username(username: str) -> str:
+    if not username:
+        raise ValidationFailed("Username can't be blank", field="username", code="ERR_BLANK")
     if not USERNAME_RE.match(username):
         raise ValidationFailed(
             "Username must be 1–30 letters, digits or underscores", field="username"
@@ -39,22 +45,88 @@ def check_username(username: str) -> str:
 
 
 def check_password(password: str) -> str:
+    if not password:
+        raise ValidationFailed("Password can't be blank", field="password", code="ERR_BLANK")
     if len(password) < MIN_PASSWORD:
         raise ValidationFailed(
-            f"Password must be at least {MIN_PASSWORD} characters", field="password"
+            f"Password must be at least {MIN_PASSWORD} characters",
+            field="password",
+            code="ERR_TOO_SHORT",
         )
     if len(password) > MAX_PASSWORD:
-        raise ValidationFailed("Password is too long", field="password")
+        raise ValidationFailed("Password is too long", field="password", code="ERR_TOO_LONG")
     return password
 
 
-def check_email(email: str | None) -> str | None:
-    if email is None or email == "":
+def check_email(email: str | None, *, local: bool = False) -> str | None:
+    """The address, trimmed, or None when none is given. ``local``: the operator's
+    own command, which may use a host name without a dot."""
+    if email is None or email.strip() == "":
         return None
     email = email.strip()
-    if len(email) > 254 or not EMAIL_RE.match(email):
+    pattern = LOCAL_EMAIL_RE if local else EMAIL_RE
+    if len(email) > 254 or not pattern.match(email):
         raise ValidationFailed("Email address is not valid", field="email")
     return email
+
+
+def check_registration(
+    rt: Runtime,
+    username: str,
+    password: str | None,
+    email: str | None,
+    *,
+    email_required: bool = False,
+    agreed: bool = True,
+    local_email: bool = False,
+) -> str | None:
+    """Every sign-up rule at once, so a form or an app can mark every bad field in
+    one round trip: raises ``InvalidFields`` listing each problem (blank, invalid,
+    taken, too short, rules not accepted); returns the trimmed email address.
+    ``password`` None: already hashed (seeding), not checked."""
+    problems: list[ValidationFailed] = []
+
+    def collect(check: Callable[[], object]) -> bool:
+        try:
+            check()
+        except ValidationFailed as exc:
+            problems.append(exc)
+            return False
+        return True
+
+    username_ok = collect(lambda: check_username(username))
+    address: str | None = None
+    try:
+        address = check_email(email, local=local_email)
+    except ValidationFailed as exc:
+        problems.append(exc)
+    else:
+        if address is None and email_required:
+            problems.append(
+                ValidationFailed("Email can't be blank", field="email", code="ERR_BLANK")
+            )
+    if password is not None:
+        collect(lambda: check_password(password))
+    if not agreed:
+        problems.append(
+            ValidationFailed("Agreement must be accepted", field="agreement", code="ERR_ACCEPTED")
+        )
+    with rt.db.read() as conn:
+        if username_ok and conn.scalar(
+            select(accounts.c.id).where(func.lower(accounts.c.username) == username.lower())
+        ):
+            problems.append(
+                ValidationFailed("Username is already taken", field="username", code="ERR_TAKEN")
+            )
+        if address and conn.scalar(
+            select(accounts.c.id).where(func.lower(accounts.c.email) == address.lower())
+        ):
+            problems.append(
+                ValidationFailed("Email address is already in use", field="email", code="ERR_TAKEN")
+            )
+    if problems:
+        raise InvalidFields(problems)
+    return address
 
 
 def do_register(
@@ -65,26 +137,23 @@ def do_register(
     email: str | None = None,
     display_name: str = "",
     password_hash: str | None = None,
+    email_required: bool = False,
+    agreed: bool = True,
+    local_email: bool = False,
 ) -> int:
-    check_username(username)
-    email = check_email(email)
+    """Creates an account after ``check_registration`` (see there for the flags)."""
+    email = check_registration(
+        rt,
+        username,
+        password if password_hash is None else None,
+        email,
+        email_required=email_required,
+        agreed=agreed,
+        local_email=local_email,
+    )
     if password_hash is None:
-        password_hash = _hasher.hash(check_password(password))
+        password_hash = _hasher.hash(password)
     account_id = new_id()
-    with rt.db.read() as conn:
-        taken = conn.scalar(
-            select(accounts.c.id).where(func.lower(accounts.c.username) == username.lower())
-        )
-        if taken is None and email:
-            taken = conn.scalar(
-                select(accounts.c.id).where(func.lower(accounts.c.email) == email.lower())
-            )
-            if taken is not None:
-                raise ValidationFailed(
-                    "Email address is already in use", field="email", code="ERR_TAKEN"
-                )
-    if taken is not None:
-        raise ValidationFailed("Username is already taken", field="username", code="ERR_TAKEN")
     try:
         with rt.db.write() as tx:
             tx.conn.execute(

@@ -7,6 +7,8 @@ comes from ``posts.queries``, which applies the visibility rule for the viewer.
 
 from __future__ import annotations
 
+import re
+
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
@@ -21,6 +23,7 @@ from roost.accounts.queries import (
 from roost.api.entities.accounts import (
     Account,
     CredentialAccount,
+    FamiliarFollowers,
     Relationship,
     account_entity,
     credential_account_entity,
@@ -28,11 +31,17 @@ from roost.api.entities.accounts import (
 )
 from roost.api.entities.oauth import Token, token_entity
 from roost.api.entities.statuses import Status, status_entities
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.http import ApiError, Ctx, Params, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.errors import NotFound, ValidationFailed
 from roost.graph.actions import do_follow, do_unfollow
-from roost.graph.queries import followers, following, following_ids, relationships
+from roost.graph.queries import (
+    familiar_followers,
+    followers,
+    following,
+    following_ids,
+    relationships,
+)
 from roost.ids import parse_id
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.oauth.actions import do_register_token
@@ -47,20 +56,19 @@ MAX_RELATIONSHIPS = 100
 @endpoint(scope=WRITE, auth=True, response=Token)
 def register(ctx: Ctx) -> Response:
     """Signs up and signs in at once: no email confirmation in Roost. The new
-    account's token has the scopes of the app token that registered it."""
+    account's token has the scopes of the app token that registered it. Every bad
+    field is reported in one 422 (``details``), so an app can mark them all."""
     if not ctx.rt.settings.registrations:
         raise ApiError(403, "Registrations are closed on this server")
     p = ctx.params
-    username = p.get_required("username")
-    email = p.get_required("email")
-    password = p.get_required("password")
-    if not p.get_bool("agreement", False):
-        raise ApiError(
-            422,
-            "Validation failed: Agreement must be accepted",
-            {"agreement": [{"error": "ERR_ACCEPTED", "description": "must be accepted"}]},
-        )
-    account_id = do_register(ctx.rt, username, password, email=email)
+    account_id = do_register(
+        ctx.rt,
+        p.get_str("username") or "",
+        p.get_str("password") or "",
+        email=p.get_str("email") or "",
+        email_required=True,
+        agreed=bool(p.get_bool("agreement", False)),
+    )
     assert ctx.token is not None
     token = do_register_token(ctx.rt, ctx.token.application_id, account_id, ctx.token.scopes)
     return json_response(token_entity(token))
@@ -90,9 +98,69 @@ def _upload(ctx: Ctx, name: str) -> bytes | None:
     return data
 
 
+# What Roost keeps for every account, fixed for now: a client may send these values
+# back (many send the whole form), but any other value would be silently dropped.
+_FIXED_SOURCE = {"privacy": "public", "sensitive": False, "language": ""}
+_SOURCE_KEY = re.compile(r"^source\[(\w+)\]$")
+
+
+def _has_content(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(_has_content(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_content(v) for v in value)
+    return value is not None and str(value).strip() != ""
+
+
+def _unsupported_settings(p: Params) -> list[str]:
+    """The profile settings in this request that Roost cannot keep yet (profile
+    fields, posting defaults, ...): refusing them beats answering 200 and
+    dropping them."""
+    refused: list[str] = []
+    fields = [v for k, v in p.values.items() if k.startswith("fields_attributes")]
+    if _has_content(fields):
+        refused.append("fields_attributes")
+    source = p.values.get("source")
+    sent = dict(source) if isinstance(source, dict) else {}
+    for key, value in p.values.items():
+        match = _SOURCE_KEY.match(key)
+        if match:
+            sent[match.group(1)] = value
+    for name, value in sent.items():
+        fixed = _FIXED_SOURCE.get(name)
+        if isinstance(fixed, bool):
+            same = Params({name: value}, {}).get_bool(name) is fixed
+        else:
+            same = fixed is not None and (value or "") == fixed
+        if not same:
+            refused.append(f"source[{name}]")
+    if p.get_bool("hide_collections", False):
+        refused.append("hide_collections")
+    if p.get_bool("indexable", True) is False:
+        refused.append("indexable")
+    if _has_content(p.get_list("attribution_domains")):
+        refused.append("attribution_domains")
+    return refused
+
+
+def _check_supported(p: Params) -> None:
+    refused = _unsupported_settings(p)
+    if refused:
+        message = f"{', '.join(refused)}: not supported on this server yet"
+        raise ApiError(
+            422,
+            f"Validation failed: {message}",
+            {name: [{"error": "ERR_INVALID", "description": message}] for name in refused},
+        )
+
+
 @endpoint(scope=WRITE, user=True, response=CredentialAccount)
 def update_credentials(ctx: Ctx) -> Response:
+    """Profile fields (``fields_attributes``), posting defaults (``source[...]``) and
+    the other settings Roost does not keep yet are refused with a 422 that changes
+    nothing, unless they are sent with the value Roost already shows."""
     p = ctx.params
+    _check_supported(p)
     do_update_profile(
         ctx.rt,
         ctx.account_id,
@@ -184,17 +252,37 @@ def unfollow(ctx: Ctx) -> Response:
     return _relationship(ctx, target.id)
 
 
-@endpoint(scope="read:follows", user=True, response=list[Relationship])
-def show_relationships(ctx: Ctx) -> Response:
+def _known_ids(ctx: Ctx) -> list[int]:
+    """The accounts named by ``id[]``, in order; as Mastodon, unknown IDs are left
+    out, not an error."""
     ids: list[int] = []
     for raw in ctx.params.get_list("id")[:MAX_RELATIONSHIPS]:
-        value = parse_id(raw)  # as Mastodon: unknown IDs are left out, not an error
+        value = parse_id(raw)
         if value is not None and value not in ids:
             ids.append(value)
     existing = get_accounts(ctx.rt, ids)
-    known = [i for i in ids if i in existing]
+    return [i for i in ids if i in existing]
+
+
+@endpoint(scope="read:follows", user=True, response=list[Relationship])
+def show_relationships(ctx: Ctx) -> Response:
+    known = _known_ids(ctx)
     return json_response(
         [relationship_entity(r) for r in relationships(ctx.rt, ctx.account_id, known)]
+    )
+
+
+@endpoint(scope="read:follows", user=True, response=list[FamiliarFollowers])
+def show_familiar_followers(ctx: Ctx) -> Response:
+    """For each account in ``id[]``: the people the viewer follows who follow it."""
+    found = familiar_followers(ctx.rt, ctx.account_id, _known_ids(ctx))
+    return json_response(
+        [
+            FamiliarFollowers(
+                id=str(account_id), accounts=[account_entity(ctx.rt, row) for row in rows]
+            )
+            for account_id, rows in found.items()
+        ]
     )
 
 
@@ -216,8 +304,10 @@ routes = [
     Route("/api/v1/accounts/verify_credentials", verify_credentials, methods=["GET"]),
     Route("/api/v1/accounts/update_credentials", update_credentials, methods=["PATCH", "PUT"]),
     Route("/api/v1/accounts/relationships", show_relationships, methods=["GET"]),
+    Route("/api/v1/accounts/familiar_followers", show_familiar_followers, methods=["GET"]),
     Route("/api/v1/accounts/search", search, methods=["GET"]),
     Route("/api/v1/accounts/lookup", lookup, methods=["GET"]),
+    # Every fixed name above, every ``{id}`` below (tests/api/test_routes.py checks it).
     Route("/api/v1/accounts/{id}", show_account, methods=["GET"]),
     Route("/api/v1/accounts/{id}/statuses", statuses, methods=["GET"]),
     Route("/api/v1/accounts/{id}/followers", show_followers, methods=["GET"]),

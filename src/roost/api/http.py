@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
@@ -55,12 +56,13 @@ def domain_error_response(exc: RoostError) -> Response:
     if isinstance(exc, RateLimited):
         return error_response(429, exc.message)
     if isinstance(exc, ValidationFailed):
-        field = exc.field or "base"
-        return error_response(
-            422,
-            f"Validation failed: {exc.message}",
-            {field: [{"error": exc.code, "description": exc.message}]},
-        )
+        details: dict[str, list[dict[str, str]]] = {}
+        for problem in exc.problems:
+            details.setdefault(problem.field or "base", []).append(
+                {"error": problem.code, "description": problem.message}
+            )
+        messages = ", ".join(p.message for p in exc.problems)
+        return error_response(422, f"Validation failed: {messages}", details)
     return error_response(422, exc.message)
 
 
@@ -149,6 +151,8 @@ async def read_params(request: Request) -> Params:
         elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             try:
                 form = await request.form(max_files=10, max_fields=200)
+            except HTTPException:  # the body limit (api.errors): its own 413
+                raise
             except Exception as exc:  # malformed multipart: the client's fault, not ours
                 raise ApiError(400, f"The request body could not be parsed: {exc}") from None
             for key in form:

@@ -132,14 +132,16 @@ def show_context(ctx: Ctx) -> Response:
 
 
 def _proper(view: StatusView) -> StatusView:
-    """Marks land on the reposted post, so the answer shows that one."""
+    """Marks land on the reposted post, never on a repost."""
     return view.reblog if view.reblog is not None else view
 
 
 def _mark(ctx: Ctx, action: Callable[[Runtime, int, int], None]) -> Response:
-    target = _proper(get_status(ctx.rt, ctx.account_id, ctx.path_id())).post.id
-    action(ctx.rt, ctx.account_id, target)
-    return _status(ctx, target)
+    """Marks the post (the reposted one, if the ID is a repost's) and answers with
+    the status asked about, as Mastodon does: a repost shows its post's marks."""
+    asked = get_status(ctx.rt, ctx.account_id, ctx.path_id())
+    action(ctx.rt, ctx.account_id, _proper(asked).post.id)
+    return _status(ctx, asked.post.id)
 
 
 @endpoint(scope="write:favourites", user=True, response=Status)
@@ -181,7 +183,10 @@ def reblog(ctx: Ctx) -> Response:
 
 @endpoint(scope=WRITE, user=True, response=Status)
 def unreblog(ctx: Ctx) -> Response:
-    return _mark(ctx, do_unreblog)
+    """Answers with the post that was reposted (the repost is gone)."""
+    target = _proper(get_status(ctx.rt, ctx.account_id, ctx.path_id())).post.id
+    do_unreblog(ctx.rt, ctx.account_id, target)
+    return _status(ctx, target)
 
 
 @endpoint(scope="read:accounts", response=list[Account])

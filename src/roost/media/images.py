@@ -38,28 +38,33 @@ def process_image(
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            converted = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+            alpha = image.mode in ("RGBA", "LA", "PA", "P", "RGBa", "La")
+            converted = image.convert("RGBA" if alpha else "RGB")
+            if crop:
+                converted = _crop_to_ratio(converted, size[0] / size[1])
+            converted.thumbnail(size)
+            out = io.BytesIO()
+            if converted.mode == "RGBA":
+                converted.save(out, format="PNG", optimize=True)
+                ext = "png"
+            else:
+                converted.save(out, format="JPEG", quality=85)
+                ext = "jpg"
+    # Whatever Pillow cannot decode, convert or re-encode is the upload's fault (a 422),
+    # never ours: the parametrised test in tests/api/test_profile_images.py walks the modes.
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationFailed(f"{field} is not a valid image", field=field) from exc
-    if crop:
-        converted = _crop_to_ratio(converted, size[0] / size[1])
-    converted.thumbnail(size)
-    out = io.BytesIO()
-    if converted.mode == "RGBA":
-        converted.save(out, format="PNG", optimize=True)
-        ext = "png"
-    else:
-        converted.save(out, format="JPEG", quality=85)
-        ext = "jpg"
     return f"{secrets.token_hex(16)}.{ext}", out.getvalue()
 
 
 def _crop_to_ratio(image: Image.Image, ratio: float) -> Image.Image:
+    """The centre of the image in the wanted proportions, never less than one pixel
+    across (a 1x1 header stays 1x1 rather than becoming an empty image)."""
     width, height = image.size
     if width / height > ratio:
-        new_width = int(height * ratio)
+        new_width = max(1, int(height * ratio))
         left = (width - new_width) // 2
         return image.crop((left, 0, left + new_width, height))
-    new_height = int(width / ratio)
+    new_height = max(1, int(width / ratio))
     top = (height - new_height) // 2
     return image.crop((0, top, width, top + new_height))

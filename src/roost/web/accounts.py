@@ -63,8 +63,6 @@ def signup(web: Web) -> Response:
     password = web.form.get("password", "")
     if not web.rt.settings.registrations:
         errors["username"] = "This server is not accepting new accounts."
-    elif not values["username"]:
-        errors["username"] = "Choose a username."
     if not errors:
         try:
             account_id = do_register(
@@ -75,7 +73,8 @@ def signup(web: Web) -> Response:
                 display_name=values["display_name"],
             )
         except ValidationFailed as exc:
-            errors[exc.field or "username"] = exc.message
+            for problem in exc.problems:  # every bad field at once, first message each
+                errors.setdefault(problem.field or "username", problem.message)
         else:
             _log_in(web, account_id)
             return web.redirect("/")

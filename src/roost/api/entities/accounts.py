@@ -73,6 +73,13 @@ class CredentialAccount(Account):
     role: Role | None = None
 
 
+class FamiliarFollowers(msgspec.Struct):
+    """Of the account ``id``'s followers, those the viewer follows."""
+
+    id: str
+    accounts: list[Account]
+
+
 class Relationship(msgspec.Struct):
     id: str
     following: bool

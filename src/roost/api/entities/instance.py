@@ -63,6 +63,13 @@ class InstanceContact(msgspec.Struct):
     account: Any
 
 
+class InstanceIcon(msgspec.Struct):
+    """Mastodon 4.3: the server's icon, one entry per size ("WIDTHxHEIGHT")."""
+
+    src: str
+    size: str
+
+
 class InstanceV2(msgspec.Struct):
     domain: str
     title: str
@@ -71,6 +78,7 @@ class InstanceV2(msgspec.Struct):
     description: str
     usage: InstanceUsage
     thumbnail: dict[str, str]
+    icon: list[InstanceIcon]
     languages: list[str]
     configuration: dict[str, Any]
     registrations: InstanceRegistrations
@@ -142,6 +150,7 @@ def instance_v2(rt: Runtime, version: str) -> InstanceV2:
         description="A self-hosted Roost community",
         usage=InstanceUsage(users=InstanceUsers(active_month=stats.active_since_count)),
         thumbnail={"url": f"{s.effective_base_url}/static/roost.png"},
+        icon=[InstanceIcon(src=f"{s.effective_base_url}/static/roost.png", size="256x256")],
         languages=["en"],
         configuration=_configuration(rt),
         registrations=InstanceRegistrations(

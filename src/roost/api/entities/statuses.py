@@ -129,6 +129,9 @@ class _Builder:
             uri = f"{base}/users/{author.username}/statuses/{post.id}"
             url = f"{base}/@{author.username}/{post.id}"
         signed_in = view.viewer_id is not None
+        # Marks belong to the reposted post; a repost shows that post's (as Mastodon,
+        # whose ``reblogged?(status)`` looks at ``status.proper``).
+        marks = view.reblog if view.reblog is not None else view
         own = signed_in and post.account_id == view.viewer_id
         pinnable = own and post.reblog_of_id is None and post.visibility != "direct"
         application = None
@@ -149,10 +152,10 @@ class _Builder:
             reblogs_count=post.reblogs_count,
             favourites_count=post.favourites_count,
             edited_at=iso(post.edited_at) if post.edited_at else None,
-            favourited=view.favourited if signed_in else UNSET,
-            reblogged=view.reblogged if signed_in else UNSET,
+            favourited=marks.favourited if signed_in else UNSET,
+            reblogged=marks.reblogged if signed_in else UNSET,
             muted=False if signed_in else UNSET,
-            bookmarked=view.bookmarked if signed_in else UNSET,
+            bookmarked=marks.bookmarked if signed_in else UNSET,
             pinned=view.pinned if pinnable else UNSET,
             content=post.content,
             filtered=[] if signed_in else UNSET,

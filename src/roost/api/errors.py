@@ -1,0 +1,96 @@
+"""How the API fails: in JSON, always. Client libraries parse every answer under
+``/api/``, ``/oauth/`` and ``/.well-known/`` as JSON, so the failures that never
+reach a handler answer ``{"error": ...}`` there too: an unknown route (404), a
+wrong method (405, with ``Allow``), a body over the limit (413) and a crash (500,
+which says nothing of its cause; the exception is still raised to the server,
+which logs it). Everywhere else (the web app) keeps its own answers.
+
+``/oauth/authorize`` is a page for a person in a browser (``roost.web.oauth``):
+its problems are HTML pages, so it is left out of the JSON rule; a client never
+fetches it, it only sends the browser there.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
+
+from roost.api.http import error_response
+from roost.media.images import MAX_UPLOAD_BYTES
+
+JSON_PREFIXES = ("/api/", "/oauth/", "/.well-known/")
+BROWSER_PAGES = frozenset({"/oauth/authorize"})
+# update_credentials may carry an avatar and a header in one request; the margin
+# is for the other fields and the multipart framing.
+MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 1024 * 1024
+
+
+def speaks_json(path: str) -> bool:
+    return path.startswith(JSON_PREFIXES) and path.rstrip("/") not in BROWSER_PAGES
+
+
+def _phrase(status: int) -> str:
+    return HTTPStatus(status).phrase
+
+
+async def http_exception(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route, wrong method, body too large)."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code in (204, 304):
+        return Response(status_code=exc.status_code, headers=exc.headers)
+    if not speaks_json(request.url.path):
+        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+    response = error_response(exc.status_code, exc.detail or _phrase(exc.status_code))
+    response.headers.update(exc.headers or {})
+    return response
+
+
+async def server_error(request: Request, _exc: Exception) -> Response:
+    """An exception no handler expected: a bug. The answer names no internals."""
+    if not speaks_json(request.url.path):
+        return PlainTextResponse(_phrase(500), status_code=500)
+    return error_response(500, _phrase(500))
+
+
+def api_exception_handlers() -> dict[Any, ExceptionHandler]:
+    return {HTTPException: http_exception, Exception: server_error}
+
+
+class BodyLimitMiddleware:
+    """Refuses API request bodies over ``limit`` bytes with a 413: at once when the
+    Content-Length says so (nothing is read), or as soon as a body sent without
+    one (chunked) passes the limit."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not speaks_json(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            response = error_response(413, self._message())
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise HTTPException(413, self._message())
+            return message
+
+        await self.app(scope, counted, send)
+
+    def _message(self) -> str:
+        return f"The request body is larger than {self.limit // (1024 * 1024)} MB"

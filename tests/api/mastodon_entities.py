@@ -1,0 +1,335 @@
+"""Mastodon's entities as JSON Schema, written from docs.joinmastodon.org/entities/
+(Mastodon 4.3, plus 4.5's quotes), independently of Roost's own Structs: the
+contract tests validate live answers against these, so a field Roost drops,
+renames, retypes or makes nullable shows up here even though ``/openapi.json``
+(generated from Roost's Structs) would follow along.
+
+Each entity lists the fields the docs give as always present (``required``) with
+their types; optional fields are typed where Roost sends them. ``Status``'s viewer
+flags and ``pinned`` are optional, as in Mastodon (absent for anonymous viewers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+STR = {"type": "string"}
+STR_OR_NULL = {"type": ["string", "null"]}
+INT = {"type": "integer", "minimum": 0}
+BOOL = {"type": "boolean"}
+ID = {"type": "string", "pattern": "^[0-9]+$"}
+ID_OR_NULL = {"type": ["string", "null"], "pattern": "^[0-9]+$"}
+URL = {"type": "string", "pattern": "^(https?|wss?)://"}
+URL_OR_NULL = {"type": ["string", "null"], "pattern": "^https?://"}
+DATETIME = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"}
+DATETIME_OR_NULL = {**DATETIME, "type": ["string", "null"]}
+DATE_OR_NULL = {"type": ["string", "null"], "pattern": r"^\d{4}-\d\d-\d\d$"}
+VISIBILITY = {"enum": ["public", "unlisted", "private", "direct"]}
+STRINGS = {"type": "array", "items": STR}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/$defs/{name}"}
+
+
+def many(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": ref(name)}
+
+
+def entity(required: dict[str, Any], optional: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": sorted(required),
+        "properties": {**required, **(optional or {})},
+    }
+
+
+ACCOUNT = {
+    "id": ID,
+    "username": STR,
+    "acct": STR,
+    "url": URL,
+    "uri": URL,
+    "display_name": STR,
+    "note": STR,
+    "avatar": URL,
+    "avatar_static": URL,
+    "header": URL,
+    "header_static": URL,
+    "locked": BOOL,
+    "fields": many("Field"),
+    "emojis": many("CustomEmoji"),
+    "bot": BOOL,
+    "group": BOOL,
+    "discoverable": {"type": ["boolean", "null"]},
+    "created_at": DATETIME,
+    "last_status_at": DATE_OR_NULL,
+    "statuses_count": INT,
+    "followers_count": INT,
+    "following_count": INT,
+}
+ACCOUNT_OPTIONAL = {
+    "noindex": {"type": ["boolean", "null"]},
+    "indexable": BOOL,
+    "hide_collections": {"type": ["boolean", "null"]},
+    "roles": many("AccountRole"),
+    "moved": {"oneOf": [ref("Account"), {"type": "null"}]},
+    "suspended": BOOL,
+    "limited": BOOL,
+}
+
+STATUS = {
+    "id": ID,
+    "uri": URL,
+    "created_at": DATETIME,
+    "account": ref("Account"),
+    "content": STR,
+    "visibility": VISIBILITY,
+    "sensitive": BOOL,
+    "spoiler_text": STR,
+    "media_attachments": {"type": "array"},
+    "mentions": many("Mention"),
+    "tags": many("StatusTag"),
+    "emojis": many("CustomEmoji"),
+    "reblogs_count": INT,
+    "favourites_count": INT,
+    "replies_count": INT,
+    "url": URL_OR_NULL,
+    "in_reply_to_id": ID_OR_NULL,
+    "in_reply_to_account_id": ID_OR_NULL,
+    "reblog": {"oneOf": [ref("Status"), {"type": "null"}]},
+    "poll": {"type": ["object", "null"]},
+    "card": {"type": ["object", "null"]},
+    "language": STR_OR_NULL,
+    "edited_at": DATETIME_OR_NULL,
+}
+STATUS_OPTIONAL = {
+    "application": {"oneOf": [entity({"name": STR}, {"website": URL_OR_NULL}), {"type": "null"}]},
+    "text": STR_OR_NULL,
+    "favourited": BOOL,
+    "reblogged": BOOL,
+    "muted": BOOL,
+    "bookmarked": BOOL,
+    "pinned": BOOL,
+    "filtered": {"type": "array"},
+    "quote": {"oneOf": [ref("Quote"), {"type": "null"}]},
+    "quote_approval": entity({"automatic": STRINGS, "manual": STRINGS, "current_user": STR}),
+}
+
+APPLICATION = {"id": ID, "name": STR, "scopes": STRINGS, "redirect_uris": STRINGS}
+APPLICATION_OPTIONAL = {"website": URL_OR_NULL, "redirect_uri": STR, "vapid_key": STR}
+
+INSTANCE_CONFIGURATION_V1 = entity(
+    {
+        "statuses": entity(
+            {
+                "max_characters": INT,
+                "max_media_attachments": INT,
+                "characters_reserved_per_url": INT,
+            }
+        ),
+        "media_attachments": entity(
+            {
+                "supported_mime_types": STRINGS,
+                "image_size_limit": INT,
+                "image_matrix_limit": INT,
+                "video_size_limit": INT,
+                "video_frame_rate_limit": INT,
+                "video_matrix_limit": INT,
+            }
+        ),
+        "polls": entity(
+            {
+                "max_options": INT,
+                "max_characters_per_option": INT,
+                "min_expiration": INT,
+                "max_expiration": INT,
+            }
+        ),
+        "accounts": entity({"max_featured_tags": INT}),
+    }
+)
+
+DEFS: dict[str, Any] = {
+    "Field": entity({"name": STR, "value": STR, "verified_at": DATETIME_OR_NULL}),
+    "CustomEmoji": entity(
+        {"shortcode": STR, "url": URL, "static_url": URL, "visible_in_picker": BOOL},
+        {"category": STR_OR_NULL},
+    ),
+    "AccountRole": entity({"id": STR, "name": STR, "color": STR}),
+    "Account": entity(ACCOUNT, ACCOUNT_OPTIONAL),
+    "CredentialAccount": entity(
+        {
+            **ACCOUNT,
+            "source": entity(
+                {
+                    "note": STR,
+                    "fields": many("Field"),
+                    "privacy": VISIBILITY,
+                    "sensitive": BOOL,
+                    "language": STR_OR_NULL,
+                    "follow_requests_count": INT,
+                }
+            ),
+        },
+        {
+            **ACCOUNT_OPTIONAL,
+            "role": entity(
+                {"id": STR, "name": STR, "color": STR, "permissions": STR, "highlighted": BOOL}
+            ),
+        },
+    ),
+    "Mention": entity({"id": ID, "username": STR, "url": URL, "acct": STR}),
+    "StatusTag": entity({"name": STR, "url": URL}),
+    "Quote": entity(
+        {"state": STR},
+        {"quoted_status": {"oneOf": [ref("Status"), {"type": "null"}]}, "quoted_status_id": ID},
+    ),
+    "Status": entity(STATUS, STATUS_OPTIONAL),
+    "DeletedStatus": entity({**STATUS, "text": STR}, STATUS_OPTIONAL),
+    "Context": entity({"ancestors": many("Status"), "descendants": many("Status")}),
+    "Relationship": entity(
+        {
+            "id": ID,
+            "following": BOOL,
+            "showing_reblogs": BOOL,
+            "notifying": BOOL,
+            "languages": {"type": ["array", "null"], "items": STR},
+            "followed_by": BOOL,
+            "blocking": BOOL,
+            "blocked_by": BOOL,
+            "muting": BOOL,
+            "muting_notifications": BOOL,
+            "requested": BOOL,
+            "requested_by": BOOL,
+            "domain_blocking": BOOL,
+            "endorsed": BOOL,
+            "note": STR,
+        }
+    ),
+    "FamiliarFollowers": entity({"id": ID, "accounts": many("Account")}),
+    "Tag": entity(
+        {
+            "name": STR,
+            "url": URL,
+            "history": {
+                "type": "array",
+                "items": entity({"day": STR, "uses": STR, "accounts": STR}),
+            },
+        },
+        {"following": BOOL},
+    ),
+    "Application": entity(APPLICATION, APPLICATION_OPTIONAL),
+    "CredentialApplication": entity(
+        {**APPLICATION, "client_id": STR, "client_secret": STR},
+        {**APPLICATION_OPTIONAL, "client_secret_expires_at": INT},
+    ),
+    "Token": entity({"access_token": STR, "token_type": STR, "scope": STR, "created_at": INT}),
+    "Error": entity(
+        {"error": STR},
+        {
+            "error_description": STR,
+            "details": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": "array",
+                    "items": entity({"error": {"pattern": "^ERR_[A-Z_]+$"}, "description": STR}),
+                },
+            },
+        },
+    ),
+    "Preferences": entity(
+        {
+            "posting:default:visibility": VISIBILITY,
+            "posting:default:sensitive": BOOL,
+            "posting:default:language": STR_OR_NULL,
+            "reading:expand:media": {"enum": ["default", "show_all", "hide_all"]},
+            "reading:expand:spoilers": BOOL,
+        }
+    ),
+    "V1Instance": entity(
+        {
+            "uri": STR,
+            "title": STR,
+            "short_description": STR,
+            "description": STR,
+            "email": STR,
+            "version": STR,
+            "urls": entity({"streaming_api": URL}),
+            "stats": entity({"user_count": INT, "status_count": INT, "domain_count": INT}),
+            "thumbnail": URL_OR_NULL,
+            "languages": STRINGS,
+            "registrations": BOOL,
+            "approval_required": BOOL,
+            "invites_enabled": BOOL,
+            "configuration": INSTANCE_CONFIGURATION_V1,
+            "contact_account": {"oneOf": [ref("Account"), {"type": "null"}]},
+            "rules": many("Rule"),
+        }
+    ),
+    "Instance": entity(
+        {
+            "domain": STR,
+            "title": STR,
+            "version": STR,
+            "source_url": URL,
+            "description": STR,
+            "usage": entity({"users": entity({"active_month": INT})}),
+            "thumbnail": entity({"url": URL}),
+            "icon": {"type": "array", "items": entity({"src": URL, "size": STR})},
+            "languages": STRINGS,
+            "configuration": entity(
+                {
+                    "urls": entity({"streaming": URL}),
+                    "accounts": entity({"max_featured_tags": INT, "max_pinned_statuses": INT}),
+                    "statuses": INSTANCE_CONFIGURATION_V1["properties"]["statuses"],
+                    "media_attachments": INSTANCE_CONFIGURATION_V1["properties"][
+                        "media_attachments"
+                    ],
+                    "polls": INSTANCE_CONFIGURATION_V1["properties"]["polls"],
+                    "translation": entity({"enabled": BOOL}),
+                }
+            ),
+            "registrations": entity(
+                {"enabled": BOOL, "approval_required": BOOL, "message": STR_OR_NULL}
+            ),
+            "api_versions": entity({"mastodon": INT}),
+            "contact": entity(
+                {"email": STR, "account": {"oneOf": [ref("Account"), {"type": "null"}]}}
+            ),
+            "rules": many("Rule"),
+        }
+    ),
+    "Rule": entity({"id": ID, "text": STR}, {"hint": STR}),
+    # RFC 8414, as Mastodon 4.3 publishes it.
+    "OAuthServerMetadata": entity(
+        {
+            "issuer": URL,
+            "authorization_endpoint": URL,
+            "token_endpoint": URL,
+            "revocation_endpoint": URL,
+            "scopes_supported": STRINGS,
+            "response_types_supported": STRINGS,
+            "grant_types_supported": STRINGS,
+            "token_endpoint_auth_methods_supported": STRINGS,
+        },
+        {"app_registration_endpoint": URL, "code_challenge_methods_supported": STRINGS},
+    ),
+    "OAuthError": entity({"error": STR}, {"error_description": STR}),
+    "Empty": {"type": "object", "maxProperties": 0},
+}
+
+
+def validator(name: str) -> Draft202012Validator:
+    """``name`` is an entity, or ``[Entity]`` for a list of them."""
+    target = many(name[1:-1]) if name.startswith("[") else ref(name)
+    return Draft202012Validator({"$defs": DEFS, **target})
+
+
+def problems(name: str, body: Any) -> list[str]:
+    return [
+        f"{'/'.join(map(str, error.absolute_path)) or '(root)'}: {error.message}"
+        for error in validator(name).iter_errors(body)
+    ]

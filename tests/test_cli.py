@@ -1,0 +1,46 @@
+"""The ``roost`` command, run as an operator runs it (typer's runner, settings from
+the environment), on the test's database."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from roost.accounts.actions import authenticate
+from roost.accounts.queries import get_account_by_username, get_email
+from roost.cli import app
+from roost.config import Settings
+from roost.runtime import Runtime
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    env = {"ROOST_DATA_DIR": str(settings.data_dir), "ROOST_DATABASE_URL": settings.database_url}
+    if settings.redis_url:
+        env |= {"ROOST_REDIS_URL": settings.redis_url, "ROOST_REDIS_PREFIX": settings.redis_prefix}
+    return env
+
+
+def test_user_create_accepts_a_local_address_for_the_first_administrator(
+    rt: Runtime, settings: Settings
+) -> None:
+    # when the operator creates the admin with Mastodon's development address
+    result = CliRunner().invoke(
+        app,
+        ["user", "create", "admin", "--email", "admin@localhost", "--password", "a long password"],
+        env=_env(settings),
+    )
+    # then the account exists, with that address, and can log in with it
+    assert result.exit_code == 0, result.output
+    account = get_account_by_username(rt, "admin")
+    assert get_email(rt, account.id) == "admin@localhost"
+    assert authenticate(rt, "admin@localhost", "a long password", address=None) == account.id
+
+
+def test_user_create_reports_every_problem_and_fails(rt: Runtime, settings: Settings) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["user", "create", "bad name", "--email", "not an address", "--password", "short"],
+        env=_env(settings),
+    )
+    assert result.exit_code == 1
+    for words in ("Username", "Email", "Password"):
+        assert words in result.output
