@@ -318,6 +318,94 @@ DEFS: dict[str, Any] = {
         {"app_registration_endpoint": URL, "code_challenge_methods_supported": STRINGS},
     ),
     "OAuthError": entity({"error": STR}, {"error_description": STR}),
+    "Notification": entity(
+        {
+            "id": ID,
+            "type": {
+                "enum": [
+                    "mention",
+                    "status",
+                    "reblog",
+                    "follow",
+                    "follow_request",
+                    "favourite",
+                    "poll",
+                    "update",
+                    "quote",
+                    "admin.sign_up",
+                    "admin.report",
+                ]
+            },
+            "group_key": STR,
+            "created_at": DATETIME,
+            "account": ref("Account"),
+        },
+        {"status": ref("Status")},
+    ),
+    "NotificationGroup": entity(
+        {
+            "group_key": STR,
+            "notifications_count": INT,
+            "type": STR,
+            "most_recent_notification_id": ID,
+            "sample_account_ids": {"type": "array", "items": ID},
+        },
+        {
+            "page_min_id": ID,
+            "page_max_id": ID,
+            "latest_page_notification_at": DATETIME,
+            "status_id": ID,
+        },
+    ),
+    "GroupedNotificationsResults": entity(
+        {
+            "accounts": many("Account"),
+            "statuses": many("Status"),
+            "notification_groups": many("NotificationGroup"),
+        },
+        {"partial_accounts": {"type": "array"}},
+    ),
+    "UnreadCount": entity({"count": INT}),
+    "Merged": entity({"merged": BOOL}),
+    "NotificationPolicy": entity(
+        {
+            **{
+                name: {"enum": ["accept", "filter", "drop"]}
+                for name in (
+                    "for_not_following",
+                    "for_not_followers",
+                    "for_new_accounts",
+                    "for_private_mentions",
+                    "for_limited_accounts",
+                )
+            },
+            "summary": entity({"pending_requests_count": INT, "pending_notifications_count": INT}),
+        }
+    ),
+    "NotificationRequest": entity(
+        {
+            "id": ID,
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+            "account": ref("Account"),
+            "notifications_count": {"type": "string", "pattern": "^[0-9]+$"},
+        },
+        {"last_status": ref("Status")},
+    ),
+    "Conversation": entity(
+        {
+            "id": ID,
+            "unread": BOOL,
+            "accounts": many("Account"),
+            "last_status": {"oneOf": [ref("Status"), {"type": "null"}]},
+        }
+    ),
+    "Marker": entity({"last_read_id": ID, "version": INT, "updated_at": DATETIME}),
+    "Markers": {
+        "type": "object",
+        "propertyNames": {"enum": ["home", "notifications"]},
+        "additionalProperties": ref("Marker"),
+    },
     "Empty": {"type": "object", "maxProperties": 0},
 }
 
