@@ -31,8 +31,12 @@ from roost.web.page import PAGE_SIZE, Web, page
 
 
 def _mentions(conversation: ConversationView, me: int) -> str:
-    """The reply box's prefill: everyone else in the conversation."""
-    return "".join(f"@{a.username} " for a in conversation.accounts if a.id != me)
+    """The reply box's prefill: everyone else in the conversation, the writer of the
+    newest message first (as an app's reply to that message would have it)."""
+    last = conversation.last_status
+    writer = last.account.id if last is not None else None
+    others = sorted(conversation.accounts, key=lambda a: a.id != writer)
+    return "".join(f"@{a.username} " for a in others if a.id != me)
 
 
 @page(login=True)
