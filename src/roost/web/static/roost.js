@@ -258,10 +258,10 @@
       setBadges(JSON.parse(event.data));
       // The first counts of a connection come after it subscribed: catch up on what
       // changed while the page loaded or the connection was down.
-      if (fresh && inbox && (inbox.dataset.pending || document.documentElement.dataset.unread)) refreshInbox(inbox);
-      if (fresh && thread && document.documentElement.dataset.unread) refreshConversation(thread);
+      if (fresh && inbox && (inbox.dataset.pending || document.documentElement.dataset.unreadStream)) refreshInbox(inbox);
+      if (fresh && thread && document.documentElement.dataset.unreadStream) refreshConversation(thread);
       fresh = false;
-      document.documentElement.dataset.unread = "open";
+      document.documentElement.dataset.unreadStream = "open";
     });
     source.addEventListener("conversation", function (event) {
       if (inbox) refreshInbox(inbox);
