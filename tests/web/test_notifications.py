@@ -215,5 +215,5 @@ def test_the_stream_sends_counts_on_connect_and_after_each_notification(
 
 
 def unread_event(notifications: str, messages: str) -> str:
-    data = json.dumps({"notifications": notifications, "messages": messages})
+    data = json.dumps({"notifications": notifications, "messages": messages}, separators=(",", ":"))
     return f"event: unread\ndata: {data}\n\n"

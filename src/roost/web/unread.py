@@ -16,10 +16,10 @@ something.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncGenerator
 from functools import cached_property
 
+import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -59,7 +59,8 @@ class Unread:
         return shown(unread_conversations(self.rt, self.viewer_id))
 
     def as_json(self) -> str:
-        return json.dumps({"notifications": self.notifications, "messages": self.messages})
+        counts = {"notifications": self.notifications, "messages": self.messages}
+        return msgspec.json.encode(counts).decode()
 
 
 def _counts_event(rt: Runtime, viewer_id: int) -> str:
