@@ -203,7 +203,8 @@ def test_phone_width_has_no_horizontal_scroll(open_page: OpenPage, live_server: 
     log_in(page, live_server, name)
     compose(page, "A long word: " + "x" * 120 + " and https://example.com/" + "y" * 200)
     expect(page.locator("article.post").first).to_be_visible()
-    for path in ("/", f"/@{name}", "/tags/hcsm", "/settings", "/likes", "/explore"):
+    pages = ("/", f"/@{name}", "/tags/hcsm", "/settings", "/likes", "/explore")
+    for path in (*pages, "/notifications", "/messages", "/messages/new?to=someone"):
         for width in (360, 390):
             page.set_viewport_size({"width": width, "height": 740})
             page.goto(live_server.url + path)
@@ -253,3 +254,66 @@ def test_everything_core_works_with_javascript_off(
     replies = page.get_by_role("region", name="Replies")
     expect(replies.locator("article.post")).to_contain_text("Me!")
     expect(replies.get_by_role("link", name=f"Replying to @{author}")).to_be_visible()
+
+
+def wait_for_badges(page: Page) -> None:
+    expect(page.locator("html")).to_have_attribute("data-unread-stream", "open")
+
+
+def test_a_mention_and_a_message_arrive_live(open_page: OpenPage, live_server: LiveServer) -> None:
+    reader_name, writer_name = unique("reader"), unique("writer")
+    live_server.register(reader_name)
+    live_server.register(writer_name)
+    reader, writer = open_page(), open_page()
+    log_in(reader, live_server, reader_name)
+    log_in(writer, live_server, writer_name)
+    wait_for_badges(reader)
+    notifications_badge = reader.locator('[data-unread="notifications"]')
+    messages_badge = reader.locator('[data-unread="messages"]')
+    expect(notifications_badge).to_be_hidden()
+    # when: the writer mentions the reader
+    compose(writer, f"@{reader_name} have you seen this?")
+    # then: the badge appears on the reader's open page, and the page lists it
+    expect(notifications_badge).to_have_text("1 unread")
+    expect(reader.get_by_role("link", name="Notifications 1 unread")).to_be_visible()
+    reader.get_by_role("link", name="Notifications").click()
+    expect(reader.locator(".notification").first).to_contain_text(f"{writer_name} mentioned you")
+    expect(notifications_badge).to_be_hidden()
+    screenshot(reader, "notifications")
+    # when: the writer sends a direct message from the reader's profile
+    wait_for_badges(reader)
+    writer.goto(f"{live_server.url}/@{reader_name}")
+    writer.get_by_role("link", name="Message", exact=True).click()
+    box = writer.get_by_label("Message", exact=True)
+    expect(box).to_have_value(f"@{reader_name} ")
+    box.fill(f"@{reader_name} just between us")
+    writer.get_by_role("button", name="Send").click()
+    expect(writer.locator("#conversations li")).to_have_count(1)
+    # then: the reader's Messages badge counts it, and the inbox shows it unread
+    expect(messages_badge).to_have_text("1 unread")
+    reader.get_by_role("link", name=re.compile("^Messages")).click()
+    row = reader.locator("#conversations li").first
+    expect(row).to_contain_text("just between us")
+    expect(row).to_contain_text("(unread)")
+    screenshot(reader, "messages")
+    # the writer watches the conversation while the reader answers it
+    writer.locator("#conversations a").first.click()
+    expect(writer.locator("#messages article.post")).to_have_count(1)
+    wait_for_badges(writer)
+    row.get_by_role("link").click()
+    expect(reader.locator("#messages article.post")).to_contain_text("just between us")
+    expect(messages_badge).to_be_hidden()
+    reply = reader.get_by_label("Your message")
+    expect(reply).to_have_value(f"@{writer_name} ")
+    reply.fill(f"@{writer_name} understood")
+    reader.get_by_role("button", name="Send").click()
+    expect(reader.locator("#messages article.post")).to_have_count(2)
+    expect(writer.locator("#messages article.post").last).to_contain_text("understood")
+    screenshot(reader, "conversation")
+    for width in (1280, 390):
+        reader.set_viewport_size({"width": width, "height": 844})
+        overflow = reader.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"the conversation scrolls sideways by {overflow}px at {width}px"
+    assert reader.evaluate(UNLABELLED) == []

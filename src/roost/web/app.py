@@ -17,7 +17,17 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.config import Settings
-from roost.web import accounts, live, oauth, posts, profiles, timelines
+from roost.web import (
+    accounts,
+    live,
+    messages,
+    notifications,
+    oauth,
+    posts,
+    profiles,
+    timelines,
+    unread,
+)
 from roost.web.auth import SessionMiddleware, load_secret
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -28,6 +38,9 @@ def web_routes() -> list[BaseRoute]:
     return [
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         *live.routes,
+        *unread.routes,
+        *notifications.routes,
+        *messages.routes,
         *accounts.routes,
         *oauth.routes,
         *timelines.routes,

@@ -25,6 +25,7 @@ from roost.paging import Page
 from roost.runtime import Runtime
 from roost.web.auth import WebSession, check_csrf, session_of
 from roost.web.templating import build_environment
+from roost.web.unread import Unread
 
 FRAGMENT_HEADER = "x-roost-fragment"
 PAGE_SIZE = 20
@@ -90,8 +91,11 @@ class Web:
         return environment(self.rt).get_template(template).render(self.context(**context))
 
     def context(self, **context: Any) -> dict[str, Any]:
+        viewer = self.viewer
         base: dict[str, Any] = {
-            "viewer": self.viewer,
+            "viewer": viewer,
+            # Lazy: read only by the navigation, so fragments never pay for it.
+            "unread": Unread(self.rt, viewer.id) if viewer is not None else None,
             "csrf_token": self.session.csrf_token,
             "path": self.request.url.path,
             "here": self.here,

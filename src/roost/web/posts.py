@@ -28,7 +28,7 @@ ACTIONS: dict[str, Callable[[Runtime, int, int], object]] = {
     "delete": do_delete_post,
 }
 
-FORM_VISIBILITIES = ("public", "unlisted", "private")
+FORM_VISIBILITIES = ("public", "unlisted", "private", "direct")
 
 
 def post_url(view: StatusView) -> str:
@@ -83,12 +83,18 @@ def act(web: Web) -> Response:
     return web.redirect(web.next_url("/"))
 
 
+def _reply_prefill(web: Web, focus: StatusView) -> str:
+    """The author, and for a direct message everyone in it: a reply that dropped
+    them would leave them out of the conversation."""
+    people = [focus.account] + (focus.mentions if focus.post.visibility == "direct" else [])
+    names = dict.fromkeys(a.username for a in people if a.id != web.viewer_id)
+    return "".join(f"@{name} " for name in names)
+
+
 def _thread(web: Web, post_id: int, status: int = 200, **context: object) -> Response:
     focus = get_status(web.rt, web.viewer_id, post_id)
     thread = get_context(web.rt, web.viewer_id, post_id)
-    values = context.pop("values", None) or {
-        "status": f"@{focus.account.username} " if focus.account.id != web.viewer_id else ""
-    }
+    values = context.pop("values", None) or {"status": _reply_prefill(web, focus)}
     return web.render(
         "thread.html",
         status,

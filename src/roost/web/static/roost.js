@@ -130,7 +130,12 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!(form instanceof HTMLFormElement) || !window.fetch) return;
+    if (!(form instanceof HTMLFormElement)) return;
+    if (form.dataset.confirm && form.dataset.enhance !== "post" && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      return;
+    }
+    if (!window.fetch) return;
     if (form.dataset.enhance === "compose") onComposerSubmit(form, event);
     else if (form.dataset.enhance === "post") onPostActionSubmit(form, event);
   });
@@ -196,6 +201,75 @@
     source.addEventListener("open", function () { document.documentElement.dataset.live = "open"; });
   }
 
+  // Unread badges, and the inbox or conversation on screen, follow the viewer's
+  // notifications and messages over one stream per page.
+  function setBadges(counts) {
+    document.querySelectorAll("[data-unread]").forEach(function (badge) {
+      var text = counts[badge.dataset.unread] || "";
+      badge.querySelector(".n").textContent = text;
+      badge.hidden = !text;
+    });
+  }
+
+  function refreshCounts() {
+    return fetch("/live/unread/counts", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (counts) { if (counts) setBadges(counts); })
+      .catch(function () {});
+  }
+
+  function fetchFragment(url) {
+    return fetch(url, { credentials: "same-origin", headers: { "X-Roost-Fragment": "1" } })
+      .then(function (r) { return r.ok ? r.text() : null; });
+  }
+
+  function refreshInbox(list) {
+    return fetchFragment(list.dataset.inbox).then(function (html) {
+      if (html === null) return;
+      list.replaceChildren(fragment(html));
+      var empty = document.getElementById("conversations-empty");
+      if (empty && list.children.length) empty.remove();
+      delete list.dataset.pending;
+    });
+  }
+
+  function refreshConversation(thread) {
+    return fetchFragment("/messages/" + thread.dataset.conversation).then(function (html) {
+      if (html === null) return;
+      var added = Array.prototype.filter.call(fragment(html).children, function (el) {
+        return el.matches("article.post") && !document.getElementById(el.id);
+      });
+      if (!added.length) return;
+      var empty = thread.querySelector(".empty");
+      if (empty) empty.remove();
+      added.forEach(function (el) { thread.appendChild(el); });
+      markFresh(added);
+      refreshCounts();  // reading it here marked it read
+    });
+  }
+
+  function setupUnread(link) {
+    if (!window.EventSource || !window.fetch) return;
+    var inbox = document.querySelector("[data-inbox]");
+    var thread = document.querySelector("[data-conversation]");
+    var source = new EventSource(link.dataset.unreadLive);
+    var fresh = true;
+    source.addEventListener("unread", function (event) {
+      setBadges(JSON.parse(event.data));
+      // The first counts of a connection come after it subscribed: catch up on what
+      // changed while the page loaded or the connection was down.
+      if (fresh && inbox && (inbox.dataset.pending || document.documentElement.dataset.unreadStream)) refreshInbox(inbox);
+      if (fresh && thread && document.documentElement.dataset.unreadStream) refreshConversation(thread);
+      fresh = false;
+      document.documentElement.dataset.unreadStream = "open";
+    });
+    source.addEventListener("conversation", function (event) {
+      if (inbox) refreshInbox(inbox);
+      if (thread && thread.dataset.conversation === event.data) refreshConversation(thread);
+    });
+    source.addEventListener("error", function () { fresh = true; });
+  }
+
   // Keeps "5m" true while the page stays open; the exact time is in the title.
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   function ago(date, now) {
@@ -220,6 +294,8 @@
     window.setInterval(refreshTimes, 30000);
     var timeline = document.querySelector("[data-live]");
     if (timeline) setupLive(timeline);
+    var unread = document.querySelector("[data-unread-live]");
+    if (unread) setupUnread(unread);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
