@@ -24,6 +24,15 @@ HOME_SHARE_OF_FLOOR = 0.40
 FANOUT_LIMIT_S = {10_000: 1.0, 100_000: 5.0}
 POSTS_PER_SECOND = 500
 WEB_RSS_MB = 150.0
+NOTIFICATIONS_P99_MS = 20.0  # GET /api/v1/notifications, on the embedded default
+NOTIFICATION_KINDS = (
+    "notifications",
+    "notifications_deep",
+    "notifications_grouped",
+    "post_plain",
+    "post_mentions",
+    "like",
+)
 
 
 def _check(name: str, measured: Any, target: str, met: bool | None) -> dict[str, Any]:
@@ -93,6 +102,7 @@ def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
                 post["posts_per_second"] >= POSTS_PER_SECOND and keeps_up,
             )
         )
+    checks += _notification_targets(mode.get("notifications", {}).get("runs", {}))
     rss = mode.get("memory", {}).get("web_peak_rss_mb", []) + mode.get("memory_fanout", {}).get(
         "web_peak_rss_mb", []
     )
@@ -102,6 +112,26 @@ def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
                 "peak RSS per web process", max(rss), f"< {WEB_RSS_MB} MB", max(rss) < WEB_RSS_MB
             )
         )
+    return checks
+
+
+def _notification_targets(runs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's target holds for the list's first page and for deep pages alike."""
+    checks = []
+    for name, label in (
+        ("notifications", "first page"),
+        ("notifications_deep", "max_id deep in the list"),
+    ):
+        if run := runs.get(name):
+            p99 = run["latency_ms"]["p99"]
+            checks.append(
+                _check(
+                    f"GET /api/v1/notifications p99, {label}",
+                    p99,
+                    f"< {NOTIFICATIONS_P99_MS} ms at {run['connections']} connections",
+                    p99 < NOTIFICATIONS_P99_MS and not run["non_2xx"],
+                )
+            )
     return checks
 
 
@@ -118,23 +148,16 @@ def write_report(report: dict[str, Any], folder: Path) -> tuple[Path, Path]:
 
 def plot(report: dict[str, Any], path: Path) -> None:
     modes = report["modes"]
-    figure, (rps_ax, lat_ax, fan_ax) = plt.subplots(1, 3, figsize=(18, 5.5))
+    notified = any(result.get("notifications", {}).get("runs") for result in modes.values())
+    figure, axes = plt.subplots(1, 4 if notified else 3, figsize=(24 if notified else 18, 5.5))
+    rps_ax, lat_ax, fan_ax = axes[:3]
     width = 0.8 / max(len(modes), 1)
     for m, (mode, result) in enumerate(modes.items()):
         runs = result.get("workload", {})
         kinds = [k for k in KINDS if k in runs]
         xs = [KINDS.index(k) + m * width for k in kinds]
         rps_ax.bar(xs, [runs[k]["ok_per_second"] for k in kinds], width, label=mode)
-        for p, (pct, hatch) in enumerate((("p50", ""), ("p90", "//"), ("p99", "xx"))):
-            lat_ax.bar(
-                [KINDS.index(k) * 3 + p + m * 0.4 for k in kinds],
-                [runs[k]["latency_ms"][pct] for k in kinds],
-                0.4,
-                hatch=hatch,
-                color=f"C{m}",
-                edgecolor="white",
-                label=f"{mode} {pct}",
-            )
+        _latency_bars(lat_ax, runs, KINDS, m, mode)
         fanout = result.get("fanout", [])
         if fanout:
             sizes = [f["followers"] for f in fanout]
@@ -144,15 +167,20 @@ def plot(report: dict[str, Any], path: Path) -> None:
             fan_ax.plot(
                 sizes, [f["p99_s"] for f in fanout], "s-", color=f"C{m}", label=f"{mode} p99"
             )
+        if notified:
+            _latency_bars(
+                axes[3],
+                result.get("notifications", {}).get("runs", {}),
+                NOTIFICATION_KINDS,
+                m,
+                mode,
+            )
     rps_ax.axhline(MIXED_RPS, color="grey", linestyle=":", label=f"mixed target {MIXED_RPS}/s")
     rps_ax.set_xticks([i + 0.4 - width / 2 for i in range(len(KINDS))], KINDS)
     rps_ax.set_ylabel("successful requests per second")
     rps_ax.set_title(f"Throughput at {report['options']['connections']} connections")
     rps_ax.legend()
-    lat_ax.set_yscale("log")
     lat_ax.axhline(MIXED_P99_MS, color="grey", linestyle=":", label="mixed p99 target")
-    lat_ax.set_xticks([i * 3 + 1 for i in range(len(KINDS))], KINDS)
-    lat_ax.set_ylabel("latency (ms, log scale)")
     lat_ax.set_title("Latency p50 / p90 / p99 per request type")
     lat_ax.legend(fontsize="small", ncol=2)
     fan_ax.set_xscale("log")
@@ -164,7 +192,43 @@ def plot(report: dict[str, Any], path: Path) -> None:
     fan_ax.set_title("Fan-out delay (red bars: targets)")
     if fan_ax.get_legend_handles_labels()[0]:
         fan_ax.legend()
+    if notified:
+        note_ax = axes[3]
+        note_ax.axhline(NOTIFICATIONS_P99_MS, color="red", linestyle=":", label="list p99 target")
+        note_ax.set_title("Notifications step: latency p50 / p90 / p99 (req/s above)")
+        for m, result in enumerate(modes.values()):
+            runs = result.get("notifications", {}).get("runs", {})
+            for i, kind in enumerate(NOTIFICATION_KINDS):
+                if kind in runs:
+                    note_ax.annotate(
+                        f"{runs[kind]['ok_per_second']:,.0f}/s",
+                        (i * 3 + 1 + m * 0.4, runs[kind]["latency_ms"]["p99"]),
+                        textcoords="offset points",
+                        xytext=(0, 4 + 10 * m),
+                        ha="center",
+                        fontsize="x-small",
+                        color=f"C{m}",
+                    )
+        note_ax.legend(fontsize="small", ncol=2)
     figure.suptitle(f"Roost benchmark on {report['graph']['name']} ({report['started_at']})")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
+
+
+def _latency_bars(ax: Any, runs: dict[str, Any], kinds: tuple[str, ...], m: int, mode: str) -> None:
+    """p50, p90 and p99 of each run, three bars per request type, one colour per mode."""
+    present = [k for k in kinds if k in runs]
+    for p, (pct, hatch) in enumerate((("p50", ""), ("p90", "//"), ("p99", "xx"))):
+        ax.bar(
+            [kinds.index(k) * 3 + p + m * 0.4 for k in present],
+            [runs[k]["latency_ms"][pct] for k in present],
+            0.4,
+            hatch=hatch,
+            color=f"C{m}",
+            edgecolor="white",
+            label=f"{mode} {pct}",
+        )
+    ax.set_yscale("log")
+    ax.set_xticks([i * 3 + 1 for i in range(len(kinds))], kinds, fontsize="small")
+    ax.set_ylabel("latency (ms, log scale)")
