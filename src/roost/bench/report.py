@@ -33,6 +33,14 @@ NOTIFICATION_KINDS = (
     "post_mentions",
     "like",
 )
+NOTIFICATION_LABELS = {
+    "notifications": "v1\nfirst page",
+    "notifications_deep": "v1\nmax_id deep",
+    "notifications_grouped": "v2\ngrouped",
+    "post_plain": "post\nno mention",
+    "post_mentions": "post\n1-3 mentions",
+    "like": "like",
+}
 
 
 def _check(name: str, measured: Any, target: str, met: bool | None) -> dict[str, Any]:
@@ -147,73 +155,112 @@ def write_report(report: dict[str, Any], folder: Path) -> tuple[Path, Path]:
 
 
 def plot(report: dict[str, Any], path: Path) -> None:
+    """One panel per measured step: throughput and latency of the workload, fan-out
+    delay, the notifications step; a step that did not run gets no panel."""
     modes = report["modes"]
-    notified = any(result.get("notifications", {}).get("runs") for result in modes.values())
-    figure, axes = plt.subplots(1, 4 if notified else 3, figsize=(24 if notified else 18, 5.5))
-    rps_ax, lat_ax, fan_ax = axes[:3]
+
+    def ran(step: str) -> bool:
+        return any(_step_runs(result, step) for result in modes.values())
+
+    panels = [
+        name
+        for name, step in (
+            ("throughput", "workload"),
+            ("latency", "workload"),
+            ("fanout", "fanout"),
+            ("notifications", "notifications"),
+        )
+        if ran(step)
+    ] or ["throughput"]
+    figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 5.5), squeeze=False)
+    drawers = {
+        "throughput": _throughput,
+        "latency": _workload_latency,
+        "fanout": _fanout,
+        "notifications": _notifications,
+    }
+    for ax, name in zip(axes[0], panels, strict=True):
+        drawers[name](ax, report)
+    figure.suptitle(f"Roost benchmark on {report['graph']['name']} ({report['started_at']})")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _step_runs(result: dict[str, Any], step: str) -> Any:
+    if step == "notifications":
+        return result.get("notifications", {}).get("runs")
+    return result.get(step)
+
+
+def _throughput(ax: Any, report: dict[str, Any]) -> None:
+    modes = report["modes"]
     width = 0.8 / max(len(modes), 1)
     for m, (mode, result) in enumerate(modes.items()):
         runs = result.get("workload", {})
         kinds = [k for k in KINDS if k in runs]
         xs = [KINDS.index(k) + m * width for k in kinds]
-        rps_ax.bar(xs, [runs[k]["ok_per_second"] for k in kinds], width, label=mode)
-        _latency_bars(lat_ax, runs, KINDS, m, mode)
+        ax.bar(xs, [runs[k]["ok_per_second"] for k in kinds], width, label=mode)
+    ax.axhline(MIXED_RPS, color="grey", linestyle=":", label=f"mixed target {MIXED_RPS}/s")
+    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(KINDS))], KINDS)
+    ax.set_ylabel("successful requests per second")
+    ax.set_title(f"Throughput at {report['options']['connections']} connections")
+    ax.legend()
+
+
+def _workload_latency(ax: Any, report: dict[str, Any]) -> None:
+    for m, (mode, result) in enumerate(report["modes"].items()):
+        _latency_bars(ax, result.get("workload", {}), KINDS, m, mode)
+    ax.axhline(MIXED_P99_MS, color="grey", linestyle=":", label="mixed p99 target")
+    ax.set_title("Latency p50 / p90 / p99 per request type")
+    ax.legend(fontsize="small", ncol=2)
+
+
+def _fanout(ax: Any, report: dict[str, Any]) -> None:
+    for m, (mode, result) in enumerate(report["modes"].items()):
         fanout = result.get("fanout", [])
         if fanout:
             sizes = [f["followers"] for f in fanout]
-            fan_ax.plot(
-                sizes, [f["p50_s"] for f in fanout], "o--", color=f"C{m}", label=f"{mode} p50"
-            )
-            fan_ax.plot(
-                sizes, [f["p99_s"] for f in fanout], "s-", color=f"C{m}", label=f"{mode} p99"
-            )
-        if notified:
-            _latency_bars(
-                axes[3],
-                result.get("notifications", {}).get("runs", {}),
-                NOTIFICATION_KINDS,
-                m,
-                mode,
-            )
-    rps_ax.axhline(MIXED_RPS, color="grey", linestyle=":", label=f"mixed target {MIXED_RPS}/s")
-    rps_ax.set_xticks([i + 0.4 - width / 2 for i in range(len(KINDS))], KINDS)
-    rps_ax.set_ylabel("successful requests per second")
-    rps_ax.set_title(f"Throughput at {report['options']['connections']} connections")
-    rps_ax.legend()
-    lat_ax.axhline(MIXED_P99_MS, color="grey", linestyle=":", label="mixed p99 target")
-    lat_ax.set_title("Latency p50 / p90 / p99 per request type")
-    lat_ax.legend(fontsize="small", ncol=2)
-    fan_ax.set_xscale("log")
-    fan_ax.set_yscale("log")
+            ax.plot(sizes, [f["p50_s"] for f in fanout], "o--", color=f"C{m}", label=f"{mode} p50")
+            ax.plot(sizes, [f["p99_s"] for f in fanout], "s-", color=f"C{m}", label=f"{mode} p99")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
     for size, limit in FANOUT_LIMIT_S.items():
-        fan_ax.plot([size], [limit], "r_", markersize=20)
-    fan_ax.set_xlabel("followers")
-    fan_ax.set_ylabel("delay from 201 to every home timeline (s)")
-    fan_ax.set_title("Fan-out delay (red bars: targets)")
-    if fan_ax.get_legend_handles_labels()[0]:
-        fan_ax.legend()
-    if notified:
-        note_ax = axes[3]
-        note_ax.axhline(NOTIFICATIONS_P99_MS, color="red", linestyle=":", label="list p99 target")
-        note_ax.set_title("Notifications step: latency p50 / p90 / p99 (req/s above)")
-        for m, result in enumerate(modes.values()):
-            runs = result.get("notifications", {}).get("runs", {})
-            for i, kind in enumerate(NOTIFICATION_KINDS):
-                if kind in runs:
-                    note_ax.annotate(
-                        f"{runs[kind]['ok_per_second']:,.0f}/s",
-                        (i * 3 + 1 + m * 0.4, runs[kind]["latency_ms"]["p99"]),
-                        textcoords="offset points",
-                        xytext=(0, 4 + 10 * m),
-                        ha="center",
-                        fontsize="x-small",
-                        color=f"C{m}",
-                    )
-        note_ax.legend(fontsize="small", ncol=2)
-    figure.suptitle(f"Roost benchmark on {report['graph']['name']} ({report['started_at']})")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+        ax.plot([size], [limit], "r_", markersize=20)
+    ax.set_xlabel("followers")
+    ax.set_ylabel("delay from 201 to every home timeline (s)")
+    ax.set_title("Fan-out delay (red bars: targets)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
+
+
+def _notifications(ax: Any, report: dict[str, Any]) -> None:
+    """Latency per run of the notifications step, its throughput written above."""
+    labels = [NOTIFICATION_LABELS[k] for k in NOTIFICATION_KINDS]
+    each = {r["notifications"]["seed"]["each"] for r in report["modes"].values() if _seeded(r)}
+    for m, (mode, result) in enumerate(report["modes"].items()):
+        runs = result.get("notifications", {}).get("runs", {})
+        _latency_bars(ax, runs, NOTIFICATION_KINDS, m, mode)
+        for i, kind in enumerate(NOTIFICATION_KINDS):
+            if kind in runs:
+                ax.annotate(
+                    f"{runs[kind]['ok_per_second']:,.0f}/s",
+                    (i * 3 + 1 + m * 0.4, runs[kind]["latency_ms"]["p99"]),
+                    textcoords="offset points",
+                    xytext=(0, 4 + 10 * m),
+                    ha="center",
+                    fontsize="x-small",
+                    color=f"C{m}",
+                )
+    ax.set_xticks([i * 3 + 1 for i in range(len(labels))], labels, fontsize="small")
+    ax.axhline(NOTIFICATIONS_P99_MS, color="red", linestyle=":", label="list p99 target")
+    sizes = ", ".join(f"{n:,}" for n in sorted(each))
+    ax.set_title(f"Notifications step ({sizes} each): latency, req/s above")
+    ax.legend(fontsize="small", ncol=2)
+
+
+def _seeded(result: dict[str, Any]) -> bool:
+    return "seed" in result.get("notifications", {})
 
 
 def _latency_bars(ax: Any, runs: dict[str, Any], kinds: tuple[str, ...], m: int, mode: str) -> None:
@@ -230,5 +277,5 @@ def _latency_bars(ax: Any, runs: dict[str, Any], kinds: tuple[str, ...], m: int,
             label=f"{mode} {pct}",
         )
     ax.set_yscale("log")
-    ax.set_xticks([i * 3 + 1 for i in range(len(kinds))], kinds, fontsize="small")
+    ax.set_xticks([i * 3 + 1 for i in range(len(kinds))], kinds)
     ax.set_ylabel("latency (ms, log scale)")
