@@ -112,8 +112,11 @@ def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
         )
     checks += _notification_targets(mode.get("notifications", {}).get("runs", {}))
     # Every stack of the run counts, the one serving 10 million notifications too.
-    stacks = (mode.get("memory", {}), mode.get("memory_fanout", {}))
-    stacks += (mode.get("notifications", {}).get("memory", {}),)
+    stacks = [
+        mode.get("memory", {}),
+        mode.get("memory_fanout", {}),
+        mode.get("notifications", {}).get("memory", {}),
+    ]
     rss = [mb for stack in stacks for mb in stack.get("web_peak_rss_mb", [])]
     if rss:
         checks.append(
