@@ -177,15 +177,25 @@ def bench(
     fanout_posts: int = typer.Option(20, help="Posts timed per follower count (5 at 100k+)."),
     fanout_budget: float = typer.Option(45.0, help="Seconds allowed per follower count."),
     profile: bool = typer.Option(True, help="Profile a web process with py-spy under load."),
+    steps: str = typer.Option(
+        "workload,fanout,notifications", help="Steps to run after seeding, comma-separated."
+    ),
+    notification_people: int = typer.Option(
+        1_000, help="People given notifications in the notifications step (0: skip it)."
+    ),
+    notifications_each: int = typer.Option(10_000, help="Notifications per such person."),
 ) -> None:
     """Benchmark the stack through its HTTP API; JSON and PNG under bench/results/."""
     # Imported here, not at the top: the harness pulls in numpy and matplotlib, which
     # every `roost serve` process (and each of its spawned workers, which re-import
     # this module) would otherwise load, inflating the very RSS the benchmark measures.
-    from roost.bench.run import Options, run_bench
+    from roost.bench.run import STEPS, Options, run_bench
 
     if mode not in ("embedded", "scale", "both"):
         raise typer.BadParameter("choose embedded, scale or both", param_hint="--mode")
+    chosen = [step.strip() for step in steps.split(",") if step.strip()]
+    if unknown := set(chosen) - set(STEPS):
+        raise typer.BadParameter(f"unknown steps {sorted(unknown)}", param_hint="--steps")
     options = Options(
         modes=["embedded", "scale"] if mode == "both" else [mode],
         graph=graph,
@@ -198,6 +208,9 @@ def bench(
         fanout_posts=fanout_posts,
         fanout_budget=fanout_budget,
         profile=profile,
+        steps=chosen,
+        notification_people=notification_people,
+        notifications_each=notifications_each,
     )
     json_path, png_path = run_bench(options)
     typer.echo(f"results: {json_path}\nplot: {png_path}")

@@ -36,6 +36,14 @@ def _mode() -> dict[str, Any]:
         ],
         "hybrid": {"visible_on_first_read": 5, "posts": 5},
         "memory": {"web_peak_rss_mb": [120.0, 130.5]},
+        "notifications": {
+            "runs": {
+                "notifications": _run(2_000, 15) | {"connections": 32, "non_2xx": 0},
+                "notifications_deep": _run(1_900, 25) | {"connections": 32, "non_2xx": 0},
+                "post_plain": _run(300, 90),
+                "like": _run(500, 60),
+            }
+        },
     }
 
 
@@ -47,6 +55,8 @@ def test_targets_record_missed_ones_as_missed() -> None:
     assert checks["fan-out to 10,000 followers (p99)"] is True
     assert checks["posts/s while fan-out keeps up"] is True
     assert checks["peak RSS per web process"] is True
+    assert checks["GET /api/v1/notifications p99, first page"] is True
+    assert checks["GET /api/v1/notifications p99, max_id deep in the list"] is False
 
 
 def test_report_writes_json_and_png(tmp_path: Path) -> None:

@@ -24,6 +24,23 @@ HOME_SHARE_OF_FLOOR = 0.40
 FANOUT_LIMIT_S = {10_000: 1.0, 100_000: 5.0}
 POSTS_PER_SECOND = 500
 WEB_RSS_MB = 150.0
+NOTIFICATIONS_P99_MS = 20.0  # GET /api/v1/notifications, on the embedded default
+NOTIFICATION_KINDS = (
+    "notifications",
+    "notifications_deep",
+    "notifications_grouped",
+    "post_plain",
+    "post_mentions",
+    "like",
+)
+NOTIFICATION_LABELS = {
+    "notifications": "v1\nfirst page",
+    "notifications_deep": "v1\nmax_id deep",
+    "notifications_grouped": "v2\ngrouped",
+    "post_plain": "post\nno mention",
+    "post_mentions": "post\n1-3 mentions",
+    "like": "like",
+}
 
 
 def _check(name: str, measured: Any, target: str, met: bool | None) -> dict[str, Any]:
@@ -93,15 +110,40 @@ def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
                 post["posts_per_second"] >= POSTS_PER_SECOND and keeps_up,
             )
         )
-    rss = mode.get("memory", {}).get("web_peak_rss_mb", []) + mode.get("memory_fanout", {}).get(
-        "web_peak_rss_mb", []
-    )
+    checks += _notification_targets(mode.get("notifications", {}).get("runs", {}))
+    # Every stack of the run counts, the one serving 10 million notifications too.
+    stacks = [
+        mode.get("memory", {}),
+        mode.get("memory_fanout", {}),
+        mode.get("notifications", {}).get("memory", {}),
+    ]
+    rss = [mb for stack in stacks for mb in stack.get("web_peak_rss_mb", [])]
     if rss:
         checks.append(
             _check(
                 "peak RSS per web process", max(rss), f"< {WEB_RSS_MB} MB", max(rss) < WEB_RSS_MB
             )
         )
+    return checks
+
+
+def _notification_targets(runs: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's target holds for the list's first page and for deep pages alike."""
+    checks = []
+    for name, label in (
+        ("notifications", "first page"),
+        ("notifications_deep", "max_id deep in the list"),
+    ):
+        if run := runs.get(name):
+            p99 = run["latency_ms"]["p99"]
+            checks.append(
+                _check(
+                    f"GET /api/v1/notifications p99, {label}",
+                    p99,
+                    f"< {NOTIFICATIONS_P99_MS} ms at {run['connections']} connections",
+                    p99 < NOTIFICATIONS_P99_MS and not run["non_2xx"],
+                )
+            )
     return checks
 
 
@@ -117,54 +159,127 @@ def write_report(report: dict[str, Any], folder: Path) -> tuple[Path, Path]:
 
 
 def plot(report: dict[str, Any], path: Path) -> None:
+    """One panel per measured step: throughput and latency of the workload, fan-out
+    delay, the notifications step; a step that did not run gets no panel."""
     modes = report["modes"]
-    figure, (rps_ax, lat_ax, fan_ax) = plt.subplots(1, 3, figsize=(18, 5.5))
+
+    def ran(step: str) -> bool:
+        return any(_step_runs(result, step) for result in modes.values())
+
+    panels = [
+        name
+        for name, step in (
+            ("throughput", "workload"),
+            ("latency", "workload"),
+            ("fanout", "fanout"),
+            ("notifications", "notifications"),
+        )
+        if ran(step)
+    ] or ["throughput"]
+    figure, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 5.5), squeeze=False)
+    drawers = {
+        "throughput": _throughput,
+        "latency": _workload_latency,
+        "fanout": _fanout,
+        "notifications": _notifications,
+    }
+    for ax, name in zip(axes[0], panels, strict=True):
+        drawers[name](ax, report)
+    figure.suptitle(f"Roost benchmark on {report['graph']['name']} ({report['started_at']})")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _step_runs(result: dict[str, Any], step: str) -> Any:
+    if step == "notifications":
+        return result.get("notifications", {}).get("runs")
+    return result.get(step)
+
+
+def _throughput(ax: Any, report: dict[str, Any]) -> None:
+    modes = report["modes"]
     width = 0.8 / max(len(modes), 1)
     for m, (mode, result) in enumerate(modes.items()):
         runs = result.get("workload", {})
         kinds = [k for k in KINDS if k in runs]
         xs = [KINDS.index(k) + m * width for k in kinds]
-        rps_ax.bar(xs, [runs[k]["ok_per_second"] for k in kinds], width, label=mode)
-        for p, (pct, hatch) in enumerate((("p50", ""), ("p90", "//"), ("p99", "xx"))):
-            lat_ax.bar(
-                [KINDS.index(k) * 3 + p + m * 0.4 for k in kinds],
-                [runs[k]["latency_ms"][pct] for k in kinds],
-                0.4,
-                hatch=hatch,
-                color=f"C{m}",
-                edgecolor="white",
-                label=f"{mode} {pct}",
-            )
+        ax.bar(xs, [runs[k]["ok_per_second"] for k in kinds], width, label=mode)
+    ax.axhline(MIXED_RPS, color="grey", linestyle=":", label=f"mixed target {MIXED_RPS}/s")
+    ax.set_xticks([i + 0.4 - width / 2 for i in range(len(KINDS))], KINDS)
+    ax.set_ylabel("successful requests per second")
+    ax.set_title(f"Throughput at {report['options']['connections']} connections")
+    ax.legend()
+
+
+def _workload_latency(ax: Any, report: dict[str, Any]) -> None:
+    for m, (mode, result) in enumerate(report["modes"].items()):
+        _latency_bars(ax, result.get("workload", {}), KINDS, m, mode)
+    ax.axhline(MIXED_P99_MS, color="grey", linestyle=":", label="mixed p99 target")
+    ax.set_title("Latency p50 / p90 / p99 per request type")
+    ax.legend(fontsize="small", ncol=2)
+
+
+def _fanout(ax: Any, report: dict[str, Any]) -> None:
+    for m, (mode, result) in enumerate(report["modes"].items()):
         fanout = result.get("fanout", [])
         if fanout:
             sizes = [f["followers"] for f in fanout]
-            fan_ax.plot(
-                sizes, [f["p50_s"] for f in fanout], "o--", color=f"C{m}", label=f"{mode} p50"
-            )
-            fan_ax.plot(
-                sizes, [f["p99_s"] for f in fanout], "s-", color=f"C{m}", label=f"{mode} p99"
-            )
-    rps_ax.axhline(MIXED_RPS, color="grey", linestyle=":", label=f"mixed target {MIXED_RPS}/s")
-    rps_ax.set_xticks([i + 0.4 - width / 2 for i in range(len(KINDS))], KINDS)
-    rps_ax.set_ylabel("successful requests per second")
-    rps_ax.set_title(f"Throughput at {report['options']['connections']} connections")
-    rps_ax.legend()
-    lat_ax.set_yscale("log")
-    lat_ax.axhline(MIXED_P99_MS, color="grey", linestyle=":", label="mixed p99 target")
-    lat_ax.set_xticks([i * 3 + 1 for i in range(len(KINDS))], KINDS)
-    lat_ax.set_ylabel("latency (ms, log scale)")
-    lat_ax.set_title("Latency p50 / p90 / p99 per request type")
-    lat_ax.legend(fontsize="small", ncol=2)
-    fan_ax.set_xscale("log")
-    fan_ax.set_yscale("log")
+            ax.plot(sizes, [f["p50_s"] for f in fanout], "o--", color=f"C{m}", label=f"{mode} p50")
+            ax.plot(sizes, [f["p99_s"] for f in fanout], "s-", color=f"C{m}", label=f"{mode} p99")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
     for size, limit in FANOUT_LIMIT_S.items():
-        fan_ax.plot([size], [limit], "r_", markersize=20)
-    fan_ax.set_xlabel("followers")
-    fan_ax.set_ylabel("delay from 201 to every home timeline (s)")
-    fan_ax.set_title("Fan-out delay (red bars: targets)")
-    if fan_ax.get_legend_handles_labels()[0]:
-        fan_ax.legend()
-    figure.suptitle(f"Roost benchmark on {report['graph']['name']} ({report['started_at']})")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+        ax.plot([size], [limit], "r_", markersize=20)
+    ax.set_xlabel("followers")
+    ax.set_ylabel("delay from 201 to every home timeline (s)")
+    ax.set_title("Fan-out delay (red bars: targets)")
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
+
+
+def _notifications(ax: Any, report: dict[str, Any]) -> None:
+    """Latency per run of the notifications step, its throughput written above."""
+    labels = [NOTIFICATION_LABELS[k] for k in NOTIFICATION_KINDS]
+    each = {r["notifications"]["seed"]["each"] for r in report["modes"].values() if _seeded(r)}
+    for m, (mode, result) in enumerate(report["modes"].items()):
+        runs = result.get("notifications", {}).get("runs", {})
+        _latency_bars(ax, runs, NOTIFICATION_KINDS, m, mode)
+        for i, kind in enumerate(NOTIFICATION_KINDS):
+            if kind in runs:
+                ax.annotate(
+                    f"{runs[kind]['ok_per_second']:,.0f}/s",
+                    (i * 3 + 1 + m * 0.4, runs[kind]["latency_ms"]["p99"]),
+                    textcoords="offset points",
+                    xytext=(0, 4 + 10 * m),
+                    ha="center",
+                    fontsize="x-small",
+                    color=f"C{m}",
+                )
+    ax.set_xticks([i * 3 + 1 for i in range(len(labels))], labels, fontsize="small")
+    ax.axhline(NOTIFICATIONS_P99_MS, color="red", linestyle=":", label="list p99 target")
+    sizes = ", ".join(f"{n:,}" for n in sorted(each))
+    ax.set_title(f"Notifications step ({sizes} each): latency, req/s above")
+    ax.legend(fontsize="small", ncol=2)
+
+
+def _seeded(result: dict[str, Any]) -> bool:
+    return "seed" in result.get("notifications", {})
+
+
+def _latency_bars(ax: Any, runs: dict[str, Any], kinds: tuple[str, ...], m: int, mode: str) -> None:
+    """p50, p90 and p99 of each run, three bars per request type, one colour per mode."""
+    present = [k for k in kinds if k in runs]
+    for p, (pct, hatch) in enumerate((("p50", ""), ("p90", "//"), ("p99", "xx"))):
+        ax.bar(
+            [kinds.index(k) * 3 + p + m * 0.4 for k in present],
+            [runs[k]["latency_ms"][pct] for k in present],
+            0.4,
+            hatch=hatch,
+            color=f"C{m}",
+            edgecolor="white",
+            label=f"{mode} {pct}",
+        )
+    ax.set_yscale("log")
+    ax.set_xticks([i * 3 + 1 for i in range(len(kinds))], kinds)
+    ax.set_ylabel("latency (ms, log scale)")

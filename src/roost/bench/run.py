@@ -7,7 +7,10 @@ seconds each, the floor endpoint, home reads alone, user-timeline reads alone,
 the mixed workload (profiled with py-spy) and posts alone (watching the job
 queue); then dedicated accounts with exact follower counts are added, the stack
 restarts with the threshold raised above them to time fan-out, and once more at
-the default to check that an account above it is visible at once.
+the default to check that an account above it is visible at once. Last, people
+with thousands of notifications each are bulk-loaded and their lists read (first
+page, deep pages, grouped), and plain posts, posts with mentions and likes are
+timed with the job queue watched, for what a notification adds to a write.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import platform
 import threading
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +33,27 @@ from rich.progress import Progress, TaskID
 from roost.bench.fanout import discard_jobs, measure_delivery, measure_hybrid, seed_celebrities
 from roost.bench.fanout import wait_for_idle_queue as wait_idle
 from roost.bench.graphs import Graph, load_edge_list, powerlaw, reed98
+from roost.bench.listing import probe_list
 from roost.bench.memory import redis_timeline_entries, redis_used_memory
+from roost.bench.notifications import seed_notifications
 from roost.bench.profile import start_recording, summarise
 from roost.bench.report import targets, write_report
-from roost.bench.seed import seed_graph
+from roost.bench.seed import World, seed_graph
 from roost.bench.servers import Backing, Stack
-from roost.bench.workload import MIXES, WrkResult, run_wrk, write_users_file
+from roost.bench.workload import (
+    MIXES,
+    NOTIFICATION_MIXES,
+    WrkResult,
+    run_wrk,
+    write_notified_file,
+    write_users_file,
+)
 from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
 
 DEFAULT_THRESHOLD = 10_000
 DRAIN_WAIT = 20.0  # the longest wait for the queue to empty after a load (time budget)
+STEPS = ("workload", "fanout", "notifications")
 console = Console(stderr=True)
 
 
@@ -57,6 +72,10 @@ class Options:
     scale_web: int = 2
     scale_workers: int = 2
     profile: bool = True
+    # Which steps run after seeding: "workload", "fanout", "notifications".
+    steps: list[str] = field(default_factory=lambda: list(STEPS))
+    notification_people: int = 1_000  # 0 skips the notifications step
+    notifications_each: int = 10_000
     output: Path = Path("bench/results")
 
 
@@ -101,14 +120,7 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
     try:
         redis_before = redis_used_memory(backing.redis.url) if backing.redis else 0
         posts = options.posts or graph.people * 10
-        with Progress(console=console, transient=True) as progress:
-            tasks: dict[str, TaskID] = {}
-
-            def advance(stage: str, done: int, total: int) -> None:
-                if stage not in tasks:
-                    tasks[stage] = progress.add_task(f"seeding {stage}", total=total)
-                progress.update(tasks[stage], completed=done)
-
+        with _seeding_progress() as advance:
             world = seed_graph(
                 rt, graph, posts_total=posts, home_depth=options.home_depth, advance=advance
             )
@@ -129,10 +141,14 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
             }
             console.log(f"redis {out['redis']}")
         users = write_users_file(backing.data_dir / "users.txt", world.people)
-        out["workload"], out["memory"] = _workload(rt, backing, users, options)
-        out["fanout"], out["hybrid"], out["memory_fanout"] = _fanout(
-            rt, backing, world.people, options
-        )
+        if "workload" in options.steps:
+            out["workload"], out["memory"] = _workload(rt, backing, users, options)
+        if "fanout" in options.steps:
+            out["fanout"], out["hybrid"], out["memory_fanout"] = _fanout(
+                rt, backing, world.people, options
+            )
+        if "notifications" in options.steps and options.notification_people:
+            out["notifications"] = _notifications(rt, backing, world, options)
     except Exception:  # keep what was measured so far: a late failure must not erase it
         out["error"] = traceback.format_exc()
         console.print_exception()
@@ -140,6 +156,20 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
         rt.close()
         backing.destroy()
     return out
+
+
+@contextmanager
+def _seeding_progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar per seeding stage; yields ``advance(stage, done, total)``."""
+    with Progress(console=console, transient=True) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(f"seeding {stage}", total=total)
+            progress.update(tasks[stage], completed=done)
+
+        yield advance
 
 
 def _describe(backing: Backing, options: Options) -> dict[str, Any]:
@@ -189,7 +219,8 @@ def _workload(
             runs["mixed"]["profile"] = summarise(profile_file)
         runs["mixed"]["drain_after_load_s"] = round(wait_idle(rt, DRAIN_WAIT), 2)
         runs["mixed"]["queue_left_after_drain_wait"] = rt.jobs.pending_count()
-        runs["post"] = _posts_with_queue(rt, wrk, options)
+        runs["post"] = _with_queue(rt, wrk, "post", MIXES["post"], options.duration)
+        runs["post"]["posts_per_second"] = runs["post"]["ok_per_second"]
     finally:
         stack.stop()
     memory = stack.memory()
@@ -214,8 +245,8 @@ def _wrk_runner(stack: Stack, users: Path, options: Options) -> Any:
     return wrk
 
 
-def _posts_with_queue(rt: Runtime, wrk: Any, options: Options) -> dict[str, Any]:
-    """Posts alone, with the job queue's length sampled throughout: fan-out keeps up
+def _with_queue(rt: Runtime, wrk: Any, name: str, mix: str, seconds: float) -> dict[str, Any]:
+    """A write load with the job queue's length sampled throughout: the jobs keep up
     when the queue stays flat under load and empties soon after it stops."""
     samples: list[tuple[float, int]] = []
     stop = threading.Event()
@@ -229,7 +260,7 @@ def _posts_with_queue(rt: Runtime, wrk: Any, options: Options) -> dict[str, Any]
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        result: WrkResult = wrk("post", MIXES["post"], options.duration)
+        result: WrkResult = wrk(name, mix, seconds)
     finally:
         stop.set()
         sampler.join()
@@ -243,7 +274,6 @@ def _posts_with_queue(rt: Runtime, wrk: Any, options: Options) -> dict[str, Any]
         "queue_second_half_max": max(half),
         "drain_after_load_s": round(drain, 2),
         "queue_left_after_drain_wait": rt.jobs.pending_count(),
-        "posts_per_second": round(result.ok_per_second, 1),
     }
 
 
@@ -305,3 +335,79 @@ def _fanout(
     finally:
         stack.stop()
     return results, hybrid, memory
+
+
+def _notifications(rt: Runtime, backing: Backing, world: World, options: Options) -> dict[str, Any]:
+    """``notification_people`` with ``notifications_each`` notifications: their lists
+    read through the API, then what a mention or a like adds to the write path."""
+    out: dict[str, Any] = {}
+    leftover = discard_jobs(rt)  # earlier steps' undone jobs must not slow these runs
+    with _seeding_progress() as advance:
+        notified = seed_notifications(
+            rt,
+            world.people.ids,
+            world.post_ids,
+            world.post_authors,
+            people=options.notification_people,
+            each=options.notifications_each,
+            advance=advance,
+        )
+    out["seed"] = notified.describe() | {"jobs_discarded_before": leftover}
+    console.log(f"seeded notifications {out['seed']}")
+    out["in_process"] = probe_list(rt, notified)
+    console.log(f"list without HTTP, ms: {out['in_process']['ms']}")
+    users = write_notified_file(backing.data_dir / "notified.txt", notified)
+    stack = _stack(backing, options, DEFAULT_THRESHOLD)
+    runs: dict[str, Any] = {}
+    try:
+        wrk = _wrk_runner(stack, users, options)
+        wrk("warmup", NOTIFICATION_MIXES["notifications_deep"], min(options.duration, 3.0))
+        for name in ("notifications", "notifications_deep", "notifications_grouped"):
+            runs[name] = wrk(name, NOTIFICATION_MIXES[name], options.duration).as_dict()
+        # One connection: what a request costs when it does not queue behind 31 others.
+        alone = _wrk_runner(stack, users, replace(options, connections=1))
+        for name in ("notifications", "notifications_deep"):
+            run = alone(f"{name}_1conn", NOTIFICATION_MIXES[name], min(options.duration, 5.0))
+            runs[f"{name}_1conn"] = run.as_dict()
+        wait_idle(rt, DRAIN_WAIT)
+        for name in ("post_plain", "post_mentions", "like"):
+            runs[name] = _with_queue(rt, wrk, name, NOTIFICATION_MIXES[name], options.duration)
+    finally:
+        stack.stop()
+    out["runs"] = runs
+    out["memory"] = {k: v for k, v in stack.memory().items() if k != "server_log_tail"}
+    out["extra_cost"] = _extra_cost(runs)
+    console.log(f"notification cost on the write path {out['extra_cost']}")
+    return out
+
+
+def _extra_cost(runs: dict[str, Any]) -> dict[str, Any]:
+    """Posts with 1-3 mentions (one notification job each) against plain posts, and
+    likes: throughput, latency and how long the queue took to empty afterwards."""
+    plain, mentions = runs.get("post_plain"), runs.get("post_mentions")
+    if not plain or not mentions:
+        return {}
+
+    def figures(run: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "per_second": run["ok_per_second"],
+            "p50_ms": run["latency_ms"]["p50"],
+            "p99_ms": run["latency_ms"]["p99"],
+            "queue_max": run["queue_max"],
+            "drain_after_load_s": run["drain_after_load_s"],
+        }
+
+    out: dict[str, Any] = {"post_plain": figures(plain), "post_mentions": figures(mentions)}
+    if like := runs.get("like"):
+        out["like"] = figures(like)
+    base = plain["ok_per_second"]
+    out["mentions_throughput_change"] = (
+        round(mentions["ok_per_second"] / base - 1, 3) if base else None
+    )
+    out["mentions_p50_added_ms"] = round(
+        mentions["latency_ms"]["p50"] - plain["latency_ms"]["p50"], 2
+    )
+    out["mentions_drain_added_s"] = round(
+        mentions["drain_after_load_s"] - plain["drain_after_load_s"], 2
+    )
+    return out

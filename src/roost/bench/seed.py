@@ -62,6 +62,9 @@ class World:
     posts: int
     timeline_entries: int
     seconds: float
+    # Every seeded post and its author's account ID, for later steps that refer to posts.
+    post_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    post_authors: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
@@ -246,7 +249,7 @@ def seed_graph(
     bulk_insert(
         rt,
         posts,
-        (_post_row(post_ids[j], people.ids[int(authors[j])], j) for j in range(posts_total)),
+        (post_row(post_ids[j], people.ids[int(authors[j])], j) for j in range(posts_total)),
         _stage(advance, "posts", posts_total),
     )
     entries = materialise_homes(
@@ -257,6 +260,8 @@ def seed_graph(
         posts=posts_total,
         timeline_entries=entries,
         seconds=time.perf_counter() - started,
+        post_ids=np.array(post_ids, dtype=np.int64),
+        post_authors=ids[authors] if n else np.zeros(0, dtype=np.int64),
     )
 
 
@@ -272,7 +277,7 @@ def _stage(advance: Callable[[str, int, int], None], stage: str, total: int) -> 
     return step
 
 
-def _post_row(post_id: int, account_id: int, j: int) -> dict[str, Any]:
+def post_row(post_id: int, account_id: int, j: int) -> dict[str, Any]:
     text = f"Seeded post {j}: the benchmark's history."
     return {
         "id": post_id,

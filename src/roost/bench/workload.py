@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from roost.bench.graphs import find_dataset
+from roost.bench.notifications import Notified
 from roost.bench.seed import People
 
 SCRIPT = Path("bench/wrk/roost.lua")
@@ -29,6 +30,15 @@ MIXES = {
     "home": "home:100",
     "user": "user:100",
     "post": "post:100",
+}
+# The notifications step's runs, as the 1,000 notified people (``write_notified_file``).
+NOTIFICATION_MIXES = {
+    "notifications": "notif:100",  # GET /api/v1/notifications, first page
+    "notifications_deep": "notifdeep:100",  # the same with max_id at a random depth
+    "notifications_grouped": "grouped:100",  # GET /api/v2/notifications
+    "post_plain": "plainpost:100",  # posts naming nobody: no notification
+    "post_mentions": "post:100",  # posts naming 1-3 of the notified people
+    "like": "like:100",  # POST /api/v1/statuses/:id/favourite: one notification each
 }
 
 
@@ -60,6 +70,23 @@ def write_users_file(path: Path, people: People) -> Path:
             people.ids, people.tokens, people.usernames, strict=True
         ):
             out.write(f"{account_id} {token} {name}\n")
+    return path
+
+
+def write_notified_file(path: Path, notified: Notified, like_targets: int = 20) -> Path:
+    """The wrk script's users file with two more fields: max_id cursors, and posts
+    of this person's that others may like (``bench/wrk/roost.lua``)."""
+    with path.open("w") as out:
+        for account_id, token, name, cursors, own in zip(
+            notified.people.ids,
+            notified.people.tokens,
+            notified.people.usernames,
+            notified.cursors,
+            notified.own_posts,
+            strict=True,
+        ):
+            targets = ",".join(map(str, own[-like_targets:]))
+            out.write(f"{account_id} {token} {name} {','.join(map(str, cursors))} {targets}\n")
     return path
 
 
