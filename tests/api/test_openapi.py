@@ -112,3 +112,29 @@ def test_a_wrong_response_fails_validation(client: TestClient, people: People) -
     )
     assert not validator.is_valid(broken)
     assert validator.is_valid(response.json())
+
+
+def test_declared_requests_are_published_and_enforced(client: TestClient, tokens: Tokens) -> None:
+    doc = document(client)
+    listing = doc["paths"]["/api/v1/notifications"]["get"]
+    names = {p["name"] for p in listing["parameters"]}
+    assert {"types[]", "exclude_types[]", "account_id", "max_id", "limit"} <= names
+    policy = doc["paths"]["/api/v2/notifications/policy"]["patch"]["requestBody"]["content"]
+    assert set(policy) == {
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    }
+    markers = doc["components"]["schemas"]["MarkersInput"]["properties"]
+    assert set(markers) == {"home", "notifications"}
+    # the same declaration validates: a wrong type is a 422 that names the parameter
+    bad = client.get("/api/v1/notifications/unread_count?limit=lots", headers=tokens.auth("alice"))
+    assert bad.status_code == 422
+    assert "limit" in bad.json()["details"]
+    wrong = client.patch(
+        "/api/v2/notifications/policy",
+        json={"for_new_accounts": "sometimes"},
+        headers=tokens.auth("alice"),
+    )
+    assert wrong.status_code == 422
+    assert "for_new_accounts" in wrong.json()["details"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import msgspec
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
@@ -238,10 +239,18 @@ def _relationship(ctx: Ctx, target_id: int) -> Response:
     return json_response(relationship_entity(rel))
 
 
-@endpoint(scope="write:follows", user=True, response=Relationship)
+class FollowInput(msgspec.Struct, kw_only=True):
+    """``notify``: tell me when they post; following again with it changes it."""
+
+    notify: bool | None = None
+    reblogs: bool | None = None  # accepted; Roost always shows reposts
+    languages: list[str] | None = None  # accepted; Roost does not filter by language
+
+
+@endpoint(scope="write:follows", user=True, response=Relationship, request=FollowInput)
 def follow(ctx: Ctx) -> Response:
     target_id = ctx.path_id()
-    do_follow(ctx.rt, ctx.account_id, target_id, notify=ctx.params.get_bool("notify"))
+    do_follow(ctx.rt, ctx.account_id, target_id, notify=ctx.input.notify)
     return _relationship(ctx, target_id)
 
 

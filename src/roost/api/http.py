@@ -6,6 +6,8 @@ rendering entities with msgspec; and turning domain errors into Mastodon's
 from __future__ import annotations
 
 import functools
+import re
+import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -169,12 +171,14 @@ async def read_params(request: Request) -> Params:
 
 @dataclass
 class Ctx:
-    """One API request: the runtime, the token (if any) and the parameters."""
+    """One API request: the runtime, the token (if any) and the parameters; ``input``
+    is the endpoint's declared request Struct, filled from them (see ``parse_input``)."""
 
     rt: Runtime
     request: Request
     params: Params
     token: TokenInfo | None
+    input: Any = None
 
     @property
     def viewer_id(self) -> int | None:
@@ -205,10 +209,16 @@ class EndpointInfo:
     user: bool
     auth: bool
     response: Any
+    request: Any = None
 
 
 def endpoint(
-    *, scope: str | None = None, user: bool = False, auth: bool = False, response: Any = None
+    *,
+    scope: str | None = None,
+    user: bool = False,
+    auth: bool = False,
+    response: Any = None,
+    request: type[msgspec.Struct] | None = None,
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wraps a synchronous handler: parses the request, checks the token and scope,
     runs the handler in a thread (domain code is synchronous) and maps errors.
@@ -216,8 +226,12 @@ def endpoint(
     ``scope``: the OAuth scope required when a token is given (and always, if
     ``auth`` or ``user``); ``user``: a token belonging to an account is required;
     ``auth``: some token (an app token will do) is required; ``response``: the
-    entity type returned (e.g. ``Account`` or ``list[Account]``), for ``/openapi.json``.
+    entity type returned (e.g. ``Account`` or ``list[Account]``), for ``/openapi.json``;
+    ``request``: a Struct declaring the parameters, which ``/openapi.json`` publishes
+    and which the handler receives, validated, as ``ctx.input``.
     """
+
+    declared = request
 
     def decorate(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         @functools.wraps(handler)
@@ -226,7 +240,7 @@ def endpoint(
             try:
                 params = await read_params(request)
                 return await run_in_threadpool(
-                    _call, handler, rt, request, params, scope, user, auth
+                    _call, handler, rt, request, params, scope, user, auth, declared
                 )
             except ApiError as exc:
                 return error_response(exc.status, exc.message, exc.details)
@@ -234,7 +248,7 @@ def endpoint(
                 return domain_error_response(exc)
 
         wrapper.__roost_handler__ = handler  # type: ignore[attr-defined]
-        wrapper.__roost_endpoint__ = EndpointInfo(scope, user, auth, response)  # type: ignore[attr-defined]
+        wrapper.__roost_endpoint__ = EndpointInfo(scope, user, auth, response, declared)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -248,6 +262,7 @@ def _call(
     scope: str | None,
     user: bool,
     auth: bool,
+    declared: type[msgspec.Struct] | None = None,
 ) -> Response:
     token = authenticate(rt, request)
     if token is None and (user or auth):
@@ -257,7 +272,49 @@ def _call(
             raise ApiError(422, "This method requires an authenticated user")
         if scope and not scope_allows(token.scopes, scope):
             raise ApiError(403, "This action is outside the authorized scopes")
-    return handler(Ctx(rt, request, params, token))
+    ctx = Ctx(rt, request, params, token)
+    if declared is not None:
+        ctx.input = parse_input(params, declared)
+    return handler(ctx)
+
+
+_FIELD_AT = re.compile(r"at `\$\.(\w+)")
+_NESTED = re.compile(r"^(\w+)\[(\w+)\]$")
+
+
+def parse_input(params: Params, kind: type[msgspec.Struct]) -> Any:
+    """Fills a request Struct from the parameters, however they came: ``types[]=a``
+    or ``types=a`` or a JSON list for a list; ``home[last_read_id]=1`` (a form) or
+    ``{"home": {"last_read_id": "1"}}`` (JSON) for a nested object; ``"true"`` or
+    ``true`` for a boolean. A mismatch is a 422 naming the parameter."""
+    lists = {
+        f.encode_name
+        for f in msgspec.structs.fields(kind)
+        if typing.get_origin(f.type) is list
+        or any(typing.get_origin(a) is list for a in typing.get_args(f.type))
+    }
+    values: dict[str, Any] = {}
+    for key, value in params.values.items():
+        nested = _NESTED.match(key)
+        if nested:
+            values.setdefault(nested.group(1), {})
+            if isinstance(values[nested.group(1)], dict):
+                values[nested.group(1)][nested.group(2)] = value
+            continue
+        name = key.removesuffix("[]")
+        if name in lists and not isinstance(value, list):
+            value = [value]
+        values[name] = value
+    try:
+        return msgspec.convert(values, kind, strict=False)
+    except msgspec.ValidationError as exc:
+        found = _FIELD_AT.search(str(exc))
+        field = found.group(1) if found else "base"
+        raise ApiError(
+            422,
+            f"Validation failed: {exc}",
+            {field: [{"error": "ERR_INVALID", "description": str(exc)}]},
+        ) from None
 
 
 def authenticate(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:

@@ -3,6 +3,7 @@ by their apps and the web app."""
 
 from __future__ import annotations
 
+import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -14,24 +15,36 @@ from roost.markers.models import TIMELINES
 from roost.markers.queries import get_markers
 
 
-@endpoint(scope="read:statuses", user=True, response=dict[str, Marker])
+class MarkersQuery(msgspec.Struct, kw_only=True):
+    timeline: list[str] = []
+
+
+class Position(msgspec.Struct, kw_only=True):
+    last_read_id: str
+
+
+class MarkersInput(msgspec.Struct, kw_only=True):
+    """``home[last_read_id]=…`` as a form, or ``{"home": {"last_read_id": …}}``."""
+
+    home: Position | None = None
+    notifications: Position | None = None
+
+
+@endpoint(scope="read:statuses", user=True, response=dict[str, Marker], request=MarkersQuery)
 def show(ctx: Ctx) -> Response:
-    wanted = [t for t in ctx.params.get_list("timeline") if t in TIMELINES]
+    wanted = [t for t in ctx.input.timeline if t in TIMELINES]
     rows = get_markers(ctx.rt, ctx.account_id, wanted)
     return json_response({name: marker_entity(row) for name, row in rows.items()})
 
 
-@endpoint(scope="write:statuses", user=True, response=dict[str, Marker])
+@endpoint(scope="write:statuses", user=True, response=dict[str, Marker], request=MarkersInput)
 def save(ctx: Ctx) -> Response:
-    """Takes ``home[last_read_id]=…`` (form) or ``{"home": {"last_read_id": …}}`` (JSON)."""
     positions: dict[str, int] = {}
     for timeline in TIMELINES:
-        nested = ctx.params.values.get(timeline)
-        raw = nested.get("last_read_id") if isinstance(nested, dict) else None
-        raw = raw if raw is not None else ctx.params.get_str(f"{timeline}[last_read_id]")
-        if raw is None:
+        given: Position | None = getattr(ctx.input, timeline)
+        if given is None:
             continue
-        value = parse_id(str(raw))
+        value = parse_id(given.last_read_id)
         if value is None:
             raise ApiError(
                 422,

@@ -3,6 +3,9 @@ notification policy and the requests it files, as Mastodon apps call them."""
 
 from __future__ import annotations
 
+from typing import Literal
+
+import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -19,10 +22,9 @@ from roost.api.entities.notifications import (
     request_entity,
 )
 from roost.api.http import ApiError, Ctx, endpoint, json_response
-from roost.api.pagination import link_header, read_page
+from roost.api.pagination import PageParams, link_header, read_page
 from roost.ids import parse_id
 from roost.notifications.actions import (
-    POLICY_FIELDS,
     do_accept_requests,
     do_clear_notifications,
     do_dismiss_group,
@@ -48,31 +50,63 @@ READ = "read:notifications"
 WRITE = "write:notifications"
 
 
-def _filter(ctx: Ctx) -> Filter:
-    p = ctx.params
+class Filters(msgspec.Struct, kw_only=True):
+    types: list[str] = []
+    exclude_types: list[str] = []
+    account_id: str | None = None
+
+
+class NotificationsQuery(Filters, kw_only=True):
+    """Msgspec Structs take one base: the paging fields are spelled out again."""
+
+    max_id: str | None = None
+    since_id: str | None = None
+    min_id: str | None = None
+    limit: int | None = None
+    include_filtered: bool = False
+
+
+class GroupedQuery(NotificationsQuery, kw_only=True):
+    grouped_types: list[str] | None = None
+
+
+class UnreadCountQuery(Filters, kw_only=True):
+    limit: int = 100
+
+
+Decision = Literal["accept", "filter", "drop"]
+
+
+class PolicyInput(msgspec.Struct, kw_only=True):
+    for_not_following: Decision | None = None
+    for_not_followers: Decision | None = None
+    for_new_accounts: Decision | None = None
+    for_private_mentions: Decision | None = None
+    for_limited_accounts: Decision | None = None
+
+
+class RequestIds(msgspec.Struct, kw_only=True):
+    id: list[str] = []
+
+
+def _filter(query: Filters) -> Filter:
     account_id = None
-    raw_account = p.get_str("account_id")
-    if raw_account:
-        account_id = parse_id(raw_account)
+    if query.account_id:
+        account_id = parse_id(query.account_id)
         if account_id is None:
             raise ApiError(404, "Record not found")
-    for name in ("types", "exclude_types"):
-        unknown = [t for t in p.get_list(name) if t not in TYPES]
-        if unknown and name == "types" and len(unknown) == len(p.get_list(name)):
-            # Only unknown types asked for: nothing can match (Mastodon answers []).
-            return Filter(types=["-"], account_id=account_id)
-    return Filter(
-        types=[t for t in p.get_list("types") if t in TYPES],
-        exclude_types=p.get_list("exclude_types"),
-        account_id=account_id,
-    )
+    types = [t for t in query.types if t in TYPES]
+    if query.types and not types:
+        # Only unknown types asked for: nothing can match (Mastodon answers []).
+        return Filter(types=["-"], account_id=account_id)
+    return Filter(types=types, exclude_types=query.exclude_types, account_id=account_id)
 
 
-@endpoint(scope=READ, user=True, response=list[Notification])
+@endpoint(scope=READ, user=True, response=list[Notification], request=NotificationsQuery)
 def index(ctx: Ctx) -> Response:
     page = read_page(ctx.params, default=40, maximum=80)
-    which = _filter(ctx)
-    if ctx.params.get_bool("include_filtered", False) and which.account_id is not None:
+    which = _filter(ctx.input)
+    if ctx.input.include_filtered and which.account_id is not None:
         views, ids = filtered_notifications(ctx.rt, ctx.account_id, which.account_id, page)
     else:
         views, ids = list_notifications(ctx.rt, ctx.account_id, page, which)
@@ -100,26 +134,30 @@ def clear(ctx: Ctx) -> Response:
     return json_response({})
 
 
-def _count_limit(ctx: Ctx) -> int:
-    return min(max(ctx.params.get_int("limit", 100) or 100, 1), 1000)
+def _unread(ctx: Ctx) -> Response:
+    query: UnreadCountQuery = ctx.input
+    limit = min(max(query.limit, 1), 1000)
+    return json_response(
+        UnreadCount(unread_count(ctx.rt, ctx.account_id, limit=limit, which=_filter(query)))
+    )
 
 
-@endpoint(scope=READ, user=True, response=UnreadCount)
+@endpoint(scope=READ, user=True, response=UnreadCount, request=UnreadCountQuery)
 def show_unread_count(ctx: Ctx) -> Response:
     """Counted from the ``notifications`` marker, up to ``limit`` (default 100, at most 1000)."""
-    count = unread_count(ctx.rt, ctx.account_id, limit=_count_limit(ctx), which=_filter(ctx))
-    return json_response(UnreadCount(count))
+    return _unread(ctx)
 
 
 # -- v2: grouped ---------------------------------------------------------------
 
 
-@endpoint(scope=READ, user=True, response=GroupedNotificationsResults)
+@endpoint(scope=READ, user=True, response=GroupedNotificationsResults, request=GroupedQuery)
 def grouped(ctx: Ctx) -> Response:
     page = read_page(ctx.params, default=40, maximum=80)
-    asked = {"grouped_types", "grouped_types[]"} & ctx.params.values.keys()
-    grouped_types = ctx.params.get_list("grouped_types") if asked else None
-    groups = grouped_notifications(ctx.rt, ctx.account_id, page, _filter(ctx), grouped_types)
+    query: GroupedQuery = ctx.input
+    groups = grouped_notifications(
+        ctx.rt, ctx.account_id, page, _filter(query), query.grouped_types
+    )
     cursors = [g.most_recent_notification_id for g in groups]
     if groups:
         cursors[-1] = min(g.page_min_id for g in groups)
@@ -140,10 +178,9 @@ def dismiss_group(ctx: Ctx) -> Response:
     return json_response({})
 
 
-@endpoint(scope=READ, user=True, response=UnreadCount)
+@endpoint(scope=READ, user=True, response=UnreadCount, request=UnreadCountQuery)
 def grouped_unread_count(ctx: Ctx) -> Response:
-    count = unread_count(ctx.rt, ctx.account_id, limit=_count_limit(ctx), which=_filter(ctx))
-    return json_response(UnreadCount(count))
+    return _unread(ctx)
 
 
 # -- policy and requests ---------------------------------------------------------
@@ -154,18 +191,15 @@ def show_policy(ctx: Ctx) -> Response:
     return json_response(policy_entity(get_policy(ctx.rt, ctx.account_id)))
 
 
-@endpoint(scope=WRITE, user=True, response=NotificationPolicy)
+@endpoint(scope=WRITE, user=True, response=NotificationPolicy, request=PolicyInput)
 def update_policy(ctx: Ctx) -> Response:
-    changes = {}
-    for name in POLICY_FIELDS:
-        value = ctx.params.get_str(name)
-        if value is not None:
-            changes[name] = value
+    given = msgspec.structs.asdict(ctx.input).items()
+    changes = {name: value for name, value in given if value is not None}
     do_update_policy(ctx.rt, ctx.account_id, changes)
     return json_response(policy_entity(get_policy(ctx.rt, ctx.account_id)))
 
 
-@endpoint(scope=READ, user=True, response=list[NotificationRequest])
+@endpoint(scope=READ, user=True, response=list[NotificationRequest], request=PageParams)
 def requests_index(ctx: Ctx) -> Response:
     page = read_page(ctx.params, default=40, maximum=80)
     views = list_requests(ctx.rt, ctx.account_id, page)
@@ -193,16 +227,16 @@ def dismiss_request(ctx: Ctx) -> Response:
 
 
 def _request_ids(ctx: Ctx) -> list[int]:
-    return [i for i in map(parse_id, ctx.params.get_list("id")) if i is not None]
+    return [i for i in map(parse_id, ctx.input.id) if i is not None]
 
 
-@endpoint(scope=WRITE, user=True, response=dict[str, str])
+@endpoint(scope=WRITE, user=True, response=dict[str, str], request=RequestIds)
 def accept_requests(ctx: Ctx) -> Response:
     do_accept_requests(ctx.rt, ctx.account_id, _request_ids(ctx))
     return json_response({})
 
 
-@endpoint(scope=WRITE, user=True, response=dict[str, str])
+@endpoint(scope=WRITE, user=True, response=dict[str, str], request=RequestIds)
 def dismiss_requests(ctx: Ctx) -> Response:
     do_dismiss_requests(ctx.rt, ctx.account_id, _request_ids(ctx))
     return json_response({})

@@ -68,8 +68,9 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
     ]
     infos = [getattr(r.endpoint, "__roost_endpoint__", None) for r in documented]
     response_types = [i.response for i in infos if i is not None and i.response is not None]
+    request_types = list({i.request for i in infos if i is not None and i.request is not None})
     schemas, components = msgspec.json.schema_components(
-        [*response_types, Error, OAuthError], ref_template=_REF
+        [*response_types, *request_types, Error, OAuthError], ref_template=_REF
     )
     schema_of = dict(zip(map(id, response_types), schemas[: len(response_types)], strict=True))
     paths: dict[str, dict[str, Any]] = {}
@@ -89,6 +90,8 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
                     **_error_responses(path),
                 },
             }
+            if info is not None and info.request is not None:
+                _document_request(operation, method, info.request, components)
             summary = _summary(route)
             if summary:
                 operation["summary"] = summary
@@ -109,6 +112,38 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
             "schemas": components,
             "securitySchemes": {"OAuth2": _oauth_scheme(base_url)},
         },
+    }
+
+
+def _document_request(
+    operation: dict[str, Any], method: str, kind: Any, components: dict[str, Any]
+) -> None:
+    """A GET's declared Struct becomes query parameters (arrays named ``name[]``, as
+    Mastodon apps send them); any other method's becomes the request body, which may
+    come as JSON or as a form."""
+    if method in ("GET", "DELETE"):
+        schema = components[kind.__name__]
+        required = set(schema.get("required", ()))
+        for name, field in schema.get("properties", {}).items():
+            is_array = field.get("type") == "array" or any(
+                option.get("type") == "array" for option in field.get("anyOf", ())
+            )
+            operation["parameters"].append(
+                {
+                    "name": f"{name}[]" if is_array else name,
+                    "in": "query",
+                    "required": name in required,
+                    "schema": field,
+                }
+            )
+        return
+    body = {"schema": {"$ref": _REF.format(name=kind.__name__)}}
+    operation["requestBody"] = {
+        "content": {
+            "application/json": body,
+            "application/x-www-form-urlencoded": body,
+            "multipart/form-data": body,
+        }
     }
 
 

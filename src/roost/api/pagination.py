@@ -6,10 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+import msgspec
 from starlette.requests import Request
 
 from roost.api.http import ApiError, Params
 from roost.paging import Page
+
+
+class PageParams(msgspec.Struct, kw_only=True):
+    """Mastodon's paging parameters, for endpoints that declare their request."""
+
+    max_id: str | None = None
+    since_id: str | None = None
+    min_id: str | None = None
+    limit: int | None = None
 
 
 def read_page(params: Params, *, default: int = 20, maximum: int = 40) -> Page:

@@ -51,6 +51,11 @@ class Stream:
 
 
 def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Stream:
+    """The stream's channels, once the token (if any) has the scope it needs:
+    ``read:notifications`` for notifications alone, ``read:statuses`` for the rest."""
+    needed = "read:notifications" if stream == "user:notification" else "read:statuses"
+    if token is not None and not scope_allows(token.scopes, needed):
+        raise ApiError(403, "This action is outside the authorized scopes")
     if stream in ("public", "public:local", "public:remote"):
         return Stream([stream], [public_channel()])
     if stream in ("hashtag", "hashtag:local"):
@@ -61,9 +66,6 @@ def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Str
         if token is None or token.account_id is None:
             raise ApiError(401, "Error: Missing access token")
         me = token.account_id
-        needed = "read:notifications" if stream == "user:notification" else "read:statuses"
-        if not scope_allows(token.scopes, needed):
-            raise ApiError(403, "This action is outside the authorized scopes")
         if stream == "user:notification":
             return Stream([stream], [notifications_channel(me)])
         if stream == "direct":
