@@ -34,7 +34,7 @@ def test_home_stream_catches_up_then_sends_new_posts_and_deletes(
 
     async def scenario() -> None:
         stream = events(
-            rt, [home_channel(people.alice)], home_backlog(rt, people.alice, since=seen)
+            rt, [home_channel(people.alice)], home_backlog(rt, people.alice, since=seen), seen
         )
         assert (await anext(stream)).startswith("retry: 3000")
         assert await anext(stream) == update(missed)
@@ -58,7 +58,7 @@ def test_hashtag_stream_sends_public_posts_with_the_tag(
     settle()
 
     async def scenario() -> None:
-        stream = events(rt, [tag_channel("HCSM")], tag_backlog(rt, "hcsm", since=first))
+        stream = events(rt, [tag_channel("HCSM")], tag_backlog(rt, "hcsm", since=first), first)
         await anext(stream)
         assert await anext(stream) == update(second)
         do_create_post(rt, people.bob, "followers only #hcsm", visibility="private")
@@ -78,7 +78,7 @@ def test_public_stream_sends_public_posts_only(
     settle()
 
     async def scenario() -> None:
-        stream = events(rt, [public_channel()], public_backlog(rt, since=first))
+        stream = events(rt, [public_channel()], public_backlog(rt, since=first), first)
         await anext(stream)
         do_create_post(rt, people.bob, "unlisted", visibility="unlisted")
         latest = do_create_post(rt, people.carol, "public again")
@@ -92,3 +92,25 @@ def test_public_stream_sends_public_posts_only(
 def test_home_stream_needs_a_session(web: WebClient) -> None:
     assert web.get("/live/home").status_code == 403
     assert web.get("/live/tags/not-a-tag").status_code == 404
+
+
+def test_a_post_both_caught_up_on_and_published_live_is_sent_once(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    seen = do_create_post(rt, people.bob, "on the page #once")
+    missed = do_create_post(rt, people.carol, "while it loaded #once")
+    settle()
+
+    async def scenario() -> None:
+        stream = events(rt, [tag_channel("once")], tag_backlog(rt, "once", since=seen), seen)
+        await anext(stream)
+        assert await anext(stream) == update(missed)
+        # the publisher may deliver these after the subscription began: not again
+        rt.pubsub.publish(tag_channel("once"), f"update:{seen}")
+        rt.pubsub.publish(tag_channel("once"), f"update:{missed}")
+        latest = do_create_post(rt, people.dave, "new #once")
+        settle()
+        assert await asyncio.wait_for(anext(stream), 5) == update(latest)
+        await stream.aclose()
+
+    asyncio.run(scenario())

@@ -35,15 +35,21 @@ MAX_IDS = 40
 Backlog = Callable[[], list[int]] | None
 
 
-async def events(rt: Runtime, channels: Sequence[str], backlog: Backlog) -> AsyncGenerator[str]:
+async def events(
+    rt: Runtime, channels: Sequence[str], backlog: Backlog, since: int | None = None
+) -> AsyncGenerator[str]:
+    """``since``: the newest post the page has, not to be sent again."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STREAM_SECONDS
     async with rt.pubsub.subscribe(channels) as sub:
         yield "retry: 3000\n: connected\n\n"
+        sent: set[str] = {str(since)} if since is not None else set()
         if backlog is not None:
             # Posts that arrived while the page loaded or the connection was down;
-            # read after subscribing, so nothing falls between the two.
+            # read after subscribing, so nothing falls between the two. One published
+            # around the subscription comes both ways: it is sent once.
             for missed in sorted(await run_in_threadpool(backlog)):
+                sent.add(str(missed))
                 yield f"id: {missed}\nevent: update\ndata: {missed}\n\n"
         while loop.time() < deadline:
             try:
@@ -52,7 +58,7 @@ async def events(rt: Runtime, channels: Sequence[str], backlog: Backlog) -> Asyn
                 yield ": keepalive\n\n"
                 continue
             kind, _, post_id = message.partition(":")
-            if kind == "update" and post_id.isdigit():
+            if kind == "update" and post_id.isdigit() and post_id not in sent:
                 yield f"id: {post_id}\nevent: update\ndata: {post_id}\n\n"
             elif kind == "delete" and post_id.isdigit():
                 yield f"event: delete\ndata: {post_id}\n\n"
@@ -86,9 +92,11 @@ def _since(request: Request) -> int | None:
     return parse_id(value)
 
 
-def _stream(rt: Runtime, channels: Sequence[str], backlog: Backlog = None) -> Response:
+def _stream(
+    rt: Runtime, channels: Sequence[str], backlog: Backlog = None, since: int | None = None
+) -> Response:
     return StreamingResponse(
-        events(rt, channels, backlog),
+        events(rt, channels, backlog, since),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
@@ -99,7 +107,8 @@ async def home_stream(request: Request) -> Response:
     if account_id is None:
         return Response("Log in first.", status_code=403, media_type="text/plain")
     rt: Runtime = request.app.state.rt
-    return _stream(rt, [home_channel(account_id)], home_backlog(rt, account_id, _since(request)))
+    since = _since(request)
+    return _stream(rt, [home_channel(account_id)], home_backlog(rt, account_id, since), since)
 
 
 async def tag_stream(request: Request) -> Response:
@@ -107,12 +116,14 @@ async def tag_stream(request: Request) -> Response:
     if not HASHTAG_RE.fullmatch(f"#{tag}"):
         return Response("Not a hashtag.", status_code=404, media_type="text/plain")
     rt: Runtime = request.app.state.rt
-    return _stream(rt, [tag_channel(tag)], tag_backlog(rt, tag, _since(request)))
+    since = _since(request)
+    return _stream(rt, [tag_channel(tag)], tag_backlog(rt, tag, since), since)
 
 
 async def public_stream(request: Request) -> Response:
     rt: Runtime = request.app.state.rt
-    return _stream(rt, [public_channel()], public_backlog(rt, _since(request)))
+    since = _since(request)
+    return _stream(rt, [public_channel()], public_backlog(rt, since), since)
 
 
 @page()
