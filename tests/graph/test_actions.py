@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from roost.accounts.actions import do_update_profile
 from roost.accounts.queries import get_account
-from roost.errors import Forbidden, NotFound, ValidationFailed
+from roost.errors import NotFound, ValidationFailed
 from roost.graph.actions import do_follow, do_unfollow
 from roost.graph.queries import followers, following, relationships
 from roost.paging import Page
@@ -54,12 +53,3 @@ def test_follower_pages_by_follow_id(rt: Runtime, people: People) -> None:
     assert [a.id for _, a in first] == [people.dave, people.carol]
     rest = followers(rt, people.alice, Page(limit=2, max_id=first[-1][0]))
     assert [a.id for _, a in rest] == [people.bob]
-
-
-def test_locked_account_cannot_be_followed_until_requests_exist(
-    rt: Runtime, people: People
-) -> None:
-    do_update_profile(rt, people.bob, locked=True)
-    with pytest.raises(Forbidden):
-        do_follow(rt, people.alice, people.bob)
-    assert get_account(rt, people.bob).followers_count == 0

@@ -33,6 +33,9 @@ _hasher = PasswordHasher()
 # so response times do not reveal which usernames exist.
 _DUMMY_HASH = _hasher.hash("not a real password")
 
+# An account was unlocked: ``roost.graph`` approves its pending follow requests.
+UNLOCKED_JOB = "graph.unlocked"
+
 
 def check_username(username: str) -> str:
     if not username:
@@ -273,7 +276,11 @@ def do_update_profile(
     if not values:
         return
     with rt.db.write() as tx:
+        was_locked = tx.conn.scalar(select(accounts.c.locked).where(accounts.c.id == account_id))
         tx.conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
+        if was_locked and locked is False:
+            # As Mastodon: unlocking approves everyone who asked.
+            rt.jobs.enqueue(tx, UNLOCKED_JOB, {"account_id": account_id})
 
 
 def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> None:

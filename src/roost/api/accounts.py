@@ -38,6 +38,7 @@ from roost.errors import NotFound, ValidationFailed
 from roost.graph.actions import do_follow, do_unfollow
 from roost.graph.queries import (
     familiar_followers,
+    follow_requests_count,
     followers,
     following,
     following_ids,
@@ -76,7 +77,11 @@ def register(ctx: Ctx) -> Response:
 
 
 def _credential_account(ctx: Ctx) -> Response:
-    entity = credential_account_entity(ctx.rt, get_account(ctx.rt, ctx.account_id))
+    entity = credential_account_entity(
+        ctx.rt,
+        get_account(ctx.rt, ctx.account_id),
+        follow_requests_count=follow_requests_count(ctx.rt, ctx.account_id),
+    )
     return json_response(entity)
 
 

@@ -1,4 +1,4 @@
-"""Follow edges. Blocks, mutes and follow requests join here in later issues."""
+"""Follow edges and follow requests. Blocks and mutes join here in later issues."""
 
 from __future__ import annotations
 
@@ -25,3 +25,18 @@ Index(
     postgresql_where=text("notify"),
     sqlite_where=text("notify = 1"),
 )
+
+# A request to follow a locked account, waiting for its approval (Mastodon's
+# ``follow_requests``). Authorizing turns it into a follow that keeps ``notify``.
+follow_requests = Table(
+    "follow_requests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("target_account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("notify", Boolean, nullable=False, default=False, server_default=false()),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("account_id", "target_account_id", name="uq_follow_requests_pair"),
+)
+# The target's list of requests, paged by request id.
+Index("ix_follow_requests_target", follow_requests.c.target_account_id, follow_requests.c.id)

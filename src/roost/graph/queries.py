@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS
-from roost.graph.models import follows
+from roost.graph.models import follow_requests, follows
 from roost.paging import Page, paginate
 from roost.runtime import Runtime
 
@@ -22,6 +22,9 @@ class Relationship:
     following: bool
     followed_by: bool
     notifying: bool = False
+    # A follow request is pending: from the viewer (requested) or to the viewer.
+    requested: bool = False
+    requested_by: bool = False
 
 
 def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> list[Relationship]:
@@ -43,10 +46,59 @@ def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> lis
                 )
             )
         )
+        requested = set(
+            conn.scalars(
+                select(follow_requests.c.target_account_id).where(
+                    follow_requests.c.account_id == viewer_id,
+                    follow_requests.c.target_account_id.in_(target_ids),
+                )
+            )
+        )
+        requested_by = set(
+            conn.scalars(
+                select(follow_requests.c.account_id).where(
+                    follow_requests.c.target_account_id == viewer_id,
+                    follow_requests.c.account_id.in_(target_ids),
+                )
+            )
+        )
     return [
-        Relationship(t, t in following, t in followed_by, bool(following.get(t)))
+        Relationship(
+            t,
+            t in following,
+            t in followed_by,
+            bool(following.get(t)),
+            requested=t in requested,
+            requested_by=t in requested_by,
+        )
         for t in target_ids
     ]
+
+
+def follow_requesters(rt: Runtime, account_id: int, page: Page) -> list[tuple[int, Row[Any]]]:
+    """(request id, requester) pairs of the requests waiting for this account's
+    approval, newest first; the request id is the page cursor (as Mastodon's)."""
+    query = (
+        select(follow_requests.c.id.label("request_id"), *PUBLIC_COLUMNS)
+        .join(accounts, accounts.c.id == follow_requests.c.account_id)
+        .where(follow_requests.c.target_account_id == account_id)
+    )
+    with rt.db.read() as conn:
+        rows = conn.execute(paginate(query, follow_requests.c.id, page)).all()
+    rows = sorted(rows, key=lambda r: r.request_id, reverse=True)
+    return [(r.request_id, r) for r in rows]
+
+
+def follow_requests_count(rt: Runtime, account_id: int) -> int:
+    with rt.db.read() as conn:
+        return int(
+            conn.scalar(
+                select(func.count())
+                .select_from(follow_requests)
+                .where(follow_requests.c.target_account_id == account_id)
+            )
+            or 0
+        )
 
 
 def is_following(rt: Runtime, account_id: int, target_id: int) -> bool:

@@ -21,8 +21,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from roost.accounts.models import accounts
 from roost.channels import notifications_channel
-from roost.graph.actions import FOLLOW_NOTIFY_JOB
-from roost.graph.models import follows
+from roost.graph.actions import FOLLOW_NOTIFY_JOB, FOLLOW_REQUEST_NOTIFY_JOB
+from roost.graph.models import follow_requests, follows
 from roost.ids import new_id
 from roost.notifications.models import (
     FILTERABLE,
@@ -269,6 +269,23 @@ def sync_follow(rt: Runtime, account_id: int, target_id: int) -> None:
             withdraw(tx, cause)
 
 
+def sync_follow_request(rt: Runtime, account_id: int, target_id: int) -> None:
+    """A pending request tells its target; once it is authorized (the ``follow``
+    notification takes over), rejected or cancelled, its notification goes."""
+    with rt.db.write() as tx:
+        cause = Cause(target_id, "follow_request", account_id)
+        pending = tx.conn.scalar(
+            select(follow_requests.c.id).where(
+                follow_requests.c.account_id == account_id,
+                follow_requests.c.target_account_id == target_id,
+            )
+        )
+        if pending is not None:
+            notify(tx, [cause], rt)
+        else:
+            withdraw(tx, cause)
+
+
 def notify_about_post(rt: Runtime, post_id: int) -> None:
     """What a new post tells others: its mentions (and the author it answers), its
     quoted post's author, and the followers who asked to hear of every post. Each
@@ -337,4 +354,12 @@ def handle_follow(rt: Runtime, payload: dict[str, Any]) -> None:
     sync_follow(rt, int(payload["account_id"]), int(payload["target_id"]))
 
 
-JOB_HANDLERS = {FAVOURITE_JOB: handle_favourite, FOLLOW_NOTIFY_JOB: handle_follow}
+def handle_follow_request(rt: Runtime, payload: dict[str, Any]) -> None:
+    sync_follow_request(rt, int(payload["account_id"]), int(payload["target_id"]))
+
+
+JOB_HANDLERS = {
+    FAVOURITE_JOB: handle_favourite,
+    FOLLOW_NOTIFY_JOB: handle_follow,
+    FOLLOW_REQUEST_NOTIFY_JOB: handle_follow_request,
+}

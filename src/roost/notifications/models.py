@@ -23,8 +23,8 @@ from sqlalchemy import (
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
-# Every type Mastodon 4.5 apps know that Roost creates. ``follow_request``, ``poll``
-# and ``update`` have no cause yet (locked accounts, polls and edits come later).
+# Every type Mastodon 4.5 apps know that Roost creates. ``poll`` and ``update``
+# have no cause yet (polls and edits come later).
 TYPES = (
     "mention",
     "status",

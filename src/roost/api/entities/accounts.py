@@ -140,7 +140,9 @@ def account_entity(rt: Runtime, row: Any) -> Account:
     )
 
 
-def credential_account_entity(rt: Runtime, row: Any) -> CredentialAccount:
+def credential_account_entity(
+    rt: Runtime, row: Any, *, follow_requests_count: int = 0
+) -> CredentialAccount:
     plain = account_entity(rt, row)
     return CredentialAccount(
         **msgspec.structs.asdict(plain),
@@ -150,7 +152,7 @@ def credential_account_entity(rt: Runtime, row: Any) -> CredentialAccount:
             privacy="public",
             sensitive=False,
             language="",
-            follow_requests_count=0,
+            follow_requests_count=follow_requests_count,
             discoverable=row.discoverable,
         ),
         role=Role(),
@@ -169,8 +171,8 @@ def relationship_entity(rel: RelationshipView) -> Relationship:
         blocked_by=False,
         muting=False,
         muting_notifications=False,
-        requested=False,
-        requested_by=False,
+        requested=rel.requested,
+        requested_by=rel.requested_by,
         domain_blocking=False,
         endorsed=False,
         note="",
