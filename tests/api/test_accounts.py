@@ -490,23 +490,6 @@ def test_search(client: TestClient, tokens: Tokens, people: People, rt: Runtime)
     assert client.get("/api/v1/accounts/search", params={"q": "bob"}).status_code == 401
 
 
-def test_locked_account_cannot_be_followed_without_approval(
-    client: TestClient, tokens: Tokens, people: People, rt: Runtime
-) -> None:
-    client.patch(
-        "/api/v1/accounts/update_credentials", data={"locked": "true"}, headers=tokens.auth("bob")
-    )
-    secret = do_create_post(rt, people.bob, "for approved followers", visibility="private")
-    response = client.post(f"/api/v1/accounts/{people.bob}/follow", headers=tokens.auth("alice"))
-    assert response.status_code == 403
-    seen = client.get(f"/api/v1/accounts/{people.bob}/statuses", headers=tokens.auth("alice"))
-    assert secret not in {int(s["id"]) for s in seen.json()}
-    rel = client.get(
-        "/api/v1/accounts/relationships", params={"id[]": people.bob}, headers=tokens.auth("alice")
-    )
-    assert rel.json()[0]["following"] is False
-
-
 def test_profile_note_is_rendered_as_escaped_html(client: TestClient, tokens: Tokens) -> None:
     response = client.patch(
         "/api/v1/accounts/update_credentials",
