@@ -117,6 +117,13 @@ def update_profile(web: Web) -> Response:
 
 
 @page(login=True)
+def update_locked(web: Web) -> Response:
+    """The "approve followers" switch; turning it off approves everyone waiting."""
+    do_update_profile(web.rt, web.me, locked=web.form.get("locked") == "on")
+    return web.redirect("/settings?saved=locked")
+
+
+@page(login=True)
 def change_password(web: Web) -> Response:
     current = web.form.get("current_password", "")
     new = web.form.get("new_password", "")
@@ -146,6 +153,7 @@ routes = [
     Route("/logout", logout, methods=["POST"]),
     Route("/settings", settings_page, methods=["GET"]),
     Route("/settings/profile", update_profile, methods=["POST"]),
+    Route("/settings/locked", update_locked, methods=["POST"]),
     Route("/settings/password", change_password, methods=["POST"]),
     Route("/settings/logout-everywhere", log_out_everywhere, methods=["POST"]),
 ]

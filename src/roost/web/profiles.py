@@ -23,10 +23,11 @@ TABS = {
 
 
 def _profile(web: Web, account: AccountRow, tab: str, **context: Any) -> Response:
-    following_them = followed_by_them = False
+    following_them = followed_by_them = requested = False
     if web.viewer_id is not None and web.viewer_id != account.id:
         rel = relationships(web.rt, web.viewer_id, [account.id])[0]
         following_them, followed_by_them = rel.following, rel.followed_by
+        requested = rel.requested
     is_me = web.viewer_id == account.id
     return web.render(
         "profile.html",
@@ -36,6 +37,7 @@ def _profile(web: Web, account: AccountRow, tab: str, **context: Any) -> Respons
         is_me=is_me,
         following_them=following_them,
         followed_by_them=followed_by_them,
+        requested=requested,
         **context,
     )
 
