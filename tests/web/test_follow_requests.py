@@ -63,7 +63,8 @@ def test_follow_requests_page_approves_and_rejects(
     do_follow(rt, people.alice, bob)
     do_follow(rt, people.carol, bob)
     page = web.get("/follow_requests").text
-    assert "@alice" in page and "@carol" in page
+    assert "@alice" in page
+    assert "@carol" in page
     assert 'aria-label="Approve @alice"' in page
     response = web.submit("/follow_requests/alice/authorize", {}, page="/follow_requests")
     assert response.status_code == 303
