@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 from roost.api import (
     accounts,
     apps,
+    audience,
     conversations,
     instance,
     markers,
@@ -33,6 +34,7 @@ def api_routes() -> list[BaseRoute]:
         *instance.routes,
         *apps.routes,
         *accounts.routes,
+        *audience.routes,
         *oauth.routes,
         *openapi.routes,
         *streaming.routes,
