@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from roost.config import Settings
 from roost.web import (
     accounts,
+    audience,
     live,
     messages,
     notifications,
@@ -42,6 +43,7 @@ def web_routes() -> list[BaseRoute]:
         *notifications.routes,
         *messages.routes,
         *accounts.routes,
+        *audience.routes,
         *oauth.routes,
         *timelines.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
