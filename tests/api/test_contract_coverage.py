@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from roost.api.routes import api_routes
 from tests.api import (
     test_contract_accounts,
+    test_contract_audience,
     test_contract_follow_requests,
     test_contract_notifications,
     test_contract_server,
@@ -26,6 +27,7 @@ CONTRACT_MODULES = (
     test_contract_server,
     test_contract_notifications,
     test_contract_follow_requests,
+    test_contract_audience,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

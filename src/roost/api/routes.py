@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 from roost.api import (
     accounts,
     apps,
+    audience,
     conversations,
     follow_requests,
     instance,
@@ -35,6 +36,7 @@ def api_routes() -> list[BaseRoute]:
         *apps.routes,
         *accounts.routes,
         *follow_requests.routes,
+        *audience.routes,
         *oauth.routes,
         *openapi.routes,
         *streaming.routes,

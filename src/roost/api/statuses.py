@@ -24,6 +24,7 @@ from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_un
 from roost.posts.marks import (
     do_bookmark,
     do_favourite,
+    do_mute_conversation,
     do_pin,
     do_unbookmark,
     do_unfavourite,
@@ -154,6 +155,17 @@ def unfavourite(ctx: Ctx) -> Response:
     return _mark(ctx, do_unfavourite)
 
 
+@endpoint(scope="write:mutes", user=True, response=Status)
+def mute_thread(ctx: Ctx) -> Response:
+    """No more notifications from the post's thread (Mastodon's conversation mute)."""
+    return _mark(ctx, do_mute_conversation)
+
+
+@endpoint(scope="write:mutes", user=True, response=Status)
+def unmute_thread(ctx: Ctx) -> Response:
+    return _mark(ctx, lambda rt, me, post_id: do_mute_conversation(rt, me, post_id, on=False))
+
+
 @endpoint(scope="write:bookmarks", user=True, response=Status)
 def bookmark(ctx: Ctx) -> Response:
     return _mark(ctx, do_bookmark)
@@ -222,6 +234,8 @@ routes = [
     Route("/api/v1/statuses/{id}/bookmark", bookmark, methods=["POST"]),
     Route("/api/v1/statuses/{id}/unbookmark", unbookmark, methods=["POST"]),
     Route("/api/v1/statuses/{id}/pin", pin, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/mute", mute_thread, methods=["POST"]),
+    Route("/api/v1/statuses/{id}/unmute", unmute_thread, methods=["POST"]),
     Route("/api/v1/statuses/{id}/unpin", unpin, methods=["POST"]),
     Route("/api/v1/statuses/{id}/favourited_by", show_favourited_by, methods=["GET"]),
     Route("/api/v1/statuses/{id}/reblogged_by", show_reblogged_by, methods=["GET"]),

@@ -102,7 +102,7 @@ def _entity(rt: Runtime, viewer: int | None, kind: str, item_id: int) -> object 
     """The entity a message names, as this viewer may see it (their own notification
     or conversation only)."""
     if kind == "update":
-        views = hydrate(rt, viewer, [item_id])
+        views = hydrate(rt, viewer, [item_id], timeline=True)
         return status_entity(rt, views[0]) if views else None
     if viewer is None:
         return None

@@ -39,7 +39,7 @@ def _nothing_remote_or_media(ctx: Ctx) -> bool:
 def home(ctx: Ctx) -> Response:
     page = read_page(ctx.params)
     ids = home_page_ids(ctx.rt, ctx.account_id, page)
-    return _page_response(ctx, hydrate(ctx.rt, ctx.account_id, ids), page, ids)
+    return _page_response(ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids)
 
 
 @endpoint(scope=READ, response=list[Status])

@@ -17,6 +17,7 @@ from roost.channels import direct_channel
 from roost.conversations.models import account_conversations
 from roost.ids import new_id
 from roost.posts.models import mentions, posts
+from roost.posts.visibility import blocked_clause
 from roost.runtime import Runtime
 from roost.store.db import Tx
 from roost.store.schema import utcnow
@@ -35,7 +36,16 @@ def deliver_direct(rt: Runtime, post_id: int) -> None:
         mentioned = set(
             tx.conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
         )
-        everyone = {post.account_id, *mentioned}
+        # Nobody across a block from the author takes part (nor sees the post).
+        blocked = set(
+            tx.conn.scalars(
+                select(mentions.c.account_id).where(
+                    mentions.c.post_id == post_id,
+                    blocked_clause(mentions.c.account_id, post.account_id),
+                )
+            )
+        )
+        everyone = {post.account_id, *(mentioned - blocked)}
         for account_id in sorted(everyone):
             _upsert(
                 tx,

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.actions import UNLOCKED_JOB
 from roost.accounts.models import accounts
-from roost.errors import NotFound, ValidationFailed
-from roost.graph.models import follow_requests, follows
+from roost.errors import Forbidden, NotFound, ValidationFailed
+from roost.graph.models import blocks, follow_requests, follows
 from roost.ids import new_id
 from roost.runtime import Runtime
 from roost.store.db import Tx
@@ -40,6 +40,7 @@ def do_follow(rt: Runtime, account_id: int, target_id: int, *, notify: bool | No
             locked = tx.conn.scalar(select(accounts.c.locked).where(accounts.c.id == target_id))
             if locked is None:
                 raise NotFound("Record not found")
+            check_not_blocked(tx.conn, account_id, target_id)
             existing = tx.conn.scalar(
                 select(follows.c.id).where(
                     follows.c.account_id == account_id, follows.c.target_account_id == target_id
@@ -185,20 +186,38 @@ def do_authorize_all_follow_requests(rt: Runtime, target_id: int) -> int:
 def do_unfollow(rt: Runtime, account_id: int, target_id: int) -> bool:
     """Ends a follow, or cancels a pending follow request (Mastodon's unfollow does both)."""
     with rt.db.write() as tx:
-        deleted = tx.conn.execute(
-            delete(follows).where(
-                follows.c.account_id == account_id, follows.c.target_account_id == target_id
-            )
-        ).rowcount
-        if not deleted:
-            return _drop_request(rt, tx, account_id, target_id) is not None
-        _bump(tx.conn, account_id, following=-1)
-        _bump(tx.conn, target_id, followers=-1)
-        pair = {"account_id": account_id, "target_id": target_id}
-        rt.jobs.enqueue(tx, PURGE_JOB, pair)
-        # Withdraws the follow notification; an unfollow itself tells no one.
-        rt.jobs.enqueue(tx, FOLLOW_NOTIFY_JOB, pair)
+        return unfollow_in(tx, rt, account_id, target_id)
+
+
+def unfollow_in(tx: Tx, rt: Runtime, account_id: int, target_id: int) -> bool:
+    """``do_unfollow`` inside the caller's transaction (a block unfollows both ways,
+    pending requests included)."""
+    deleted = tx.conn.execute(
+        delete(follows).where(
+            follows.c.account_id == account_id, follows.c.target_account_id == target_id
+        )
+    ).rowcount
+    if not deleted:
+        return _drop_request(rt, tx, account_id, target_id) is not None
+    _bump(tx.conn, account_id, following=-1)
+    _bump(tx.conn, target_id, followers=-1)
+    pair = {"account_id": account_id, "target_id": target_id}
+    rt.jobs.enqueue(tx, PURGE_JOB, pair)
+    # Withdraws the follow notification; an unfollow itself tells no one.
+    rt.jobs.enqueue(tx, FOLLOW_NOTIFY_JOB, pair)
     return True
+
+
+def check_not_blocked(conn: Connection, account_id: int, target_id: int) -> None:
+    """Refuses a follow across a block, either way (Mastodon answers 403 too)."""
+    across = conn.scalar(
+        select(blocks.c.id).where(
+            ((blocks.c.account_id == account_id) & (blocks.c.target_account_id == target_id))
+            | ((blocks.c.account_id == target_id) & (blocks.c.target_account_id == account_id))
+        )
+    )
+    if across is not None:
+        raise Forbidden("This action is not allowed")
 
 
 def _bump(conn: Connection, account_id: int, *, following: int = 0, followers: int = 0) -> None:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import ColumnElement, Connection, Row, func, or_, select
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS
-from roost.graph.models import follow_requests, follows
+from roost.graph.models import blocks, follow_requests, follows, mutes
 from roost.paging import Page, paginate
 from roost.runtime import Runtime
+from roost.store.schema import utcnow
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,10 @@ class Relationship:
     # A follow request is pending: from the viewer (requested) or to the viewer.
     requested: bool = False
     requested_by: bool = False
+    blocking: bool = False
+    blocked_by: bool = False
+    muting: bool = False
+    muting_notifications: bool = False
 
 
 def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> list[Relationship]:
@@ -62,6 +67,7 @@ def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> lis
                 )
             )
         )
+        blocking, blocked_by, muting = _audience(conn, viewer_id, target_ids)
     return [
         Relationship(
             t,
@@ -70,6 +76,10 @@ def relationships(rt: Runtime, viewer_id: int, target_ids: Sequence[int]) -> lis
             bool(following.get(t)),
             requested=t in requested,
             requested_by=t in requested_by,
+            blocking=t in blocking,
+            blocked_by=t in blocked_by,
+            muting=t in muting,
+            muting_notifications=bool(muting.get(t)),
         )
         for t in target_ids
     ]
@@ -99,6 +109,68 @@ def follow_requests_count(rt: Runtime, account_id: int) -> int:
             )
             or 0
         )
+
+
+def _audience(
+    conn: Connection, viewer_id: int, target_ids: Sequence[int]
+) -> tuple[set[int], set[int], dict[int, bool]]:
+    """Whom the viewer blocks, who blocks the viewer, and whom the viewer mutes (with
+    whether their notifications are muted too) among ``target_ids``."""
+    blocking = set(
+        conn.scalars(
+            select(blocks.c.target_account_id).where(
+                blocks.c.account_id == viewer_id, blocks.c.target_account_id.in_(target_ids)
+            )
+        )
+    )
+    blocked_by = set(
+        conn.scalars(
+            select(blocks.c.account_id).where(
+                blocks.c.target_account_id == viewer_id, blocks.c.account_id.in_(target_ids)
+            )
+        )
+    )
+    muting = {
+        row.target_account_id: row.notifications
+        for row in conn.execute(
+            select(mutes.c.target_account_id, mutes.c.notifications).where(
+                mutes.c.account_id == viewer_id,
+                mutes.c.target_account_id.in_(target_ids),
+                _mute_active(utcnow()),
+            )
+        )
+    }
+    return blocking, blocked_by, muting
+
+
+def _mute_active(now: datetime) -> ColumnElement[bool]:
+    return or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now)
+
+
+def blocked_accounts(rt: Runtime, account_id: int, page: Page) -> list[tuple[int, Row[Any]]]:
+    """(block id, blocked account) pairs, newest block first; the block id is the cursor."""
+    query = (
+        select(blocks.c.id.label("edge_id"), *PUBLIC_COLUMNS)
+        .join(accounts, accounts.c.id == blocks.c.target_account_id)
+        .where(blocks.c.account_id == account_id)
+    )
+    return _paged(rt, query, blocks.c.id, page)
+
+
+def muted_accounts(rt: Runtime, account_id: int, page: Page) -> list[tuple[int, Row[Any]]]:
+    """(mute id, muted account) pairs for the mutes still in force, newest first."""
+    query = (
+        select(mutes.c.id.label("edge_id"), *PUBLIC_COLUMNS)
+        .join(accounts, accounts.c.id == mutes.c.target_account_id)
+        .where(mutes.c.account_id == account_id, _mute_active(utcnow()))
+    )
+    return _paged(rt, query, mutes.c.id, page)
+
+
+def _paged(rt: Runtime, query: Any, column: Any, page: Page) -> list[tuple[int, Row[Any]]]:
+    with rt.db.read() as conn:
+        rows = conn.execute(paginate(query, column, page)).all()
+    return sorted(((r.edge_id, r) for r in rows), key=lambda pair: pair[0], reverse=True)
 
 
 def is_following(rt: Runtime, account_id: int, target_id: int) -> bool:

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, true
+from sqlalchemy import Connection, delete, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from roost.accounts.models import accounts
 from roost.channels import notifications_channel
 from roost.graph.actions import FOLLOW_NOTIFY_JOB, FOLLOW_REQUEST_NOTIFY_JOB
-from roost.graph.models import follow_requests, follows
+from roost.graph.models import conversation_mutes, follow_requests, follows, mutes
 from roost.ids import new_id
 from roost.notifications.models import (
     FILTERABLE,
@@ -34,7 +34,7 @@ from roost.notifications.models import (
 )
 from roost.posts.marks import FAVOURITE_JOB
 from roost.posts.models import favourites, mentions, posts
-from roost.posts.visibility import visible_clause
+from roost.posts.visibility import blocked_clause, visible_clause
 from roost.runtime import Runtime
 from roost.store.db import Tx
 from roost.store.schema import utcnow
@@ -61,6 +61,8 @@ def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
     for cause in causes:
         if cause.recipient_id == cause.from_account_id:
             continue  # nobody is told about their own doings
+        if _silenced(tx.conn, cause, now):
+            continue
         decision = _decide(tx.conn, cause, now)
         if decision == "drop":
             continue
@@ -109,6 +111,39 @@ def withdraw(tx: Tx, cause: Cause) -> None:
             notifications.c.account_id == cause.recipient_id,
             post,
         )
+    )
+
+
+def _silenced(conn: Connection, cause: Cause, now: datetime) -> bool:
+    """Causes that tell nothing whatever the policy: across a block (either way), from
+    someone the recipient mutes with their notifications, or about a post in a thread
+    the recipient muted."""
+    recipient, sender = cause.recipient_id, cause.from_account_id
+    if conn.scalar(select(blocked_clause(recipient, sender))):
+        return True
+    muted = conn.scalar(
+        select(mutes.c.id).where(
+            mutes.c.account_id == recipient,
+            mutes.c.target_account_id == sender,
+            mutes.c.notifications == true(),
+            or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now),
+        )
+    )
+    if muted is not None:
+        return True
+    if cause.post_id is None:
+        return False
+    thread = select(func.coalesce(posts.c.conversation_id, posts.c.id)).where(
+        posts.c.id == cause.post_id
+    )
+    return (
+        conn.scalar(
+            select(conversation_mutes.c.id).where(
+                conversation_mutes.c.account_id == recipient,
+                conversation_mutes.c.conversation_id == thread.scalar_subquery(),
+            )
+        )
+        is not None
     )
 
 

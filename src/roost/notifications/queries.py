@@ -27,6 +27,7 @@ from roost.notifications.models import (
 )
 from roost.paging import Page, paginate
 from roost.posts.queries import StatusView, hydrate
+from roost.posts.visibility import blocked_clause
 from roost.runtime import Runtime
 
 
@@ -60,7 +61,12 @@ class Filter:
 
 
 def _mine(viewer_id: int, *, filtered: bool = False) -> ColumnElement[bool]:
-    return and_(notifications.c.account_id == viewer_id, notifications.c.filtered.is_(filtered))
+    """The viewer's notifications, without those from across a block made since."""
+    return and_(
+        notifications.c.account_id == viewer_id,
+        notifications.c.filtered.is_(filtered),
+        ~blocked_clause(viewer_id, notifications.c.from_account_id),
+    )
 
 
 def _views(rt: Runtime, viewer_id: int, rows: Sequence[Any]) -> list[NotificationView]:

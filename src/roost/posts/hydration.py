@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +21,8 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
+    exists,
+    func,
     literal,
     null,
     select,
@@ -28,11 +31,12 @@ from sqlalchemy import (
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
+from roost.graph.models import conversation_mutes
 from roost.oauth.models import applications
 from roost.posts.models import bookmarks, favourites, mentions, pins, post_tags, posts, tags
-from roost.posts.visibility import visible_clause
+from roost.posts.visibility import muted_clause, visible_clause
 from roost.runtime import Runtime
-from roost.store.schema import Id
+from roost.store.schema import Id, UTCDateTime, utcnow
 
 PostRow = Row[Any]
 
@@ -51,6 +55,7 @@ class StatusView:
     reblogged: bool = False
     bookmarked: bool = False
     pinned: bool = False
+    muted: bool = False  # the viewer muted the post's thread
     application: Any = None  # (name, website) of the client that posted it
     viewer_id: int | None = None  # whose marks these are; None for an anonymous viewer
 
@@ -58,8 +63,12 @@ class StatusView:
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _VIEWER: BindParameter[int] = bindparam("viewer", type_=Id)
 
+_NOW: BindParameter[datetime] = bindparam("now", type_=UTCDateTime)
+
 _POSTS_ANONYMOUS = select(posts).where(posts.c.id.in_(_IDS), visible_clause(None))
 _POSTS_FOR_VIEWER = select(posts).where(posts.c.id.in_(_IDS), visible_clause(_VIEWER))
+# Timelines and streams: also without posts by accounts the viewer mutes.
+_POSTS_FOR_TIMELINE = _POSTS_FOR_VIEWER.where(~muted_clause(_VIEWER, _NOW))
 
 
 def _satellite(kind: str, post_id: Any, account_id: Any = None, name: Any = None) -> Any:
@@ -91,6 +100,14 @@ _MARK_ARMS = [
     _satellite("reblogged", posts.c.reblog_of_id).where(
         posts.c.account_id == _VIEWER, posts.c.reblog_of_id.in_(_IDS)
     ),
+    _satellite("muted", posts.c.id).where(
+        posts.c.id.in_(_IDS),
+        exists().where(
+            conversation_mutes.c.account_id == _VIEWER,
+            conversation_mutes.c.conversation_id
+            == func.coalesce(posts.c.conversation_id, posts.c.id),
+        ),
+    ),
 ]
 _SATELLITES_ANONYMOUS = union_all(_MENTION_ARM, _TAG_ARM)
 _SATELLITES_FOR_VIEWER = union_all(_MENTION_ARM, _TAG_ARM, *_MARK_ARMS)
@@ -100,18 +117,30 @@ _APPLICATIONS = select(applications.c.id, applications.c.name, applications.c.we
 )
 
 
-def _load_posts(conn: Connection, viewer_id: int | None, ids: Sequence[int]) -> list[PostRow]:
+def _load_posts(
+    conn: Connection, viewer_id: int | None, ids: Sequence[int], *, timeline: bool
+) -> list[PostRow]:
     if viewer_id is None:
         return list(conn.execute(_POSTS_ANONYMOUS, {"ids": list(ids)}))
+    if timeline:
+        return list(
+            conn.execute(
+                _POSTS_FOR_TIMELINE, {"ids": list(ids), "viewer": viewer_id, "now": utcnow()}
+            )
+        )
     return list(conn.execute(_POSTS_FOR_VIEWER, {"ids": list(ids), "viewer": viewer_id}))
 
 
-def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[StatusView]:
-    """Visible posts among ``ids``, in the order given; hidden or deleted ones are dropped."""
+def hydrate(
+    rt: Runtime, viewer_id: int | None, ids: Sequence[int], *, timeline: bool = False
+) -> list[StatusView]:
+    """Visible posts among ``ids``, in the order given; hidden or deleted ones are dropped.
+    ``timeline``: a timeline or stream, which also drops posts by people the viewer
+    mutes, and reposts and quotes of them (a muted post stays readable by its link)."""
     if not ids:
         return []
     with rt.db.read() as conn:
-        rows = {r.id: r for r in _load_posts(conn, viewer_id, ids)}
+        rows = {r.id: r for r in _load_posts(conn, viewer_id, ids, timeline=timeline)}
         # Two rounds: reposted and quoted posts, then the posts quoted by reposted ones
         # (a repost of a quote shows the quote in full, as the quote itself would).
         for _ in range(2):
@@ -121,7 +150,7 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
             inner_ids -= rows.keys()
             if not inner_ids:
                 break
-            for r in _load_posts(conn, viewer_id, sorted(inner_ids)):
+            for r in _load_posts(conn, viewer_id, sorted(inner_ids), timeline=timeline):
                 rows[r.id] = r
         if not rows:
             return []
@@ -131,6 +160,7 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
             "reblogged": set(),
             "bookmarked": set(),
             "pinned": set(),
+            "muted": set(),
         }
         mention_rows: list[tuple[int, int]] = []
         tag_rows: list[tuple[int, str]] = []
@@ -175,6 +205,7 @@ def hydrate(rt: Runtime, viewer_id: int | None, ids: Sequence[int]) -> list[Stat
             reblogged=post_id in marks["reblogged"],
             bookmarked=post_id in marks["bookmarked"],
             pinned=post_id in marks["pinned"],
+            muted=post_id in marks["muted"],
             application=apps.get(row.application_id),
             viewer_id=viewer_id,
         )

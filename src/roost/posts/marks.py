@@ -1,14 +1,15 @@
 """Marks a person puts on a post without writing one: likes (favourites),
-bookmarks and pins. Each is idempotent: liking twice is one like."""
+bookmarks and pins, and muting a thread. Each is idempotent: liking twice is one like."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roost.errors import NotFound, ValidationFailed
+from roost.graph.models import conversation_mutes
 from roost.ids import new_id
 from roost.posts.models import bookmarks, favourites, pins, posts
 from roost.posts.visibility import access_visible_post, visible_clause
@@ -119,4 +120,30 @@ def _toggle(
             if job:
                 rt.jobs.enqueue(tx, job, {"account_id": account_id, "post_id": post_id})
     except IntegrityError:  # the same mark committed concurrently: the goal state holds
+        return
+
+
+def do_mute_conversation(rt: Runtime, account_id: int, post_id: int, *, on: bool = True) -> None:
+    """Mutes (``on``) or unmutes the thread of a visible post: no more notifications
+    from it (``roost.notifications.delivery``). Idempotent both ways."""
+    try:
+        with rt.db.write() as tx:
+            post = access_visible_post(tx.conn, post_id, account_id)
+            conversation_id = post.conversation_id or post.id
+            mine = and_(
+                conversation_mutes.c.account_id == account_id,
+                conversation_mutes.c.conversation_id == conversation_id,
+            )
+            current = tx.conn.scalar(select(conversation_mutes.c.id).where(mine))
+            if on and current is None:
+                tx.conn.execute(
+                    insert(conversation_mutes).values(
+                        id=new_id(), account_id=account_id, conversation_id=conversation_id
+                    )
+                )
+            elif not on and current is not None:
+                tx.conn.execute(
+                    delete(conversation_mutes).where(conversation_mutes.c.id == current)
+                )
+    except IntegrityError:  # muted concurrently: the goal state holds
         return

@@ -19,7 +19,7 @@ from roost.posts.hydration import PostRow as PostRow
 from roost.posts.hydration import StatusView as StatusView
 from roost.posts.hydration import hydrate as hydrate
 from roost.posts.models import bookmarks, favourites, pins, post_tags, posts, tags
-from roost.posts.visibility import home_clause, listed_clause, visible_clause
+from roost.posts.visibility import blocked_clause, home_clause, listed_clause, visible_clause
 from roost.runtime import Runtime
 from roost.text import is_hashtag
 
@@ -80,7 +80,7 @@ def account_statuses(
 
 def public_statuses(rt: Runtime, viewer_id: int | None, page: Page) -> list[StatusView]:
     query = select(posts.c.id).where(listed_clause(), posts.c.reblog_of_id.is_(None))
-    return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page))
+    return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page), timeline=True)
 
 
 def tag_statuses(
@@ -111,7 +111,7 @@ def tag_statuses(
     excluded = _tag_ids_named(rt, none_of)
     if excluded:
         query = query.where(~_has_tag(*excluded))
-    return hydrate(rt, viewer_id, page_ids(rt, query, post_tags.c.post_id, page))
+    return hydrate(rt, viewer_id, page_ids(rt, query, post_tags.c.post_id, page), timeline=True)
 
 
 def _has_tag(*tag_ids: int) -> Any:
@@ -213,7 +213,7 @@ def favourited_by(
         .join(accounts, accounts.c.id == favourites.c.account_id)
         .where(favourites.c.post_id == post_id)
     )
-    return _accounts_page(rt, query, favourites.c.id, page)
+    return _accounts_page(rt, _unblocked(query, viewer_id), favourites.c.id, page)
 
 
 def reblogged_by(
@@ -225,7 +225,14 @@ def reblogged_by(
         .join(accounts, accounts.c.id == posts.c.account_id)
         .where(posts.c.reblog_of_id == post_id)
     )
-    return _accounts_page(rt, query, posts.c.id, page)
+    return _accounts_page(rt, _unblocked(query, viewer_id), posts.c.id, page)
+
+
+def _unblocked(query: Select[Any], viewer_id: int | None) -> Select[Any]:
+    """Leaves out the accounts across a block from the viewer."""
+    if viewer_id is None:
+        return query
+    return query.where(~blocked_clause(viewer_id, accounts.c.id))
 
 
 def _accounts_page(

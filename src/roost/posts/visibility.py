@@ -5,17 +5,19 @@ posts to the author, their followers and the people mentioned; direct posts to
 the author and the people mentioned. Unlisted posts stay out of the public and
 hashtag timelines (``listed_clause``); which visible posts belong in a home
 timeline is ``home_clause`` (and ``shown_in_home`` for fan-out). Blocks and
-mutes extend these functions and nothing else.
+mutes extend these functions and nothing else: ``blocked_clause`` hides posts
+across a block either way, ``muted_clause`` marks posts that timelines leave out.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
 from roost.errors import NotFound
-from roost.graph.models import follows
+from roost.graph.models import blocks, follows, mutes
 from roost.posts.models import mentions, posts
 
 
@@ -36,11 +38,42 @@ def visible_clause(
             follows.c.account_id == viewer_id, follows.c.target_account_id == table.c.account_id
         )
     )
-    return or_(
-        public,
-        table.c.account_id == viewer_id,
-        and_(table.c.visibility == "private", follower),
-        mentioned,
+    return and_(
+        ~blocked_clause(viewer_id, table.c.account_id),
+        or_(
+            public,
+            table.c.account_id == viewer_id,
+            and_(table.c.visibility == "private", follower),
+            mentioned,
+        ),
+    )
+
+
+def blocked_clause(viewer_id: int | ColumnElement[int], other_id: Any) -> ColumnElement[bool]:
+    """Whether a block stands between the viewer and another account, either way: a
+    viewer never sees posts by those they block nor by those who block them."""
+    return exists(
+        select(blocks.c.id).where(
+            or_(
+                and_(blocks.c.account_id == viewer_id, blocks.c.target_account_id == other_id),
+                and_(blocks.c.account_id == other_id, blocks.c.target_account_id == viewer_id),
+            )
+        )
+    )
+
+
+def muted_clause(
+    viewer_id: int | ColumnElement[int], now: datetime | ColumnElement[datetime], table: Any = posts
+) -> ColumnElement[bool]:
+    """Posts by accounts the viewer mutes (a mute not yet expired at ``now``). Timelines
+    and streams leave them out at read time, with reposts of them (``hydrate``); a
+    muted person's post stays visible by link and on their profile, as in Mastodon."""
+    return exists(
+        select(mutes.c.id).where(
+            mutes.c.account_id == viewer_id,
+            mutes.c.target_account_id == table.c.account_id,
+            or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now),
+        )
     )
 
 

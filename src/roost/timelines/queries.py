@@ -19,7 +19,7 @@ from roost.timelines.actions import home_key, rebuild_home
 def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
     # Hydration may drop entries (deleted, or no longer visible): the page can run short,
     # which Mastodon clients handle by following the Link header.
-    return hydrate(rt, viewer_id, home_page_ids(rt, viewer_id, page))
+    return hydrate(rt, viewer_id, home_page_ids(rt, viewer_id, page), timeline=True)
 
 
 def home_page_ids(rt: Runtime, viewer_id: int, page: Page) -> list[int]:

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from roost.config import Settings
 from roost.web import (
     accounts,
+    audience,
     follow_requests,
     live,
     messages,
@@ -44,6 +45,7 @@ def web_routes() -> list[BaseRoute]:
         *messages.routes,
         *accounts.routes,
         *follow_requests.routes,
+        *audience.routes,
         *oauth.routes,
         *timelines.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>

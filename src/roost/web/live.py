@@ -135,7 +135,7 @@ def posts_fragment(web: Web) -> Response:
     )[:MAX_IDS]
     if not ids:
         return HTMLResponse("")
-    return web.render("_posts.html", posts=hydrate(web.rt, web.viewer_id, ids))
+    return web.render("_posts.html", posts=hydrate(web.rt, web.viewer_id, ids, timeline=True))
 
 
 routes = [

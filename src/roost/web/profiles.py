@@ -1,5 +1,6 @@
 """Profile pages (posts, posts and replies, likes), follower and following lists,
-and the follow button. Likes are shown to their owner only, as in Mastodon."""
+and the follow, mute and block buttons. Likes are shown to their owner only, as in
+Mastodon."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from starlette.routing import Route
 from roost.accounts.queries import AccountRow, get_account_by_username
 from roost.errors import NotFound
 from roost.graph.actions import do_follow, do_unfollow
-from roost.graph.queries import followers, following, relationships
+from roost.graph.blocks import do_block, do_mute, do_unblock, do_unmute
+from roost.graph.queries import Relationship, followers, following, relationships
 from roost.posts.queries import account_statuses, marked_statuses
 from roost.web.page import PAGE_SIZE, Web, page
 
@@ -24,6 +26,7 @@ TABS = {
 
 def _profile(web: Web, account: AccountRow, tab: str, **context: Any) -> Response:
     following_them = followed_by_them = requested = False
+    rel = Relationship(account.id, following=False, followed_by=False)
     if web.viewer_id is not None and web.viewer_id != account.id:
         rel = relationships(web.rt, web.viewer_id, [account.id])[0]
         following_them, followed_by_them = rel.following, rel.followed_by
@@ -38,6 +41,7 @@ def _profile(web: Web, account: AccountRow, tab: str, **context: Any) -> Respons
         following_them=following_them,
         followed_by_them=followed_by_them,
         requested=requested,
+        rel=rel,
         **context,
     )
 
@@ -75,16 +79,25 @@ def _people(web: Web, kind: str) -> Response:
     return _profile(web, account, kind, people=[row for _cursor, row in edges], older=older)
 
 
+VERBS: dict[str, Any] = {
+    "follow": do_follow,
+    "unfollow": do_unfollow,
+    "mute": do_mute,
+    "unmute": do_unmute,
+    "block": do_block,
+    "unblock": do_unblock,
+}
+
+
 @page(login=True)
 def follow(web: Web) -> Response:
-    verb = web.request.path_params["verb"]
-    if verb not in ("follow", "unfollow"):
+    """Follow, mute or block (and undo each): one form per verb, each the same action
+    the API calls."""
+    action = VERBS.get(web.request.path_params["verb"])
+    if action is None:
         raise NotFound("No such action")
     account = _account(web)
-    if verb == "follow":
-        do_follow(web.rt, web.me, account.id)
-    else:
-        do_unfollow(web.rt, web.me, account.id)
+    action(web.rt, web.me, account.id)
     return web.redirect(web.next_url(f"/@{account.username}"))
 
 

@@ -154,7 +154,7 @@ class _Builder:
             edited_at=iso(post.edited_at) if post.edited_at else None,
             favourited=marks.favourited if signed_in else UNSET,
             reblogged=marks.reblogged if signed_in else UNSET,
-            muted=False if signed_in else UNSET,
+            muted=marks.muted if signed_in else UNSET,
             bookmarked=marks.bookmarked if signed_in else UNSET,
             pinned=view.pinned if pinnable else UNSET,
             content=post.content,
