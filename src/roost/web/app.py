@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from roost.config import Settings
 from roost.web import (
     accounts,
+    lists,
     live,
     messages,
     notifications,
@@ -44,6 +45,7 @@ def web_routes() -> list[BaseRoute]:
         *accounts.routes,
         *oauth.routes,
         *timelines.routes,
+        *lists.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]
