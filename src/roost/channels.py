@@ -30,3 +30,8 @@ def notifications_channel(account_id: int) -> str:
 def direct_channel(account_id: int) -> str:
     """One account's direct conversations: ``conversation:<id>`` messages."""
     return f"timeline:direct:{account_id}"
+
+
+def list_channel(list_id: int) -> str:
+    """One list's timeline (the streaming API's "list" stream)."""
+    return f"timeline:list:{list_id}"

@@ -407,6 +407,15 @@ DEFS: dict[str, Any] = {
         "additionalProperties": ref("Marker"),
     },
     "Empty": {"type": "object", "maxProperties": 0},
+    # https://docs.joinmastodon.org/entities/List/ (``exclusive`` since 4.2)
+    "List": entity(
+        {
+            "id": ID,
+            "title": STR,
+            "replies_policy": {"enum": ["followed", "list", "none"]},
+            "exclusive": BOOL,
+        }
+    ),
 }
 
 

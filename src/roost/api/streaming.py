@@ -26,12 +26,15 @@ from roost.api.http import ApiError, authenticate, error_response
 from roost.channels import (
     direct_channel,
     home_channel,
+    list_channel,
     notifications_channel,
     public_channel,
     tag_channel,
 )
 from roost.conversations.queries import get_conversation
 from roost.errors import NotFound
+from roost.ids import parse_id
+from roost.lists.queries import access_list
 from roost.notifications.queries import get_notification
 from roost.oauth.queries import TokenInfo, scope_allows
 from roost.posts.queries import hydrate
@@ -50,12 +53,25 @@ class Stream:
     channels: list[str]
 
 
-def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Stream:
+def resolve_stream(
+    token: TokenInfo | None,
+    stream: str,
+    tag: str | None,
+    *,
+    list_id: str | None = None,
+    rt: Runtime | None = None,
+) -> Stream:
     """The stream's channels, once the token (if any) has the scope it needs:
-    ``read:notifications`` for notifications alone, ``read:statuses`` for the rest."""
-    needed = "read:notifications" if stream == "user:notification" else "read:statuses"
+    ``read:notifications`` for notifications alone, ``read:lists`` for a list (one of
+    the viewer's own: it reads the database, so callers run it off the event loop),
+    ``read:statuses`` for the rest."""
+    needed = {"user:notification": "read:notifications", "list": "read:lists"}.get(
+        stream, "read:statuses"
+    )
     if token is not None and not scope_allows(token.scopes, needed):
         raise ApiError(403, "This action is outside the authorized scopes")
+    if stream == "list":
+        return _list_stream(token, list_id, rt)
     if stream in ("public", "public:local", "public:remote"):
         return Stream([stream], [public_channel()])
     if stream in ("hashtag", "hashtag:local"):
@@ -74,6 +90,19 @@ def resolve_stream(token: TokenInfo | None, stream: str, tag: str | None) -> Str
     raise ApiError(400, "Unknown stream type")
 
 
+def _list_stream(token: TokenInfo | None, list_id: str | None, rt: Runtime | None) -> Stream:
+    if token is None or token.account_id is None:
+        raise ApiError(401, "Error: Missing access token")
+    parsed = parse_id(list_id or "")
+    try:
+        if parsed is None or rt is None:
+            raise NotFound("Record not found")
+        access_list(rt, token.account_id, parsed)
+    except NotFound:
+        raise ApiError(404, "Record not found") from None
+    return Stream(["list", str(parsed)], [list_channel(parsed)])
+
+
 def _token(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
     """The token, if any: each stream checks the scope it needs (``read:statuses``,
     or ``read:notifications`` for notifications alone, as Mastodon asks)."""
@@ -81,6 +110,7 @@ def _token(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
     if token is not None and not (
         scope_allows(token.scopes, "read:statuses")
         or scope_allows(token.scopes, "read:notifications")
+        or scope_allows(token.scopes, "read:lists")
     ):
         raise ApiError(403, "This action is outside the authorized scopes")
     return token
@@ -134,7 +164,15 @@ async def sse(request: Request, name: str) -> Response:
     rt: Runtime = request.app.state.rt
     try:
         token = await run_in_threadpool(_token, rt, request)
-        stream = resolve_stream(token, name, request.query_params.get("tag"))
+        stream = await run_in_threadpool(
+            lambda: resolve_stream(
+                token,
+                name,
+                request.query_params.get("tag"),
+                list_id=request.query_params.get("list"),
+                rt=rt,
+            )
+        )
     except ApiError as exc:
         return error_response(exc.status, exc.message)
     viewer = token.account_id if token else None
@@ -168,10 +206,12 @@ async def websocket(ws: WebSocket) -> None:
                     event = {"stream": stream.name, "event": rendered[0], "payload": rendered[1]}
                     await ws.send_text(_encode(event).decode())
 
-    async def start(name: str, tag: str | None) -> str | None:
+    async def start(name: str, tag: str | None, list_id: str | None = None) -> str | None:
         """Subscribes before returning, so nothing published afterwards is missed."""
         try:
-            stream = resolve_stream(token, name, tag)
+            stream = await run_in_threadpool(
+                lambda: resolve_stream(token, name, tag, list_id=list_id, rt=rt)
+            )
         except ApiError as exc:
             return exc.message
         key = tuple(stream.name)
@@ -185,7 +225,9 @@ async def websocket(ws: WebSocket) -> None:
 
     initial_error = None
     if ws.query_params.get("stream"):
-        initial_error = await start(ws.query_params["stream"], ws.query_params.get("tag"))
+        initial_error = await start(
+            ws.query_params["stream"], ws.query_params.get("tag"), ws.query_params.get("list")
+        )
     protocol = ws.headers.get("sec-websocket-protocol")
     await ws.accept(subprotocol=protocol.split(",")[0].strip() if protocol else None)
     accepted.set()
@@ -200,12 +242,15 @@ async def websocket(ws: WebSocket) -> None:
             if not isinstance(command, dict):
                 continue
             name, tag = str(command.get("stream", "")), command.get("tag")
+            listed = command.get("list")
             if command.get("type") == "subscribe":
-                error = await start(name, str(tag) if tag else None)
+                error = await start(
+                    name, str(tag) if tag else None, str(listed) if listed else None
+                )
                 if error:
                     await ws.send_text(_encode({"error": error}).decode())
             elif command.get("type") == "unsubscribe":
-                task = tasks.pop(tuple(resolve_key(name, tag)), None)
+                task = tasks.pop(tuple(resolve_key(name, tag, listed)), None)
                 if task:
                     task.cancel()
     except WebSocketDisconnect:
@@ -218,7 +263,9 @@ async def websocket(ws: WebSocket) -> None:
                 await task
 
 
-def resolve_key(name: str, tag: object) -> list[str]:
+def resolve_key(name: str, tag: object, listed: object = None) -> list[str]:
+    if name == "list" and listed:
+        return [name, str(listed)]
     return [name, str(tag)] if name.startswith("hashtag") and tag else [name]
 
 
@@ -249,6 +296,7 @@ SSE_STREAMS = (
     "hashtag",
     "hashtag/local",
     "direct",
+    "list",
 )
 
 routes: list[BaseRoute] = [

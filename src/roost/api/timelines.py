@@ -1,4 +1,4 @@
-"""``/api/v1/timelines``: home, public and hashtag, one paginated response shape.
+"""``/api/v1/timelines``: home, list, public and hashtag, one paginated response shape.
 
 Roost has no remote posts and no media attachments yet, so ``remote=true`` and
 ``only_media=true`` give an empty page rather than an error: a client asking
@@ -15,7 +15,7 @@ from roost.api.http import Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.paging import Page
 from roost.posts.queries import StatusView, hydrate, public_statuses, tag_statuses
-from roost.timelines.queries import home_page_ids
+from roost.timelines.queries import home_page_ids, list_page_ids
 
 READ = "read:statuses"
 
@@ -39,6 +39,13 @@ def _nothing_remote_or_media(ctx: Ctx) -> bool:
 def home(ctx: Ctx) -> Response:
     page = read_page(ctx.params)
     ids = home_page_ids(ctx.rt, ctx.account_id, page)
+    return _page_response(ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids)
+
+
+@endpoint(scope="read:lists", user=True, response=list[Status])
+def list_timeline(ctx: Ctx) -> Response:
+    page = read_page(ctx.params)
+    ids = list_page_ids(ctx.rt, ctx.account_id, ctx.path_id(), page)
     return _page_response(ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids)
 
 
@@ -74,4 +81,5 @@ routes = [
     Route("/api/v1/timelines/home", home, methods=["GET"]),
     Route("/api/v1/timelines/public", public, methods=["GET"]),
     Route("/api/v1/timelines/tag/{hashtag}", tag, methods=["GET"]),
+    Route("/api/v1/timelines/list/{id}", list_timeline, methods=["GET"]),
 ]

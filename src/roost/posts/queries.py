@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal, select
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
@@ -263,9 +263,15 @@ def post_author(rt: Runtime, post_id: int) -> int | None:
 
 
 def recent_post_ids(
-    rt: Runtime, account_ids: Sequence[int], *, limit: int, viewer_id: int
+    rt: Runtime,
+    account_ids: Sequence[int],
+    *,
+    limit: int,
+    viewer_id: int,
+    belongs: ColumnElement[bool] | None = None,
 ) -> list[int]:
-    """The newest posts by these accounts that the viewer may see (timeline rebuilds, merges)."""
+    """The newest posts by these accounts that the viewer may see (timeline rebuilds,
+    merges) and that belong in the timeline: ``belongs`` (home's rule unless given)."""
     if not account_ids:
         return []
     with rt.db.read() as conn:
@@ -275,7 +281,7 @@ def recent_post_ids(
                 .where(
                     posts.c.account_id.in_(list(account_ids)),
                     visible_clause(viewer_id),
-                    home_clause(viewer_id),
+                    home_clause(viewer_id) if belongs is None else belongs,
                 )
                 .order_by(posts.c.id.desc())
                 .limit(limit)

@@ -1,4 +1,4 @@
-"""Keeping home timelines right: fan-out, removal, back-fill, rebuild.
+"""Keeping home and list timelines right: fan-out, removal, back-fill, rebuild.
 
 These run as jobs (see ``roost.worker``). The fan-out job is a new post's one
 after-commit job: besides timelines, it creates the post's notifications and
@@ -12,17 +12,32 @@ done: at-least-once delivery never shows a post twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from roost.accounts.models import accounts
-from roost.channels import home_channel, public_channel, tag_channel
+from roost.channels import home_channel, list_channel, public_channel, tag_channel
 from roost.conversations.delivery import deliver_direct, withdraw_direct
+from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
 from roost.graph.queries import follower_ids, following_ids
 from roost.ids import min_id_for
+from roost.lists.actions import LIST_MEMBERS_JOB, LIST_RESET_JOB
+from roost.lists.queries import (
+    ListInfo,
+    access_list,
+    exclusive_member_ids,
+    list_clause,
+    list_ids_of,
+    list_member_ids,
+    lists_also_holding,
+    lists_holding,
+    shown_in_list,
+)
 from roost.notifications.delivery import notify_about_post, sync_reblog
 from roost.posts.actions import FANOUT_JOB, UNFANOUT_JOB
 from roost.posts.models import mentions, post_tags, posts, tags
@@ -44,6 +59,34 @@ REBUILD_OVERLAP = timedelta(minutes=1)
 
 def home_key(account_id: int) -> str:
     return f"home:{account_id}"
+
+
+def list_key(list_id: int) -> str:
+    return f"list:{list_id}"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A stored timeline, as its rebuild sees it: the key, whose view it is, whose posts
+    feed it, and which of their visible posts belong. Home and lists are two of these,
+    so one rebuild (and one read, ``timelines.queries.read_feed``) serves both."""
+
+    key: str
+    viewer_id: int
+    sources: list[int]
+    belongs: ColumnElement[bool]
+
+
+def home_feed(rt: Runtime, account_id: int) -> Feed:
+    """One's own posts and those of the people one follows, except the members of one's
+    exclusive lists (they are read in those lists)."""
+    hidden = exclusive_member_ids(rt, account_id)
+    followed = [a for a in following_ids(rt, account_id) if a not in hidden]
+    return Feed(home_key(account_id), account_id, [account_id, *followed], home_clause(account_id))
+
+
+def list_feed(rt: Runtime, info: ListInfo) -> Feed:
+    return Feed(list_key(info.id), info.account_id, list_member_ids(rt, info.id), list_clause(info))
 
 
 def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -76,10 +119,14 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
     elif post.visibility == "direct" and mentioned:
         # As Mastodon: a direct post lands in the home timelines of the mentioned followers.
         recipients.update(set(mentioned) & set(follower_ids(rt, post.account_id)))
+    held = lists_holding(rt, [post.account_id]) if reaches_followers(post.visibility) else []
+    # An exclusive list keeps its members' posts out of its owner's home.
+    recipients -= {held_list.account_id for held_list in held if held_list.exclusive}
     replied_to = post.in_reply_to_account_id
-    if replied_to is not None and replied_to != post.account_id:
+    is_reply = replied_to is not None and replied_to != post.account_id
+    listening = set(follower_ids(rt, replied_to)) if replied_to is not None and is_reply else set()
+    if is_reply:
         # Mastodon's home filter: a reply reaches those who follow the one it answers.
-        listening = set(follower_ids(rt, replied_to))
         recipients = {
             r for r in recipients if shown_in_home(r, post.account_id, replied_to, r in listening)
         }
@@ -87,6 +134,23 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
     notify_about_post(rt, post_id)
     if post.visibility == "direct":
         deliver_direct(rt, post_id)
+    if held:
+        members = lists_also_holding(rt, [h.id for h in held], replied_to) if is_reply else set()
+        deliver_lists(
+            rt,
+            post_id,
+            [
+                h.id
+                for h in held
+                if shown_in_list(
+                    h,
+                    post.account_id,
+                    replied_to,
+                    replied_to_is_member=h.id in members,
+                    owner_follows_replied_to=h.account_id in listening,
+                )
+            ],
+        )
     ordered = sorted(recipients)
     first, rest = ordered[:DELIVERY_BATCH], ordered[DELIVERY_BATCH:]
     if rest:
@@ -115,6 +179,16 @@ def deliver(rt: Runtime, post_id: int, account_ids: list[int]) -> None:
     message = f"update:{post_id}"
     for account_id in account_ids:
         rt.pubsub.publish(home_channel(account_id), message)
+
+
+def deliver_lists(rt: Runtime, post_id: int, list_ids: list[int]) -> None:
+    """Lists are few beside followers (each is one owner's): one delivery per post."""
+    keys = [list_key(i) for i in list_ids]
+    for i in range(0, len(keys), DELIVERY_BATCH):
+        rt.timelines.add_to_many(keys[i : i + DELIVERY_BATCH], post_id)
+    message = f"update:{post_id}"
+    for list_id in list_ids:
+        rt.pubsub.publish(list_channel(list_id), message)
 
 
 def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: int | None) -> None:
@@ -147,6 +221,13 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
         if visibility != "direct":
             holders.update(follower_ids(rt, account_id))
     keys = [home_key(a) for a in sorted(holders)]
+    # Lists hold no direct posts; they hold the others of their members.
+    list_ids = (
+        []
+        if visibility == "direct"
+        else [h.id for h in lists_holding(rt, [int(a) for a in payload["account_ids"]])]
+    )
+    keys += [list_key(i) for i in list_ids]
     for post_id in post_ids:
         for i in range(0, len(keys), DELIVERY_BATCH):
             rt.timelines.remove_from_many(keys[i : i + DELIVERY_BATCH], post_id)
@@ -157,6 +238,8 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
                 rt.pubsub.publish(tag_channel(name), message)
         for account_id in holders:
             rt.pubsub.publish(home_channel(account_id), message)
+        for list_id in list_ids:
+            rt.pubsub.publish(list_channel(list_id), message)
     if payload.get("reblog_of_id") is not None:  # an unrepost withdraws its notification
         for account_id in {int(a) for a in payload["account_ids"]}:
             sync_reblog(rt, account_id, int(payload["reblog_of_id"]))
@@ -173,44 +256,94 @@ def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:
 
 
 def handle_purge(rt: Runtime, payload: dict[str, Any]) -> None:
-    """An unfollow takes the unfollowed account's posts out of the home timeline."""
+    """An unfollow takes the unfollowed account's posts out of the home timeline, and
+    out of the follower's lists (whose memberships the unfollow deleted with the follow)."""
     account_id, target_id = int(payload["account_id"]), int(payload["target_id"])
+    ids = _stored_posts_of(rt, [target_id])
+    for key in [home_key(account_id), *(list_key(i) for i in list_ids_of(rt, account_id))]:
+        rt.timelines.remove_many(key, ids)
+
+
+def _stored_posts_of(rt: Runtime, account_ids: Iterable[int]) -> list[int]:
+    """Every post of these accounts a timeline may still hold (its cap, twice over)."""
     with rt.db.read() as conn:
-        ids = list(
+        return list(
             conn.scalars(
                 select(posts.c.id)
-                .where(posts.c.account_id == target_id)
+                .where(posts.c.account_id.in_(list(account_ids)))
                 .order_by(posts.c.id.desc())
                 .limit(rt.timelines.cap * 2)
             )
         )
-    rt.timelines.remove_many(home_key(account_id), ids)
 
 
-def rebuild_home(rt: Runtime, account_id: int) -> None:
-    """Materialises a home timeline from the database: the cache is never the only copy.
+def handle_list_members(rt: Runtime, payload: dict[str, Any]) -> None:
+    """New members' recent posts come into the list, removed members' go; of an
+    exclusive list, the same members' posts leave (or come back to) the owner's home."""
+    list_id, owner_id = int(payload["list_id"]), int(payload["owner_id"])
+    added = [int(a) for a in payload["added"]]
+    removed = [int(a) for a in payload["removed"]]
+    if removed:
+        rt.timelines.remove_many(list_key(list_id), _stored_posts_of(rt, removed))
+    try:
+        info = access_list(rt, owner_id, list_id)
+    except NotFound:
+        return  # deleted since: its reset job drops the timeline
+    if added:
+        feed = list_feed(rt, info)
+        ids = recent_post_ids(
+            rt, added, limit=BACKFILL_POSTS, viewer_id=owner_id, belongs=feed.belongs
+        )
+        rt.timelines.add_many(feed.key, ids)
+    if not payload.get("exclusive"):
+        return
+    hidden = exclusive_member_ids(rt, owner_id)
+    if added:
+        rt.timelines.remove_many(home_key(owner_id), _stored_posts_of(rt, added))
+    back = [a for a in removed if a not in hidden]
+    if back:
+        ids = recent_post_ids(rt, back, limit=BACKFILL_POSTS, viewer_id=owner_id)
+        rt.timelines.add_many(home_key(owner_id), ids)
+
+
+def handle_list_reset(rt: Runtime, payload: dict[str, Any]) -> None:
+    """A list deleted or whose rule changed: its stored timeline (and the owner's home,
+    when exclusivity changed) is dropped, to be rebuilt from the database when read."""
+    rt.timelines.drop(list_key(int(payload["list_id"])))
+    if payload.get("home"):
+        rt.timelines.drop(home_key(int(payload["owner_id"])))
+
+
+def rebuild(rt: Runtime, feed: Feed) -> None:
+    """Materialises a stored timeline from the database: the cache is never the only copy.
 
     A post committed while this runs may have had its fan-out skip the timeline
     (still missing then) after our read: so once the timeline exists, the posts
     of the last ``REBUILD_OVERLAP`` are read again and added (adding is idempotent).
     """
     started = utcnow()
-    sources = [account_id, *following_ids(rt, account_id)]
-    ids = recent_post_ids(rt, sources, limit=rt.timelines.cap, viewer_id=account_id)
-    key = home_key(account_id)
-    rt.timelines.replace(key, ids)
+    ids = recent_post_ids(
+        rt, feed.sources, limit=rt.timelines.cap, viewer_id=feed.viewer_id, belongs=feed.belongs
+    )
+    rt.timelines.replace(feed.key, ids)
+    if not feed.sources:
+        return
     with rt.db.read() as conn:
         late = list(
             conn.scalars(
                 select(posts.c.id).where(
-                    posts.c.account_id.in_(sources),
+                    posts.c.account_id.in_(feed.sources),
                     posts.c.id >= min_id_for(started - REBUILD_OVERLAP),
-                    visible_clause(account_id),
-                    home_clause(account_id),
+                    visible_clause(feed.viewer_id),
+                    feed.belongs,
                 )
             )
         )
-    rt.timelines.add_many(key, set(late) - set(ids))
+    rt.timelines.add_many(feed.key, set(late) - set(ids))
+
+
+def rebuild_home(rt: Runtime, account_id: int) -> None:
+    rebuild(rt, home_feed(rt, account_id))
 
 
 JOB_HANDLERS = {
@@ -219,4 +352,6 @@ JOB_HANDLERS = {
     UNFANOUT_JOB: handle_unfanout,
     BACKFILL_JOB: handle_backfill,
     PURGE_JOB: handle_purge,
+    LIST_MEMBERS_JOB: handle_list_members,
+    LIST_RESET_JOB: handle_list_reset,
 }

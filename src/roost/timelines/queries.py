@@ -1,19 +1,31 @@
-"""Reading timelines. The home timeline comes from the timeline store, rebuilt
-when missing, with posts of very large accounts (never fanned out) merged in at
-read time; every other timeline is a query (see ``roost.posts.queries``)."""
+"""Reading timelines. Home and list timelines come from the timeline store, rebuilt
+when missing (``read_feed``), home with posts of very large accounts (never fanned
+out) merged in at read time; every other timeline is a query (see
+``roost.posts.queries``)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlalchemy import select
 
 from roost.accounts.actions import do_touch_active
 from roost.graph.queries import followed_heavy_accounts
+from roost.lists.queries import access_list, exclusive_member_ids
 from roost.paging import Page, paginate
 from roost.posts.models import posts
 from roost.posts.queries import StatusView, hydrate
 from roost.posts.visibility import home_clause, visible_clause
 from roost.runtime import Runtime
-from roost.timelines.actions import home_key, rebuild_home
+from roost.timelines.actions import (
+    Feed,
+    home_feed,
+    home_key,
+    list_feed,
+    list_key,
+    rebuild,
+    rebuild_home,
+)
 
 
 def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
@@ -27,25 +39,39 @@ def home_page_ids(rt: Runtime, viewer_id: int, page: Page) -> list[int]:
     page whose every entry was dropped still links to the next one."""
     if do_touch_active(rt, viewer_id):
         rebuild_home(rt, viewer_id)  # back after a long absence: fan-out skipped this account
-    key = home_key(viewer_id)
-    ids = rt.timelines.page(
-        key, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
-    )
-    if ids is None:
-        rebuild_home(rt, viewer_id)
-        ids = (
-            rt.timelines.page(
-                key,
-                max_id=page.max_id,
-                since_id=page.since_id,
-                min_id=page.min_id,
-                limit=page.limit,
-            )
-            or []
-        )
+    ids = read_feed(rt, home_key(viewer_id), lambda: home_feed(rt, viewer_id), page)
     heavy = followed_heavy_accounts(rt, viewer_id, rt.settings.fanout_max_followers)
     if heavy:
+        hidden = exclusive_member_ids(rt, viewer_id)
+        heavy = [a for a in heavy if a not in hidden]
+    if heavy:
         ids = _merge_heavy(rt, viewer_id, heavy, ids, page)
+    return ids
+
+
+def list_timeline(rt: Runtime, viewer_id: int, list_id: int, page: Page) -> list[StatusView]:
+    return hydrate(rt, viewer_id, list_page_ids(rt, viewer_id, list_id, page), timeline=True)
+
+
+def list_page_ids(rt: Runtime, viewer_id: int, list_id: int, page: Page) -> list[int]:
+    """A page of one of the viewer's lists (someone else's list is not found)."""
+    info = access_list(rt, viewer_id, list_id)
+    return read_feed(rt, list_key(list_id), lambda: list_feed(rt, info), page)
+
+
+def read_feed(rt: Runtime, key: str, feed: Callable[[], Feed], page: Page) -> list[int]:
+    """A page of a stored timeline, rebuilt first if the store lost it (``feed`` is
+    worked out only then: it reads the follow graph)."""
+
+    def read() -> list[int] | None:
+        return rt.timelines.page(
+            key, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
+        )
+
+    ids = read()
+    if ids is None:
+        rebuild(rt, feed())
+        ids = read() or []
     return ids
 
 

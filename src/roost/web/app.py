@@ -21,6 +21,7 @@ from roost.web import (
     accounts,
     audience,
     follow_requests,
+    lists,
     live,
     messages,
     notifications,
@@ -48,6 +49,7 @@ def web_routes() -> list[BaseRoute]:
         *audience.routes,
         *oauth.routes,
         *timelines.routes,
+        *lists.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]

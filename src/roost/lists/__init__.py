@@ -1,0 +1,1 @@
+"""Lists: named groups of followed accounts, each with its own timeline."""
