@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "roost.notifications.models",
     "roost.conversations.models",
     "roost.markers.models",
+    "roost.filters.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )
