@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from roost.api.routes import api_routes
 from tests.api import (
     test_contract_accounts,
+    test_contract_filters,
     test_contract_notifications,
     test_contract_server,
     test_contract_statuses,
@@ -24,6 +25,7 @@ CONTRACT_MODULES = (
     test_contract_statuses,
     test_contract_server,
     test_contract_notifications,
+    test_contract_filters,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the
