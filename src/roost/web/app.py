@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from roost.config import Settings
 from roost.web import (
     accounts,
+    filters,
     live,
     messages,
     notifications,
@@ -41,6 +42,7 @@ def web_routes() -> list[BaseRoute]:
         *unread.routes,
         *notifications.routes,
         *messages.routes,
+        *filters.routes,
         *accounts.routes,
         *oauth.routes,
         *timelines.routes,
