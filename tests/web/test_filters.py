@@ -77,3 +77,34 @@ def test_form_errors_are_shown_next_to_the_field(web: WebClient, rt: Runtime) ->
     assert nowhere.status_code == 422
     assert 'id="context-error"' in nowhere.text
     assert get_filters(rt, alice) == []
+
+
+def test_live_posts_for_home_leave_out_hidden_ones(
+    web: WebClient, rt: Runtime, people: People
+) -> None:
+    web.log_in("alice")
+    hidden = do_create_post(rt, people.bob, "election results")
+    shown = do_create_post(rt, people.bob, "weather")
+    web.submit(PAGE, {"phrase": "election", "context_home": "1", "action": "hide"}, page=PAGE)
+    live = web.get(f"/live/posts?id={hidden}&id={shown}&context=home").text
+    assert f'id="post-{shown}"' in live
+    assert f'id="post-{hidden}"' not in live
+    # a public page is another context
+    assert f'id="post-{hidden}"' in web.get(f"/live/posts?id={hidden}&context=public").text
+
+
+def test_notification_about_a_hidden_post_is_left_out(
+    web: WebClient, rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    alice = web.log_in("alice")
+    do_follow(rt, alice, people.bob)
+    do_create_post(rt, people.bob, "@alice election gossip")
+    do_create_post(rt, people.bob, "@alice lunch tomorrow?")
+    settle()
+    assert "election gossip" in web.get("/notifications").text
+    web.submit(
+        PAGE, {"phrase": "election", "context_notifications": "1", "action": "hide"}, page=PAGE
+    )
+    page = web.get("/notifications").text
+    assert "election gossip" not in page
+    assert "lunch tomorrow" in page
