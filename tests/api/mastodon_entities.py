@@ -28,6 +28,7 @@ DATETIME_OR_NULL = {**DATETIME, "type": ["string", "null"]}
 DATE_OR_NULL = {"type": ["string", "null"], "pattern": r"^\d{4}-\d\d-\d\d$"}
 VISIBILITY = {"enum": ["public", "unlisted", "private", "direct"]}
 STRINGS = {"type": "array", "items": STR}
+FILTER_CONTEXTS = ("home", "notifications", "public", "thread", "account")
 
 
 def ref(name: str) -> dict[str, str]:
@@ -113,7 +114,7 @@ STATUS_OPTIONAL = {
     "muted": BOOL,
     "bookmarked": BOOL,
     "pinned": BOOL,
-    "filtered": {"type": "array"},
+    "filtered": many("FilterResult"),
     "quote": {"oneOf": [ref("Quote"), {"type": "null"}]},
     "quote_approval": entity({"automatic": STRINGS, "manual": STRINGS, "current_user": STR}),
 }
@@ -414,6 +415,36 @@ DEFS: dict[str, Any] = {
             "title": STR,
             "replies_policy": {"enum": ["followed", "list", "none"]},
             "exclusive": BOOL,
+        }
+    ),
+    # Mastodon 4's filters; inside a FilterResult the Filter leaves its rules out.
+    "FilterKeyword": entity({"id": ID, "keyword": STR, "whole_word": BOOL}),
+    "FilterStatus": entity({"id": ID, "status_id": ID}),
+    "Filter": entity(
+        {
+            "id": ID,
+            "title": STR,
+            "context": {"type": "array", "items": {"enum": list(FILTER_CONTEXTS)}},
+            "expires_at": DATETIME_OR_NULL,
+            "filter_action": {"enum": ["warn", "hide", "blur"]},
+        },
+        {"keywords": many("FilterKeyword"), "statuses": many("FilterStatus")},
+    ),
+    "FilterResult": entity(
+        {
+            "filter": ref("Filter"),
+            "keyword_matches": {"oneOf": [STRINGS, {"type": "null"}]},
+            "status_matches": {"oneOf": [{"type": "array", "items": ID}, {"type": "null"}]},
+        }
+    ),
+    "V1Filter": entity(
+        {
+            "id": ID,
+            "phrase": STR,
+            "context": {"type": "array", "items": {"enum": list(FILTER_CONTEXTS)}},
+            "expires_at": DATETIME_OR_NULL,
+            "irreversible": BOOL,
+            "whole_word": BOOL,
         }
     ),
 }

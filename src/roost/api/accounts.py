@@ -35,6 +35,7 @@ from roost.api.entities.statuses import Status, status_entities
 from roost.api.http import ApiError, Ctx, Params, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.errors import NotFound, ValidationFailed
+from roost.filters.queries import get_matcher
 from roost.graph.actions import do_follow, do_unfollow
 from roost.graph.queries import (
     familiar_followers,
@@ -212,8 +213,9 @@ def statuses(ctx: Ctx) -> Response:
         pinned=bool(p.get_bool("pinned", False)),
         tagged=p.get_str("tagged") or None,
     )
+    matcher = get_matcher(ctx.rt, ctx.viewer_id, "account")
     return json_response(
-        status_entities(ctx.rt, views),
+        status_entities(ctx.rt, matcher.shown(views), matcher),
         headers=link_header(ctx.request, [v.post.id for v in views], page),
     )
 

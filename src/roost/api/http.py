@@ -280,6 +280,23 @@ def _call(
 
 _FIELD_AT = re.compile(r"at `\$\.(\w+)")
 _NESTED = re.compile(r"^(\w+)\[(\w+)\]$")
+_NESTED_LIST = re.compile(r"^(\w+)\[(\d*)\]\[(\w+)\]$")
+
+
+def _nested_lists(values: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Rails' form arrays of objects: ``k[][keyword]=a&k[][keyword]=b`` (the n-th value
+    of each field belongs to the n-th object) or ``k[0][keyword]=a`` (indexed)."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for key, value in values.items():
+        match = _NESTED_LIST.match(key)
+        if not match:
+            continue
+        name, index, field = match.groups()
+        items = value if isinstance(value, list) else [value]
+        for n, item in enumerate(items):
+            slot = index if index else str(n)
+            found.setdefault(name, {}).setdefault(slot, {})[field] = item
+    return {name: [objects[k] for k in sorted(objects, key=int)] for name, objects in found.items()}
 
 
 def parse_input(params: Params, kind: type[msgspec.Struct]) -> Any:
@@ -293,8 +310,10 @@ def parse_input(params: Params, kind: type[msgspec.Struct]) -> Any:
         if typing.get_origin(f.type) is list
         or any(typing.get_origin(a) is list for a in typing.get_args(f.type))
     }
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = dict(_nested_lists(params.values))
     for key, value in params.values.items():
+        if _NESTED_LIST.match(key):
+            continue
         nested = _NESTED.match(key)
         if nested:
             values.setdefault(nested.group(1), {})

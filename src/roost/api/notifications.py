@@ -23,6 +23,7 @@ from roost.api.entities.notifications import (
 )
 from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import PageParams, link_header, read_page
+from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.notifications.actions import (
     do_accept_requests,
@@ -110,8 +111,11 @@ def index(ctx: Ctx) -> Response:
         views, ids = filtered_notifications(ctx.rt, ctx.account_id, which.account_id, page)
     else:
         views, ids = list_notifications(ctx.rt, ctx.account_id, page, which)
+    # A notification whose post a ``hide`` filter catches is left out; links page past it.
+    matcher = get_matcher(ctx.rt, ctx.account_id, "notifications")
+    shown = [v for v in views if v.status is None or not matcher.hides(v.status)]
     return json_response(
-        notification_entities(ctx.rt, views), headers=link_header(ctx.request, ids, page)
+        notification_entities(ctx.rt, shown, matcher), headers=link_header(ctx.request, ids, page)
     )
 
 
@@ -161,8 +165,10 @@ def grouped(ctx: Ctx) -> Response:
     cursors = [g.most_recent_notification_id for g in groups]
     if groups:
         cursors[-1] = min(g.page_min_id for g in groups)
+    matcher = get_matcher(ctx.rt, ctx.account_id, "notifications")
+    shown = [g for g in groups if g.status is None or not matcher.hides(g.status)]
     return json_response(
-        grouped_entity(ctx.rt, groups), headers=link_header(ctx.request, cursors, page)
+        grouped_entity(ctx.rt, shown, matcher), headers=link_header(ctx.request, cursors, page)
     )
 
 

@@ -19,6 +19,7 @@ from roost.api.entities.statuses import (
 )
 from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
+from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
 from roost.posts.marks import (
@@ -57,7 +58,10 @@ def _optional_id(ctx: Ctx, *names: str) -> int | None:
 
 
 def _status(ctx: Ctx, post_id: int) -> Response:
-    return json_response(status_entity(ctx.rt, get_status(ctx.rt, ctx.viewer_id, post_id)))
+    """A status asked for by ID is never hidden; ``filtered`` lists every filter it
+    trips, whatever the context, as Mastodon's does (the app decides)."""
+    view = get_status(ctx.rt, ctx.viewer_id, post_id)
+    return json_response(status_entity(ctx.rt, view, get_matcher(ctx.rt, ctx.viewer_id, None)))
 
 
 def _check_unsupported(ctx: Ctx) -> None:
@@ -129,7 +133,10 @@ def delete_status(ctx: Ctx) -> Response:
 @endpoint(scope=READ, response=Context)
 def show_context(ctx: Ctx) -> Response:
     context = get_context(ctx.rt, ctx.viewer_id, ctx.path_id())
-    return json_response(context_entity(ctx.rt, context))
+    matcher = get_matcher(ctx.rt, ctx.viewer_id, "thread")
+    context.ancestors = matcher.shown(context.ancestors)
+    context.descendants = matcher.shown(context.descendants)
+    return json_response(context_entity(ctx.rt, context, matcher))
 
 
 def _proper(view: StatusView) -> StatusView:

@@ -33,6 +33,7 @@ from roost.channels import (
 )
 from roost.conversations.queries import get_conversation
 from roost.errors import NotFound
+from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.lists.queries import access_list
 from roost.notifications.queries import get_notification
@@ -116,29 +117,46 @@ def _token(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
     return token
 
 
-async def render(rt: Runtime, viewer: int | None, message: str) -> tuple[str, str] | None:
-    """(event, payload) for a pub/sub message, or None when the viewer may not see it.
-    Deletes are published only on channels whose listeners could see the post."""
+def filter_context(channel: str) -> str:
+    """The filter context of a channel: the user stream is home, hashtags are public."""
+    kind = channel.split(":")[1] if channel.count(":") >= 1 else ""
+    return {"home": "home", "notifications": "notifications"}.get(kind, "public")
+
+
+async def render(
+    rt: Runtime, viewer: int | None, message: str, context: str = "public"
+) -> tuple[str, str] | None:
+    """(event, payload) for a pub/sub message, or None when the viewer may not see it
+    (or a ``hide`` filter of theirs for ``context`` catches it). Deletes are published
+    only on channels whose listeners could see the post."""
     kind, _, raw_id = message.partition(":")
     if not raw_id.isdigit():
         return None
     if kind == "delete":
         return "delete", raw_id
-    entity = await run_in_threadpool(_entity, rt, viewer, kind, int(raw_id))
+    entity = await run_in_threadpool(_entity, rt, viewer, kind, int(raw_id), context)
     return None if entity is None else (kind, _encode(entity).decode())
 
 
-def _entity(rt: Runtime, viewer: int | None, kind: str, item_id: int) -> object | None:
+def _entity(
+    rt: Runtime, viewer: int | None, kind: str, item_id: int, context: str
+) -> object | None:
     """The entity a message names, as this viewer may see it (their own notification
-    or conversation only)."""
+    or conversation only), with their filters for ``context`` applied."""
     if kind == "update":
         views = hydrate(rt, viewer, [item_id], timeline=True)
-        return status_entity(rt, views[0]) if views else None
+        matcher = get_matcher(rt, viewer, context)
+        shown = matcher.shown(views)
+        return status_entity(rt, shown[0], matcher) if shown else None
     if viewer is None:
         return None
     try:
         if kind == "notification":
-            return notification_entity(rt, get_notification(rt, viewer, item_id))
+            found = get_notification(rt, viewer, item_id)
+            matcher = get_matcher(rt, viewer, "notifications")
+            if found.status is not None and matcher.hides(found.status):
+                return None
+            return notification_entity(rt, found, matcher)
         if kind == "conversation":
             return conversation_entity(rt, get_conversation(rt, viewer, item_id))
     except NotFound:
@@ -151,11 +169,11 @@ async def _events(rt: Runtime, viewer: int | None, channels: Sequence[str]) -> A
         yield ":)\n"
         while True:
             try:
-                _channel, message = await asyncio.wait_for(sub.get(), HEARTBEAT_SECONDS)
+                channel, message = await asyncio.wait_for(sub.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
                 yield ":thump\n"
                 continue
-            rendered = await render(rt, viewer, message)
+            rendered = await render(rt, viewer, message, filter_context(channel))
             if rendered:
                 yield f"event: {rendered[0]}\ndata: {rendered[1]}\n\n"
 
@@ -200,8 +218,8 @@ async def websocket(ws: WebSocket) -> None:
             ready.set()
             await accepted.wait()  # messages wait in the subscription until then
             while True:
-                _channel, message = await sub.get()
-                rendered = await render(rt, viewer, message)
+                channel, message = await sub.get()
+                rendered = await render(rt, viewer, message, filter_context(channel))
                 if rendered:
                     event = {"stream": stream.name, "event": rendered[0], "payload": rendered[1]}
                     await ws.send_text(_encode(event).decode())

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from roost.api.entities.statuses import Status, status_entities
 from roost.api.http import Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
+from roost.filters.queries import get_matcher
 from roost.paging import Page
 from roost.posts.queries import StatusView, hydrate, public_statuses, tag_statuses
 from roost.timelines.queries import home_page_ids, list_page_ids
@@ -21,10 +22,17 @@ READ = "read:statuses"
 
 
 def _page_response(
-    ctx: Ctx, views: list[StatusView], page: Page, cursors: list[int] | None = None
+    ctx: Ctx,
+    views: list[StatusView],
+    page: Page,
+    cursors: list[int] | None = None,
+    context: str = "public",
 ) -> Response:
+    """The page with the viewer's ``context`` filters applied: ``hide`` ones drop a
+    status, ``warn`` ones fill its ``filtered``; the links still page past the dropped."""
+    matcher = get_matcher(ctx.rt, ctx.viewer_id, context)
     return json_response(
-        status_entities(ctx.rt, views),
+        status_entities(ctx.rt, matcher.shown(views), matcher),
         headers=link_header(
             ctx.request, [v.post.id for v in views] if cursors is None else cursors, page
         ),
@@ -39,14 +47,19 @@ def _nothing_remote_or_media(ctx: Ctx) -> bool:
 def home(ctx: Ctx) -> Response:
     page = read_page(ctx.params)
     ids = home_page_ids(ctx.rt, ctx.account_id, page)
-    return _page_response(ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids)
+    return _page_response(
+        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
+    )
 
 
 @endpoint(scope="read:lists", user=True, response=list[Status])
 def list_timeline(ctx: Ctx) -> Response:
+    """Mastodon's ``home`` filter context covers lists too."""
     page = read_page(ctx.params)
     ids = list_page_ids(ctx.rt, ctx.account_id, ctx.path_id(), page)
-    return _page_response(ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids)
+    return _page_response(
+        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
+    )
 
 
 @endpoint(scope=READ, response=list[Status])

@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "roost.conversations.models",
     "roost.markers.models",
     "roost.lists.models",
+    "roost.filters.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

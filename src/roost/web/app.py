@@ -20,6 +20,7 @@ from roost.config import Settings
 from roost.web import (
     accounts,
     audience,
+    filters,
     follow_requests,
     lists,
     live,
@@ -44,6 +45,7 @@ def web_routes() -> list[BaseRoute]:
         *unread.routes,
         *notifications.routes,
         *messages.routes,
+        *filters.routes,
         *accounts.routes,
         *follow_requests.routes,
         *audience.routes,

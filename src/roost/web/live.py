@@ -25,6 +25,7 @@ from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
 from roost.timelines.queries import home_timeline
 from roost.web.auth import session_of
+from roost.web.filters import filtered
 from roost.web.page import Web, page
 
 KEEPALIVE_SECONDS = 20.0
@@ -135,7 +136,12 @@ def posts_fragment(web: Web) -> Response:
     )[:MAX_IDS]
     if not ids:
         return HTMLResponse("")
-    return web.render("_posts.html", posts=hydrate(web.rt, web.viewer_id, ids, timeline=True))
+    views = hydrate(web.rt, web.viewer_id, ids, timeline=True)
+    context = web.request.query_params.get("context")
+    if context not in ("home", "public"):  # the page's filters apply to what it adds
+        return web.render("_posts.html", posts=views)
+    shown = filtered(web, views, context)
+    return web.render("_posts.html", posts=shown["timeline"], matcher=shown["matcher"])
 
 
 routes = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.filters.queries import get_matcher
 from roost.markers.actions import do_save_markers
 from roost.notifications.actions import do_clear_notifications
 from roost.notifications.queries import (
@@ -58,9 +59,12 @@ def notifications_page(web: Web) -> Response:
     page_ = web.page()
     groups = grouped_notifications(web.rt, web.me, page_)
     seen = _mark_read(web) if page_.max_id is None else None
+    # A notification about a post a hide filter catches is left out; older pages still follow.
+    matcher = get_matcher(web.rt, web.me, "notifications")
     return web.render(
         "notifications.html",
-        groups=groups,
+        groups=[g for g in groups if g.status is None or not matcher.hides(g.status)],
+        matcher=matcher,
         seen=seen,
         verbs=VERBS,
         full_post=FULL_POST,

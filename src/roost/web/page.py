@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.queries import AccountRow, get_account
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError
+from roost.filters.matcher import EMPTY
 from roost.ids import parse_id
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.paging import Page
@@ -101,6 +102,7 @@ class Web:
             "here": self.here,
             "errors": {},
             "values": {},
+            "matcher": EMPTY,  # the viewer's filters, where a page of posts applies them
         }
         base.update(context)
         return base

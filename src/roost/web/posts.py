@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from roost.errors import NotFound, ValidationFailed
+from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
 from roost.posts.marks import do_bookmark, do_favourite, do_unbookmark, do_unfavourite
@@ -95,12 +96,14 @@ def _thread(web: Web, post_id: int, status: int = 200, **context: object) -> Res
     focus = get_status(web.rt, web.viewer_id, post_id)
     thread = get_context(web.rt, web.viewer_id, post_id)
     values = context.pop("values", None) or {"status": _reply_prefill(web, focus)}
+    matcher = get_matcher(web.rt, web.viewer_id, "thread")
     return web.render(
         "thread.html",
         status,
         focus=focus,
-        ancestors=thread.ancestors,
-        descendants=thread.descendants,
+        ancestors=matcher.shown(thread.ancestors),
+        descendants=matcher.shown(thread.descendants),
+        matcher=matcher,
         values=values,
         **context,
     )

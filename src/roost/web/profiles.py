@@ -15,6 +15,7 @@ from roost.graph.actions import do_follow, do_unfollow
 from roost.graph.blocks import do_block, do_mute, do_unblock, do_unmute
 from roost.graph.queries import Relationship, followers, following, relationships
 from roost.posts.queries import account_statuses, marked_statuses
+from roost.web.filters import filtered
 from roost.web.page import PAGE_SIZE, Web, page
 
 TABS = {
@@ -69,7 +70,7 @@ def profile(web: Web) -> Response:
             web.rt, web.viewer_id, account.id, web.page(), exclude_replies=tab == "posts"
         )
         older = views[-1].post.id if len(views) >= PAGE_SIZE else None
-    return _profile(web, account, tab, timeline=views, older=older)
+    return _profile(web, account, tab, **filtered(web, views, "account"), older=older)
 
 
 def _people(web: Web, kind: str) -> Response:

@@ -18,6 +18,7 @@ from roost.posts.queries import (
 )
 from roost.text import HASHTAG_RE
 from roost.timelines.queries import home_timeline
+from roost.web.filters import filtered
 from roost.web.page import PAGE_SIZE, Web, page
 
 
@@ -36,7 +37,7 @@ def render_home(web: Web, status: int = 200, **context: Any) -> Response:
     return web.render(
         "home.html",
         status,
-        timeline=views,
+        **filtered(web, views, "home"),
         older=_older(views),
         live_url=_live(web, "/live/home"),
         **context,
@@ -70,7 +71,7 @@ def tag_page(web: Web) -> Response:
     return web.render(
         "tag.html",
         tag=name,
-        timeline=views,
+        **filtered(web, views, "public"),
         older=_older(views),
         live_url=_live(web, f"/live/tags/{name.lower()}"),
         values={"status": f"#{name} "},
@@ -81,7 +82,10 @@ def tag_page(web: Web) -> Response:
 def explore(web: Web) -> Response:
     views = public_statuses(web.rt, web.viewer_id, web.page())
     return web.render(
-        "explore.html", timeline=views, older=_older(views), live_url=_live(web, "/live/public")
+        "explore.html",
+        **filtered(web, views, "public"),
+        older=_older(views),
+        live_url=_live(web, "/live/public"),
     )
 
 

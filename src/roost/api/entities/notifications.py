@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from roost.api.entities.accounts import Account, account_entity, iso
 from roost.api.entities.statuses import Status, status_entities, status_entity
 from roost.conversations.queries import ConversationView
+from roost.filters.matcher import EMPTY, Matcher
 from roost.notifications.queries import NotificationGroup as GroupView
 from roost.notifications.queries import NotificationView, Policy, RequestView
 from roost.runtime import Runtime
@@ -87,12 +88,16 @@ class Marker(msgspec.Struct):
     updated_at: str
 
 
-def notification_entity(rt: Runtime, view: NotificationView) -> Notification:
-    return notification_entities(rt, [view])[0]
+def notification_entity(
+    rt: Runtime, view: NotificationView, matcher: Matcher = EMPTY
+) -> Notification:
+    return notification_entities(rt, [view], matcher)[0]
 
 
-def notification_entities(rt: Runtime, views: Sequence[NotificationView]) -> list[Notification]:
-    statuses = status_entities(rt, [v.status for v in views if v.status is not None])
+def notification_entities(
+    rt: Runtime, views: Sequence[NotificationView], matcher: Matcher = EMPTY
+) -> list[Notification]:
+    statuses = status_entities(rt, [v.status for v in views if v.status is not None], matcher)
     by_post = dict(zip((v.status.post.id for v in views if v.status), statuses, strict=True))
     return [
         Notification(
@@ -109,14 +114,16 @@ def notification_entities(rt: Runtime, views: Sequence[NotificationView]) -> lis
     ]
 
 
-def grouped_entity(rt: Runtime, groups: Sequence[GroupView]) -> GroupedNotificationsResults:
+def grouped_entity(
+    rt: Runtime, groups: Sequence[GroupView], matcher: Matcher = EMPTY
+) -> GroupedNotificationsResults:
     people: dict[int, Any] = {}
     for group in groups:
         people.update(group.accounts)
     statuses = {g.status.post.id: g.status for g in groups if g.status is not None}
     return GroupedNotificationsResults(
         accounts=[account_entity(rt, row) for row in people.values()],
-        statuses=status_entities(rt, list(statuses.values())),
+        statuses=status_entities(rt, list(statuses.values()), matcher),
         notification_groups=[
             NotificationGroup(
                 group_key=g.group_key,

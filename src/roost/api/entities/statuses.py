@@ -17,6 +17,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from roost.api.entities.accounts import Account, account_entity, iso
+from roost.api.entities.filters import FilterResult, filter_result_entity
+from roost.filters.matcher import EMPTY, Matcher
 from roost.posts.queries import Context as ContextView
 from roost.posts.queries import StatusView
 from roost.runtime import Runtime
@@ -85,7 +87,7 @@ class Status(msgspec.Struct, kw_only=True):
     bookmarked: bool | UnsetType = UNSET
     pinned: bool | UnsetType = UNSET
     content: str
-    filtered: list[Any] | UnsetType = UNSET
+    filtered: list[FilterResult] | UnsetType = UNSET
     reblog: Status | None
     application: StatusApplication | None
     account: Account
@@ -106,10 +108,12 @@ class Context(msgspec.Struct):
 
 
 class _Builder:
-    """Renders many statuses for one viewer, each author's Account only once."""
+    """Renders many statuses for one viewer, each author's Account only once;
+    ``matcher`` (the viewer's filters for where they are shown) fills ``filtered``."""
 
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(self, rt: Runtime, matcher: Matcher = EMPTY) -> None:
         self.rt = rt
+        self.matcher = matcher
         self.base = rt.settings.effective_base_url
         self.accounts: dict[int, Account] = {}
 
@@ -158,7 +162,9 @@ class _Builder:
             bookmarked=marks.bookmarked if signed_in else UNSET,
             pinned=view.pinned if pinnable else UNSET,
             content=post.content,
-            filtered=[] if signed_in else UNSET,
+            filtered=[filter_result_entity(m) for m in self.matcher.matches(view)]
+            if signed_in
+            else UNSET,
             reblog=self.status(view.reblog, quoted=quoted) if view.reblog else None,
             application=application,
             account=self.account(author),
@@ -195,13 +201,15 @@ def _str_or_none(value: int | None) -> str | None:
     return None if value is None else str(value)
 
 
-def status_entity(rt: Runtime, view: StatusView) -> Status:
-    return _Builder(rt).status(view)
+def status_entity(rt: Runtime, view: StatusView, matcher: Matcher = EMPTY) -> Status:
+    return _Builder(rt, matcher).status(view)
 
 
-def status_entities(rt: Runtime, views: Sequence[StatusView]) -> list[Status]:
+def status_entities(
+    rt: Runtime, views: Sequence[StatusView], matcher: Matcher = EMPTY
+) -> list[Status]:
     """A page of statuses; use it rather than a loop so each author is rendered once."""
-    builder = _Builder(rt)
+    builder = _Builder(rt, matcher)
     return [builder.status(v) for v in views]
 
 
@@ -212,8 +220,8 @@ def deleted_status_entity(rt: Runtime, view: StatusView, text: str) -> Status:
     return entity
 
 
-def context_entity(rt: Runtime, context: ContextView) -> Context:
-    builder = _Builder(rt)
+def context_entity(rt: Runtime, context: ContextView, matcher: Matcher = EMPTY) -> Context:
+    builder = _Builder(rt, matcher)
     return Context(
         ancestors=[builder.status(v) for v in context.ancestors],
         descendants=[builder.status(v) for v in context.descendants],

@@ -143,6 +143,7 @@
   // Live timelines: the stream names post IDs; the page asks for the HTML.
   var live = {
     pending: [],
+    context: "public",
     bar: null,
     forget: function (id) {
       var i = live.pending.indexOf(id);
@@ -158,6 +159,7 @@
     load: function (ids) {
       if (!ids.length) return Promise.resolve([]);
       var query = ids.map(function (id) { return "id=" + encodeURIComponent(id); }).join("&");
+      query += "&context=" + live.context;
       return fetch("/live/posts?" + query, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (html) {
@@ -170,6 +172,8 @@
   function setupLive(timeline) {
     if (!window.EventSource) return;
     var mode = timeline.dataset.liveMode;
+    // The filters the page applied (home, or public for explore and hashtags) apply to what it adds.
+    live.context = timeline.dataset.live.indexOf("/live/home") === 0 ? "home" : "public";
     live.bar = document.getElementById("new-posts");
     if (live.bar) {
       live.bar.addEventListener("click", function () {
