@@ -3,7 +3,11 @@ JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from roost.graph.actions import do_follow
 from roost.graph.queries import relationships
+from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from tests.conftest import People
 from tests.web.conftest import WebClient
@@ -52,3 +56,22 @@ def test_an_unknown_profile_verb_is_not_found(web: WebClient, people: People) ->
     assert people.bob
     web.log_in("alice")
     assert web.submit("/@bob/shun", page="/@bob").status_code == 404
+
+
+def test_every_post_by_someone_else_offers_mute_and_block(
+    web: WebClient, rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    # given: alice follows bob, whose post is on her home page
+    alice = web.log_in("alice")
+    do_follow(rt, alice, people.bob)
+    do_create_post(rt, people.bob, "hello from bob")
+    do_create_post(rt, alice, "my own")
+    settle()
+    home = web.get("/").text
+    assert 'aria-label="More for @bob"' in home
+    assert 'aria-label="More for @alice"' not in home  # one's own posts offer delete
+    # when: she mutes him from the post's menu
+    response = web.submit("/@bob/mute", {"next": "/"}, page="/")
+    assert response.headers["location"] == "/"
+    # then: his post leaves her home at once
+    assert "hello from bob" not in web.get("/").text
