@@ -102,12 +102,7 @@ def do_update_policy(rt: Runtime, viewer_id: int, changes: dict[str, str]) -> No
 def do_accept_requests(rt: Runtime, viewer_id: int, request_ids: list[int]) -> None:
     """The held notifications join the list, and that person is never filtered again."""
     with rt.db.write() as tx:
-        for request_id in request_ids:
-            sender = _take_request(tx.conn, viewer_id, request_id)
-            if sender is None:
-                if len(request_ids) == 1:
-                    raise NotFound("Record not found")
-                continue
+        for sender in _take_requests(tx.conn, viewer_id, request_ids):
             tx.conn.execute(
                 update(notifications)
                 .where(
@@ -130,12 +125,7 @@ def do_accept_requests(rt: Runtime, viewer_id: int, request_ids: list[int]) -> N
 def do_dismiss_requests(rt: Runtime, viewer_id: int, request_ids: list[int]) -> None:
     """The request and the notifications it held go."""
     with rt.db.write() as tx:
-        for request_id in request_ids:
-            sender = _take_request(tx.conn, viewer_id, request_id)
-            if sender is None:
-                if len(request_ids) == 1:
-                    raise NotFound("Record not found")
-                continue
+        for sender in _take_requests(tx.conn, viewer_id, request_ids):
             tx.conn.execute(
                 delete(notifications).where(
                     notifications.c.account_id == viewer_id,
@@ -143,6 +133,15 @@ def do_dismiss_requests(rt: Runtime, viewer_id: int, request_ids: list[int]) -> 
                     notifications.c.filtered.is_(True),
                 )
             )
+
+
+def _take_requests(conn: Connection, viewer_id: int, request_ids: list[int]) -> list[int]:
+    """Removes the viewer's requests among these; returns who sent them. One unknown
+    request is "not found"; in a bulk call unknown ones are skipped, as Mastodon."""
+    senders = [_take_request(conn, viewer_id, request_id) for request_id in request_ids]
+    if len(request_ids) == 1 and senders[0] is None:
+        raise NotFound("Record not found")
+    return [s for s in senders if s is not None]
 
 
 def _take_request(conn: Connection, viewer_id: int, request_id: int) -> int | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, or_, select, true
+from sqlalchemy import Connection, Select, delete, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -261,35 +261,31 @@ def _file_request(conn: Connection, cause: Cause, now: datetime) -> None:
 
 
 def sync_favourite(rt: Runtime, account_id: int, post_id: int) -> None:
-    with rt.db.write() as tx:
-        author = tx.conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
-        liked = tx.conn.scalar(
-            select(favourites.c.id).where(
-                favourites.c.account_id == account_id, favourites.c.post_id == post_id
-            )
-        )
-        if author is None:
-            return  # the post is gone, and its notifications with it
-        cause = Cause(author, "favourite", account_id, post_id)
-        if liked is not None:
-            notify(tx, [cause], rt)
-        else:
-            withdraw(tx, cause)
+    liked = select(favourites.c.id).where(
+        favourites.c.account_id == account_id, favourites.c.post_id == post_id
+    )
+    _sync_post_cause(rt, "favourite", account_id, post_id, liked)
 
 
 def sync_reblog(rt: Runtime, account_id: int, post_id: int) -> None:
     """``post_id`` is the reposted post: Mastodon's reblog notification shows it."""
+    reposted = select(posts.c.id).where(
+        posts.c.reblog_of_id == post_id, posts.c.account_id == account_id
+    )
+    _sync_post_cause(rt, "reblog", account_id, post_id, reposted)
+
+
+def _sync_post_cause(
+    rt: Runtime, kind: str, account_id: int, post_id: int, holds: Select[Any]
+) -> None:
+    """Makes the notification of something done to a post exist while ``holds`` finds
+    a row, and not otherwise. A post that is gone took its notifications with it."""
     with rt.db.write() as tx:
         author = tx.conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
-        reposted = tx.conn.scalar(
-            select(posts.c.id).where(
-                posts.c.reblog_of_id == post_id, posts.c.account_id == account_id
-            )
-        )
         if author is None:
             return
-        cause = Cause(author, "reblog", account_id, post_id)
-        if reposted is not None:
+        cause = Cause(author, kind, account_id, post_id)
+        if tx.conn.scalar(holds) is not None:
             notify(tx, [cause], rt)
         else:
             withdraw(tx, cause)
