@@ -117,6 +117,8 @@ STATUS_OPTIONAL = {
     "filtered": many("FilterResult"),
     "quote": {"oneOf": [ref("Quote"), {"type": "null"}]},
     "quote_approval": entity({"automatic": STRINGS, "manual": STRINGS, "current_user": STR}),
+    # Roost's own: shown to a circle post's author (not in Mastodon's Status).
+    "roost": entity({}, {"circle": entity({"id": ID, "name": STR_OR_NULL})}),
 }
 
 APPLICATION = {"id": ID, "name": STR, "scopes": STRINGS, "redirect_uris": STRINGS}
@@ -417,6 +419,8 @@ DEFS: dict[str, Any] = {
             "exclusive": BOOL,
         }
     ),
+    # Roost's own entity (``/api/roost/v1/circles``): Mastodon has no circles.
+    "Circle": entity({"id": ID, "name": STR, "members_count": {"type": "integer"}}),
     # Mastodon 4's filters; inside a FilterResult the Filter leaves its rules out.
     "FilterKeyword": entity({"id": ID, "keyword": STR, "whole_word": BOOL}),
     "FilterStatus": entity({"id": ID, "status_id": ID}),

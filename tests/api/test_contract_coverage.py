@@ -13,6 +13,7 @@ from roost.api.routes import api_routes
 from tests.api import (
     test_contract_accounts,
     test_contract_audience,
+    test_contract_circles,
     test_contract_filters,
     test_contract_follow_requests,
     test_contract_lists,
@@ -31,6 +32,7 @@ CONTRACT_MODULES = (
     test_contract_follow_requests,
     test_contract_audience,
     test_contract_lists,
+    test_contract_circles,
     test_contract_filters,
 )
 

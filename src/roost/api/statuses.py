@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -82,7 +83,26 @@ def _check_unsupported(ctx: Ctx) -> None:
         raise ApiError(422, "Validation failed: scheduled posts are not supported on this server")
 
 
-@endpoint(scope=WRITE, user=True, response=Status)
+class NewStatus(msgspec.Struct, kw_only=True):
+    """The parameters of ``POST /api/v1/statuses``, declared for ``/openapi.json``
+    (the handler reads them from ``ctx.params``, as clients send them in many shapes;
+    IDs may come as strings or numbers). ``circle_id`` is Roost's: the post is seen
+    by the circle's members and its author only, and Mastodon clients see it as
+    ``private``; a reply to a circle post stays in that circle whatever is asked."""
+
+    status: str | None = None
+    visibility: str | None = None
+    in_reply_to_id: str | int | None = None
+    quoted_status_id: str | int | None = None
+    spoiler_text: str | None = None
+    sensitive: bool | str | None = None
+    language: str | None = None
+    media_ids: list[str | int] = []
+    scheduled_at: str | None = None
+    circle_id: str | int | None = None
+
+
+@endpoint(scope=WRITE, user=True, response=Status, request=NewStatus)
 def create_status(ctx: Ctx) -> Response:
     _check_unsupported(ctx)
     p = ctx.params
@@ -99,6 +119,7 @@ def create_status(ctx: Ctx) -> Response:
         language=p.get_str("language") or None,
         idempotency_key=key.strip() if key and key.strip() else None,
         application_id=ctx.token.application_id if ctx.token else None,
+        circle_id=_optional_id(ctx, "circle_id"),
     )
     return _status(ctx, post_id)
 

@@ -170,7 +170,10 @@ def list_clause(info: ListInfo, table: Any = posts) -> ColumnElement[bool]:
     elif info.replies_policy == "list":
         members = select(list_accounts.c.account_id).where(list_accounts.c.list_id == info.id)
         reply_ok.append(table.c.in_reply_to_account_id.in_(members))
-    reaches: ColumnElement[bool] = table.c.visibility.in_(("public", "unlisted", "private"))
+    # Circle posts reach home timelines only (as fan-out: ``reaches_followers``).
+    reaches = and_(
+        table.c.visibility.in_(("public", "unlisted", "private")), table.c.circle_id.is_(None)
+    )
     return and_(or_(*reply_ok), reaches)
 
 

@@ -13,6 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import find_existing_usernames
+from roost.circles.models import circles
+from roost.circles.queries import circle_audience_ids
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
 from roost.posts.models import (
@@ -46,7 +48,10 @@ def do_create_post(
     language: str | None = None,
     idempotency_key: str | None = None,
     application_id: int | None = None,
+    circle_id: int | None = None,
 ) -> int:
+    """``circle_id``: address the post to one of the author's circles (it is stored
+    as "private"). A reply to a circle post stays in that circle, whatever was asked."""
     text = text.replace("\r\n", "\n").strip()
     if idempotency_key:
         existing = _idempotent_post(rt, account_id, idempotency_key)
@@ -85,6 +90,7 @@ def do_create_post(
         with rt.db.write() as tx:
             in_reply_to_account_id = None
             conversation_id = post_id  # a new thread, unless it answers one
+            inherited = None
             if in_reply_to_id is not None:
                 parent = access_visible_post(tx.conn, in_reply_to_id, account_id)
                 if parent.reblog_of_id is not None:
@@ -96,9 +102,15 @@ def do_create_post(
                     .where(posts.c.id == in_reply_to_id)
                     .values(replies_count=posts.c.replies_count + 1)
                 )
+                if parent.circle_id is not None:  # replies stay inside the circle
+                    circle_id = inherited = parent.circle_id
+            if circle_id is not None:
+                if circle_id != inherited:
+                    _check_own_circle(tx.conn, account_id, circle_id)
+                visibility = "private"
             if quote_id is not None:
                 quoted = access_visible_post(tx.conn, quote_id, account_id)
-                if quoted.visibility not in ("public", "unlisted"):
+                if quoted.visibility not in ("public", "unlisted") or quoted.circle_id:
                     raise ValidationFailed("Only public posts can be quoted", field="quote_id")
             tx.conn.execute(
                 insert(posts).values(
@@ -115,6 +127,7 @@ def do_create_post(
                     quote_of_id=quote_id,
                     application_id=application_id,
                     conversation_id=conversation_id,
+                    circle_id=circle_id,
                     created_at=now,
                     replies_count=0,
                     reblogs_count=0,
@@ -150,6 +163,14 @@ def do_create_post(
                 return existing
         raise
     return post_id
+
+
+def _check_own_circle(conn: Connection, account_id: int, circle_id: int) -> None:
+    found = conn.scalar(
+        select(circles.c.id).where(circles.c.id == circle_id, circles.c.account_id == account_id)
+    )
+    if found is None:
+        raise ValidationFailed("Circle not found", field="circle_id")
 
 
 def _idempotent_post(rt: Runtime, account_id: int, key: str) -> int | None:
@@ -204,6 +225,8 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
         mentioned = list(
             tx.conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
         )
+        if post.circle_id is not None:  # delivered to the circle, not the mentioned
+            mentioned = circle_audience_ids(tx.conn, post.circle_id)
         tag_names = list(
             tx.conn.scalars(
                 select(tags.c.name)
@@ -224,6 +247,7 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
                 # Who may hear of the deletion, and what it leaves behind: a follower
                 # not mentioned in a direct post learns nothing about it, ever.
                 "visibility": post.visibility,
+                "circle_id": post.circle_id,
                 "tags": tag_names,
                 "conversation_id": post.conversation_id,
                 "author_id": account_id,
@@ -264,7 +288,7 @@ def do_reblog(rt: Runtime, account_id: int, post_id: int) -> int:
         target = access_visible_post(tx.conn, post_id, account_id)
         if target.reblog_of_id is not None:
             target = access_visible_post(tx.conn, target.reblog_of_id, account_id)
-        if target.visibility not in ("public", "unlisted"):
+        if target.visibility not in ("public", "unlisted") or target.circle_id is not None:
             raise Forbidden("This post cannot be reposted")
         existing = tx.conn.scalar(
             select(posts.c.id).where(

@@ -31,6 +31,7 @@ from sqlalchemy import (
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
+from roost.circles.models import circles
 from roost.graph.models import conversation_mutes
 from roost.oauth.models import applications
 from roost.posts.models import bookmarks, favourites, mentions, pins, post_tags, posts, tags
@@ -65,8 +66,18 @@ _VIEWER: BindParameter[int] = bindparam("viewer", type_=Id)
 
 _NOW: BindParameter[datetime] = bindparam("now", type_=UTCDateTime)
 
-_POSTS_ANONYMOUS = select(posts).where(posts.c.id.in_(_IDS), visible_clause(None))
-_POSTS_FOR_VIEWER = select(posts).where(posts.c.id.in_(_IDS), visible_clause(_VIEWER))
+# A circle post's circle, named for its owner only (``circle_name``; None for anyone
+# else, and once the circle is deleted).
+_CIRCLE_NAME = (
+    select(circles.c.name)
+    .where(circles.c.id == posts.c.circle_id, circles.c.account_id == _VIEWER)
+    .scalar_subquery()
+    .label("circle_name")
+)
+_POSTS_ANONYMOUS = select(posts, cast(null(), String).label("circle_name")).where(
+    posts.c.id.in_(_IDS), visible_clause(None)
+)
+_POSTS_FOR_VIEWER = select(posts, _CIRCLE_NAME).where(posts.c.id.in_(_IDS), visible_clause(_VIEWER))
 # Timelines and streams: also without posts by accounts the viewer mutes.
 _POSTS_FOR_TIMELINE = _POSTS_FOR_VIEWER.where(~muted_clause(_VIEWER, _NOW))
 

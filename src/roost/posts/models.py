@@ -42,6 +42,9 @@ posts = Table(
     Column("application_id", Id, nullable=True),
     # The thread's first post: direct conversations are threads (NULL before 0002).
     Column("conversation_id", Id, nullable=True),
+    # The circle the post is addressed to (``roost.circles``): no foreign key, on
+    # purpose, so a deleted circle leaves its posts visible to their authors only.
+    Column("circle_id", Id, nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("edited_at", UTCDateTime, nullable=True),
     Column("replies_count", Integer, nullable=False, default=0),
@@ -53,6 +56,7 @@ Index("ix_posts_reply", posts.c.in_reply_to_id)
 Index("ix_posts_reblog", posts.c.reblog_of_id, posts.c.account_id)
 Index("ix_posts_visibility", posts.c.visibility, posts.c.id)
 Index("ix_posts_conversation", posts.c.conversation_id, posts.c.id)
+Index("ix_posts_circle", posts.c.circle_id, posts.c.id)
 
 mentions = Table(
     "mentions",

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
@@ -269,17 +269,20 @@ def recent_post_ids(
     limit: int,
     viewer_id: int,
     belongs: ColumnElement[bool] | None = None,
+    also: ColumnElement[bool] | None = None,
 ) -> list[int]:
     """The newest posts by these accounts that the viewer may see (timeline rebuilds,
-    merges) and that belong in the timeline: ``belongs`` (home's rule unless given)."""
-    if not account_ids:
+    merges) and that belong in the timeline: ``belongs`` (home's rule unless given).
+    ``also``: posts taken whoever wrote them (home's circle posts)."""
+    if not account_ids and also is None:
         return []
+    source = posts.c.account_id.in_(list(account_ids))
     with rt.db.read() as conn:
         return list(
             conn.scalars(
                 select(posts.c.id)
                 .where(
-                    posts.c.account_id.in_(list(account_ids)),
+                    source if also is None else or_(source, also),
                     visible_clause(viewer_id),
                     home_clause(viewer_id) if belongs is None else belongs,
                 )

@@ -2,7 +2,11 @@
 
 Public and unlisted posts are visible to everyone; followers-only ("private")
 posts to the author, their followers and the people mentioned; direct posts to
-the author and the people mentioned. Unlisted posts stay out of the public and
+the author and the people mentioned. A post addressed to a circle (stored as
+"private" with ``circle_id``, so Mastodon clients call it followers-only) is
+visible to its author and the circle's current members (and owner) only: not to followers,
+not to mentioned non-members, not to anyone once the circle is deleted (a deleted
+circle has no members). Unlisted posts stay out of the public and
 hashtag timelines (``listed_clause``); which visible posts belong in a home
 timeline is ``home_clause`` (and ``shown_in_home`` for fan-out). Blocks and
 mutes extend these functions and nothing else: ``blocked_clause`` hides posts
@@ -16,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
+from roost.circles.models import circle_members, circles
 from roost.errors import NotFound
 from roost.graph.models import blocks, follows, mutes
 from roost.posts.models import mentions, posts
@@ -38,15 +43,49 @@ def visible_clause(
             follows.c.account_id == viewer_id, follows.c.target_account_id == table.c.account_id
         )
     )
+    no_circle = table.c.circle_id.is_(None)
     return and_(
         ~blocked_clause(viewer_id, table.c.account_id),
         or_(
             public,
             table.c.account_id == viewer_id,
-            and_(table.c.visibility == "private", follower),
-            mentioned,
+            and_(table.c.visibility == "private", no_circle, follower),
+            and_(no_circle, mentioned),
+            and_(~no_circle, circle_member_clause(viewer_id, table)),
         ),
     )
+
+
+def circle_member_clause(
+    viewer_id: int | ColumnElement[int], table: Any = posts
+) -> ColumnElement[bool]:
+    """Whether the viewer is in the post's circle: a current member, or its owner (who
+    sees the replies members write in it)."""
+    return or_(
+        exists(
+            select(circle_members.c.id).where(
+                circle_members.c.circle_id == table.c.circle_id,
+                circle_members.c.account_id == viewer_id,
+            )
+        ),
+        exists(
+            select(circles.c.id).where(
+                circles.c.id == table.c.circle_id, circles.c.account_id == viewer_id
+            )
+        ),
+    )
+
+
+def in_circles_clause(viewer_id: int, table: Any = posts) -> ColumnElement[bool]:
+    """Posts addressed to a circle the viewer is in (or owns): besides the posts of the
+    people the viewer follows, these belong in their home timeline (a member need not
+    follow the author), as fan-out delivers them (``circle_audience``)."""
+    member_of = select(circle_members.c.circle_id).where(circle_members.c.account_id == viewer_id)
+    owned = select(circles.c.id).where(circles.c.account_id == viewer_id)
+    in_circles: ColumnElement[bool] = or_(
+        table.c.circle_id.in_(member_of), table.c.circle_id.in_(owned)
+    )
+    return in_circles
 
 
 def blocked_clause(viewer_id: int | ColumnElement[int], other_id: Any) -> ColumnElement[bool]:
@@ -115,10 +154,10 @@ def shown_in_home(
     )
 
 
-def reaches_followers(visibility: str) -> bool:
+def reaches_followers(visibility: str, circle_id: int | None) -> bool:
     """Whether all followers get the post in their home timelines (of a direct post,
-    only the followers it mentions do)."""
-    return visibility in ("public", "unlisted", "private")
+    only the followers it mentions do; of a circle post, none but its members do)."""
+    return circle_id is None and visibility in ("public", "unlisted", "private")
 
 
 def access_visible_post(conn: Connection, post_id: int, viewer_id: int) -> Any:

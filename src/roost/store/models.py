@@ -15,6 +15,7 @@ from roost.store.schema import metadata
 MODEL_MODULES = (
     "roost.accounts.models",
     "roost.graph.models",
+    "roost.circles.models",
     "roost.posts.models",
     "roost.oauth.models",
     "roost.notifications.models",

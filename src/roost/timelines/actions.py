@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, or_, select
 
 from roost.accounts.models import accounts
 from roost.channels import home_channel, list_channel, public_channel, tag_channel
+from roost.circles.queries import circle_audience
 from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
@@ -42,7 +43,13 @@ from roost.notifications.delivery import notify_about_post, sync_reblog
 from roost.posts.actions import FANOUT_JOB, UNFANOUT_JOB
 from roost.posts.models import mentions, post_tags, posts, tags
 from roost.posts.queries import recent_post_ids
-from roost.posts.visibility import home_clause, reaches_followers, shown_in_home, visible_clause
+from roost.posts.visibility import (
+    home_clause,
+    in_circles_clause,
+    reaches_followers,
+    shown_in_home,
+    visible_clause,
+)
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 
@@ -75,6 +82,8 @@ class Feed:
     viewer_id: int
     sources: list[int]
     belongs: ColumnElement[bool]
+    # Posts it holds whoever wrote them: home's circle posts (``in_circles_clause``).
+    also: ColumnElement[bool] | None = None
 
 
 def home_feed(rt: Runtime, account_id: int) -> Feed:
@@ -82,7 +91,13 @@ def home_feed(rt: Runtime, account_id: int) -> Feed:
     exclusive lists (they are read in those lists)."""
     hidden = exclusive_member_ids(rt, account_id)
     followed = [a for a in following_ids(rt, account_id) if a not in hidden]
-    return Feed(home_key(account_id), account_id, [account_id, *followed], home_clause(account_id))
+    return Feed(
+        home_key(account_id),
+        account_id,
+        [account_id, *followed],
+        home_clause(account_id),
+        also=in_circles_clause(account_id),
+    )
 
 
 def list_feed(rt: Runtime, info: ListInfo) -> Feed:
@@ -99,6 +114,7 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
                 posts.c.visibility,
                 posts.c.reblog_of_id,
                 posts.c.in_reply_to_account_id,
+                posts.c.circle_id,
             ).where(posts.c.id == post_id)
         ).first()
         if post is None:
@@ -111,15 +127,25 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
             conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
         )
     recipients: set[int] = {post.account_id}
-    if reaches_followers(post.visibility) and followers_count <= rt.settings.fanout_max_followers:
+    if post.circle_id is not None:
+        # A circle post reaches its members' homes only, followers of the author or not.
+        recipients.update(circle_audience(rt, post.circle_id))
+    elif (
+        reaches_followers(post.visibility, post.circle_id)
+        and followers_count <= rt.settings.fanout_max_followers
+    ):
         active_since = utcnow() - timedelta(days=rt.settings.active_days)
         recipients.update(follower_ids(rt, post.account_id, active_since=active_since))
-    if post.visibility == "private":
+    if post.visibility == "private" and post.circle_id is None:
         recipients.update(mentioned)  # mentioned people may see it; put it where they will
     elif post.visibility == "direct" and mentioned:
         # As Mastodon: a direct post lands in the home timelines of the mentioned followers.
         recipients.update(set(mentioned) & set(follower_ids(rt, post.account_id)))
-    held = lists_holding(rt, [post.account_id]) if reaches_followers(post.visibility) else []
+    held = (
+        lists_holding(rt, [post.account_id])
+        if reaches_followers(post.visibility, post.circle_id)
+        else []
+    )
     # An exclusive list keeps its members' posts out of its owner's home.
     recipients -= {held_list.account_id for held_list in held if held_list.exclusive}
     replied_to = post.in_reply_to_account_id
@@ -216,15 +242,17 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
     visibility = payload.get("visibility", "public")
     mentioned = {int(a) for a in payload.get("recipient_ids", [])}
     holders: set[int] = set(mentioned)
+    # A circle post was delivered to its author and members (``recipient_ids``) only.
+    circle = payload.get("circle_id") is not None
     for account_id in {int(a) for a in payload["account_ids"]}:
         holders.add(account_id)
-        if visibility != "direct":
+        if visibility != "direct" and not circle:
             holders.update(follower_ids(rt, account_id))
     keys = [home_key(a) for a in sorted(holders)]
     # Lists hold no direct posts; they hold the others of their members.
     list_ids = (
         []
-        if visibility == "direct"
+        if visibility == "direct" or circle
         else [h.id for h in lists_holding(rt, [int(a) for a in payload["account_ids"]])]
     )
     keys += [list_key(i) for i in list_ids]
@@ -323,16 +351,22 @@ def rebuild(rt: Runtime, feed: Feed) -> None:
     """
     started = utcnow()
     ids = recent_post_ids(
-        rt, feed.sources, limit=rt.timelines.cap, viewer_id=feed.viewer_id, belongs=feed.belongs
+        rt,
+        feed.sources,
+        limit=rt.timelines.cap,
+        viewer_id=feed.viewer_id,
+        belongs=feed.belongs,
+        also=feed.also,
     )
     rt.timelines.replace(feed.key, ids)
-    if not feed.sources:
+    if not feed.sources and feed.also is None:
         return
+    source = posts.c.account_id.in_(feed.sources)
     with rt.db.read() as conn:
         late = list(
             conn.scalars(
                 select(posts.c.id).where(
-                    posts.c.account_id.in_(feed.sources),
+                    source if feed.also is None else or_(source, feed.also),
                     posts.c.id >= min_id_for(started - REBUILD_OVERLAP),
                     visible_clause(feed.viewer_id),
                     feed.belongs,

@@ -20,6 +20,7 @@ from roost.config import Settings
 from roost.web import (
     accounts,
     audience,
+    circles,
     filters,
     follow_requests,
     lists,
@@ -52,6 +53,7 @@ def web_routes() -> list[BaseRoute]:
         *oauth.routes,
         *timelines.routes,
         *lists.routes,
+        *circles.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]

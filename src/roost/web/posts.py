@@ -42,6 +42,11 @@ def create_post(web: Web) -> Response:
     reply_to = web.form.get("in_reply_to_id", "")
     in_reply_to_id = parse_id(reply_to)
     visibility = web.form.get("visibility", "public")
+    # The composer offers each circle as "circle:<id>" (stored as followers-only); a
+    # malformed one is refused (circle 0 does not exist), never posted publicly.
+    circle_id = None
+    if visibility.startswith("circle:"):
+        circle_id = parse_id(visibility.removeprefix("circle:")) or 0
     try:
         post_id = do_create_post(
             web.rt,
@@ -49,6 +54,7 @@ def create_post(web: Web) -> Response:
             text,
             visibility=visibility if visibility in FORM_VISIBILITIES else "public",
             in_reply_to_id=in_reply_to_id,
+            circle_id=circle_id,
         )
     except ValidationFailed as exc:
         errors = {"status": exc.message}

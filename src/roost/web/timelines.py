@@ -8,6 +8,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.circles.queries import get_circles
 from roost.paging import Page
 from roost.posts.queries import (
     get_tag_name,
@@ -40,6 +41,7 @@ def render_home(web: Web, status: int = 200, **context: Any) -> Response:
         **filtered(web, views, "home"),
         older=_older(views),
         live_url=_live(web, "/live/home"),
+        circles=get_circles(web.rt, web.me),
         **context,
     )
 

@@ -66,6 +66,20 @@ _QUOTABLE = QuoteApproval(automatic=["public"], manual=[], current_user="automat
 _UNQUOTABLE = QuoteApproval(automatic=[], manual=[], current_user="denied")
 
 
+class StatusCircle(msgspec.Struct):
+    """The circle a post is addressed to; ``name`` is None but to the circle's owner
+    (a member replying in it) or once the circle is deleted."""
+
+    id: str
+    name: str | None
+
+
+class RoostStatus(msgspec.Struct, kw_only=True):
+    """Roost's own additions to a Status, shown to its author only."""
+
+    circle: StatusCircle | UnsetType = UNSET
+
+
 class Status(msgspec.Struct, kw_only=True):
     id: str
     created_at: str
@@ -100,6 +114,7 @@ class Status(msgspec.Struct, kw_only=True):
     quote: Quote | None
     quote_approval: QuoteApproval
     text: str | UnsetType = UNSET
+    roost: RoostStatus | UnsetType = UNSET
 
 
 class Context(msgspec.Struct):
@@ -183,7 +198,12 @@ class _Builder:
             card=None,
             poll=None,
             quote=self.quote(view, quoted),
-            quote_approval=_QUOTABLE if post.visibility in ("public", "unlisted") else _UNQUOTABLE,
+            quote_approval=_QUOTABLE
+            if post.visibility in ("public", "unlisted") and post.circle_id is None
+            else _UNQUOTABLE,
+            roost=RoostStatus(circle=StatusCircle(str(post.circle_id), post.circle_name))
+            if own and post.circle_id is not None
+            else UNSET,
         )
 
     def quote(self, view: StatusView, quoted: bool) -> Quote | None:

@@ -1,0 +1,1 @@
+"""Circles: named sets of people an author addresses a post to."""
