@@ -53,7 +53,10 @@ class Reader:
 
     def get(self, url: str, params: Any = None, status: int = 200) -> Any:
         response = self.client.get(url, params=params, headers=self.headers)
-        assert response.status_code == status, f"{self.name} GET {url}: {response.status_code}"
+        got = response.status_code
+        # A 200 where the rules say "not found" is a leak; the other way, a post lost.
+        verdict = "LEAK: " if (status, got) == (404, 200) else ""
+        assert got == status, f"{verdict}{self.name} GET {url}: {got}, not {status}"
         return response.json()
 
     def no_leak(self, body: Any, where: str, *, timeline: bool = False) -> None:

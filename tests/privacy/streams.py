@@ -41,7 +41,7 @@ def _probe(rt: Runtime, world: World) -> list[int]:
 
 
 def _read_until(ws: Any, sentinel: int) -> list[dict[str, Any]]:
-    events = []
+    events: list[dict[str, Any]] = []
     while True:
         event = ws.receive_json()
         if event.get("event") == "update" and int(json.loads(event["payload"])["id"]) == sentinel:

@@ -162,4 +162,3 @@ def test_a_planted_block_leak_is_caught(harness: Harness, monkeypatch: pytest.Mo
     monkeypatch.setattr(visibility, "blocked_clause", lambda *_args: false())
     _rebuild_hydration(monkeypatch)
     _expect_leak_found(harness)
-

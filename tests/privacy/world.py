@@ -124,7 +124,7 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
     person = st.integers(0, size - 1)
     pair = st.tuples(person, person).filter(lambda p: p[0] != p[1])
     locked = draw(st.frozensets(person, max_size=size // 2))
-    follow_pairs = draw(st.lists(pair, max_size=size * 2, unique=True))
+    follow_pairs = draw(st.lists(pair, min_size=size // 2, max_size=size * 2, unique=True))
     approve = draw(st.frozensets(st.sampled_from(follow_pairs))) if follow_pairs else frozenset()
     post_specs: list[PostSpec] = []
     for index in range(draw(st.integers(3, 12))):
@@ -134,7 +134,7 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
             PostSpec(
                 author=author,
                 visibility=draw(st.sampled_from(VISIBILITIES)),
-                mentions=draw(st.frozensets(person.filter(lambda p, a=author: p != a), max_size=2)),
+                mentions=draw(st.frozensets(person, max_size=2)) - {author},
                 reply_to=draw(earlier),
                 quote_of=draw(earlier),
                 tagged=draw(st.booleans()),
@@ -237,20 +237,22 @@ def build(rt: Runtime, spec: WorldSpec) -> World:
         made.append(_create(rt, p, index, names, ids, made))
         drain(rt)
     for reposter, index in spec.reposts:
-        if made[index] is None:
+        target = made[index]
+        if target is None:
             continue
         try:
-            do_reblog(rt, ids[reposter], made[index])
+            do_reblog(rt, ids[reposter], target)
         except REFUSED:
             pass
     for kind, account, index in spec.marks:
-        if made[index] is None:
+        target = made[index]
+        if target is None:
             continue
         try:
-            (do_favourite if kind == "favourite" else do_bookmark)(rt, ids[account], made[index])
+            (do_favourite if kind == "favourite" else do_bookmark)(rt, ids[account], target)
         except REFUSED:
             continue
-        world.marks.add((kind, ids[account], made[index]))
+        world.marks.add((kind, ids[account], target))
     drain(rt)
     for a, b in spec.blocks:
         do_block(rt, ids[a], ids[b])
