@@ -6,7 +6,8 @@ reads every path as every account and as a signed-out visitor (``reads.py``), an
 watches the streams while a few more posts are made (``streams.py``).
 
 Examples per backend: ``ROOST_PROPERTY_EXAMPLES`` (default 15, which keeps each
-backend within about a minute); ``make bench`` / a manual run can ask for hundreds:
+backend within about a minute); ``make bench-property`` (run by ``make bench``) asks
+for 300, and a manual run for any number:
 ``ROOST_PROPERTY_EXAMPLES=300 .venv/bin/pytest -q tests/privacy``. Generation is
 derandomized, so a run is repeatable and CI never flakes on a new random world.
 
