@@ -147,17 +147,21 @@ class Oracle:
             for m in members
         }
 
-    def home_reply_ok(self, viewer: int, post: Post) -> bool:
+    def home_reply_ok(self, viewer: int, post: Post, follows: set[tuple[int, int]]) -> bool:
         replied = post.in_reply_to_account
         return (
             post.author == viewer
             or replied is None
             or replied in (post.author, viewer)
-            or self.follows(viewer, replied)
+            or (viewer, replied) in follows
         )
 
-    def home_may(self, viewer: int, post_id: int) -> bool:
-        """May appear in the home timeline (an upper bound)."""
+    def home_may(self, viewer: int, post_id: int, *, must: bool = False) -> bool:
+        """May appear in the home timeline (an upper bound). A reply is judged by whom
+        the viewer followed when it was posted (a later block ends a follow but does
+        not take back a visible reply already delivered); ``must``: by the follows
+        that still stand."""
+        follows = self.world.follows if must else self.world.follows_when_posting
         post = self.post(post_id)
         if not self.timeline_ok(viewer, post_id, "home"):
             return False
@@ -165,7 +169,7 @@ class Oracle:
             return True
         if post.author in self.exclusive_members(viewer):
             return False
-        return self.home_reply_ok(viewer, post) and (
+        return self.home_reply_ok(viewer, post, follows) and (
             self.follows(viewer, post.author)
             or (post.visibility == "private" and viewer in post.mentions)
         )
@@ -176,7 +180,7 @@ class Oracle:
         return {
             p.id
             for p in self.world.posts.values()
-            if p.reblog_of is None and self.home_may(viewer, p.id)
+            if p.reblog_of is None and self.home_may(viewer, p.id, must=True)
         }
 
     def list_may(self, viewer: int, list_id: int, post_id: int) -> bool:

@@ -105,5 +105,5 @@ def _judge_user_stream(
                 assert not oracle.mutes_notifications(viewer, sender), (
                     f"account {viewer} got a mention from {sender}, muted with notifications"
                 )
-    expected = {p for p in probes if oracle.home_may(viewer, p)}
+    expected = {p for p in probes if oracle.home_may(viewer, p, must=True)}
     assert expected <= updates, f"account {viewer}'s stream lacks {expected - updates}"

@@ -109,6 +109,8 @@ class World:
     accounts: list[int]
     locked: set[int] = field(default_factory=set)
     follows: set[tuple[int, int]] = field(default_factory=set)  # approved: (follower, followed)
+    # Before the blocks: what fan-out saw when the posts were made.
+    follows_when_posting: set[tuple[int, int]] = field(default_factory=set)
     requests: set[tuple[int, int]] = field(default_factory=set)  # pending
     blocks: set[tuple[int, int]] = field(default_factory=set)
     mutes: dict[tuple[int, int], bool] = field(default_factory=dict)  # live -> notifications
@@ -254,6 +256,7 @@ def build(rt: Runtime, spec: WorldSpec) -> World:
             continue
         world.marks.add((kind, ids[account], target))
     drain(rt)
+    world.follows_when_posting = _follow_rows(rt)
     for a, b in spec.blocks:
         do_block(rt, ids[a], ids[b])
         world.blocks.add((ids[a], ids[b]))
