@@ -8,7 +8,7 @@ export ROOST_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export ROOST_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint test-embedded test-scale bench system-deps services clean
+.PHONY: help run test lint test-embedded test-scale bench bench-property system-deps services clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,6 +55,10 @@ test: lint test-embedded test-scale ## Install, lint, type-check and run the who
 
 bench: $(STAMP) system-deps services ## Benchmark both modes; JSON and PNG under bench/results/
 	$(BIN)/roost bench
+	$(MAKE) bench-property
+
+bench-property: $(STAMP) services ## The privacy property at length: 300 random networks per backend
+	ROOST_PROPERTY_EXAMPLES=$${ROOST_PROPERTY_EXAMPLES:-300} $(BIN)/pytest -n 2 -q tests/privacy
 
 clean: ## Remove the virtualenv, data and caches
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache test-artifacts
