@@ -1,8 +1,9 @@
 """Who may see what, written from the rules (README "Who sees what" and issue 8), never
 from Roost's own functions: plain Python over a ``World``.
 
-The audience of a post by its visibility is ``AUDIENCE``, one function per visibility:
-a new kind of post (circles) adds one entry there. Everything else builds on it:
+The audience of a post by its visibility is ``AUDIENCE``, one function per visibility;
+a circle post (stored as ``private`` with its circle) has the circle's owner and
+current members as its audience, whoever follows whom. Everything else builds on it:
 
 - a block between two people hides each from the other everywhere, either way;
 - a repost is visible when the reposted post is, and the reposter is not blocked;
@@ -89,7 +90,14 @@ class Oracle:
             return self.can_see(viewer, post.reblog_of)
         if viewer is None:
             return post.visibility in SIGNED_OUT
+        if post.circle is not None:
+            return post.author == viewer or self.in_circle(viewer, post.circle)
         return post.author == viewer or AUDIENCE[post.visibility](self, viewer, post)
+
+    def in_circle(self, viewer: int, circle_id: int) -> bool:
+        """Its owner and current members; a circle that is gone has no one."""
+        owner, members = self.world.circles.get(circle_id, (None, set()))
+        return viewer == owner or viewer in members
 
     def visible(self, viewer: Viewer) -> set[int]:
         return {i for i in self.world.posts if self.can_see(viewer, i)}
@@ -167,6 +175,8 @@ class Oracle:
             return False
         if post.author == viewer:
             return True
+        if post.circle is not None:  # delivered to its audience, followed or not
+            return not must
         if post.author in self.exclusive_members(viewer):
             return False
         return self.home_reply_ok(viewer, post, follows) and (
@@ -189,6 +199,7 @@ class Oracle:
         return (
             owner == viewer
             and post.author in members | {viewer}
+            and self.proper(post).circle is None  # circle posts never reach lists
             and self.timeline_ok(viewer, post_id, "home")
         )
 

@@ -25,11 +25,12 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from sqlalchemy import false, select
+from sqlalchemy import exists, false, select
 
 import roost.posts.hydration as hydration
 import roost.posts.visibility as visibility
 from roost.app import create_app
+from roost.graph.models import follows
 from roost.oauth.actions import do_create_application, do_register_token
 from roost.posts.models import posts
 from roost.runtime import Runtime
@@ -123,15 +124,11 @@ def _rebuild_hydration(monkeypatch: pytest.MonkeyPatch) -> None:
     rule patched in ``roost.posts.visibility`` reaches reads only once they are built
     again from it. Every read ends in ``hydrate``, so a leak planted here is a leak
     on every path."""
-    by_viewer = select(posts).where(
-        posts.c.id.in_(hydration._IDS), visibility.visible_clause(hydration._VIEWER)
-    )
+    monkeypatch.setattr(hydration, "visible_clause", visibility.visible_clause)
+    monkeypatch.setattr(hydration, "muted_clause", visibility.muted_clause)
+    by_viewer, for_timeline = hydration.posts_statements()
     monkeypatch.setattr(hydration, "_POSTS_FOR_VIEWER", by_viewer)
-    monkeypatch.setattr(
-        hydration,
-        "_POSTS_FOR_TIMELINE",
-        by_viewer.where(~visibility.muted_clause(hydration._VIEWER, hydration._NOW)),
-    )
+    monkeypatch.setattr(hydration, "_POSTS_FOR_TIMELINE", for_timeline)
 
 
 def _expect_leak_found(harness: Harness) -> None:
@@ -161,5 +158,23 @@ def test_a_planted_followers_only_leak_is_caught(
 
 def test_a_planted_block_leak_is_caught(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(visibility, "blocked_clause", lambda *_args: false())
+    _rebuild_hydration(monkeypatch)
+    _expect_leak_found(harness)
+
+
+def test_a_planted_circle_leak_is_caught(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule that lets any follower into a circle post must be caught."""
+    real = visibility.circle_member_clause
+
+    def leaky(viewer_id: Any, table: Any = posts) -> Any:
+        follower = exists(
+            select(follows.c.id).where(
+                follows.c.account_id == viewer_id,
+                follows.c.target_account_id == table.c.account_id,
+            )
+        )
+        return real(viewer_id, table) | follower
+
+    monkeypatch.setattr(visibility, "circle_member_clause", leaky)
     _rebuild_hydration(monkeypatch)
     _expect_leak_found(harness)

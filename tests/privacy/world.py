@@ -5,7 +5,7 @@ The spec says what the people *tried* to do; ``build`` returns a ``World``: the 
 that actually hold afterwards (an action the rules refuse, such as quoting a post one
 cannot see, simply does not happen). The oracle judges from the ``World`` alone.
 
-Order matters and is fixed: follows and lists first (a list is fed by fan-out from
+Order matters and is fixed: follows, lists and circles first (a list is fed by fan-out from
 then on), then posts, reposts and marks, then blocks and mutes (so a block lands on
 existing favourites, bookmarks, reposts and timelines), then filters.
 """
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from roost.accounts.actions import do_register, do_update_profile
+from roost.circles.actions import do_add_circle_members, do_create_circle
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.filters.actions import KeywordChange, do_create_filter
 from roost.graph.actions import do_authorize_follow_request, do_follow
@@ -49,6 +50,13 @@ class PostSpec:
     quote_of: int | None  # index of an earlier post
     tagged: bool
     keyword: bool
+    circle: int | None = None  # index of one of the world's circles (the author's own)
+
+
+@dataclass(frozen=True)
+class CircleSpec:
+    owner: int
+    members: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,7 @@ class WorldSpec:
     mutes: tuple[MuteSpec, ...]
     lists: tuple[ListSpec, ...]
     filters: tuple[FilterSpec, ...]
+    circles: tuple[CircleSpec, ...] = ()
 
 
 @dataclass
@@ -102,6 +111,7 @@ class Post:
     quote_of: int | None = None
     tagged: bool = False
     keyword: bool = False
+    circle: int | None = None  # the circle's ID, as stored
 
 
 @dataclass
@@ -118,6 +128,7 @@ class World:
     filters: list[tuple[int, frozenset[str], bool]] = field(default_factory=list)
     posts: dict[int, Post] = field(default_factory=dict)
     marks: set[tuple[str, int, int]] = field(default_factory=set)  # (kind, account, post id)
+    circles: dict[int, tuple[int, set[int]]] = field(default_factory=dict)  # id -> owner, members
 
 
 @st.composite
@@ -128,10 +139,18 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
     locked = draw(st.frozensets(person, max_size=size // 2))
     follow_pairs = draw(st.lists(pair, min_size=size // 2, max_size=size * 2, unique=True))
     approve = draw(st.frozensets(st.sampled_from(follow_pairs))) if follow_pairs else frozenset()
+    circles = draw(
+        st.lists(
+            st.builds(CircleSpec, owner=person, members=st.frozensets(person, max_size=3)),
+            max_size=2,
+        )
+    )
     post_specs: list[PostSpec] = []
     for index in range(draw(st.integers(3, 12))):
         author = draw(person)
         earlier = st.none() | st.integers(0, index - 1) if index else st.none()
+        own = [i for i, c in enumerate(circles) if c.owner == author]
+        circle = draw(st.none() | st.sampled_from(own)) if own else None
         post_specs.append(
             PostSpec(
                 author=author,
@@ -141,6 +160,7 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
                 quote_of=draw(earlier),
                 tagged=draw(st.booleans()),
                 keyword=draw(st.booleans()),
+                circle=circle,
             )
         )
     post_index = st.integers(0, len(post_specs) - 1)
@@ -180,6 +200,7 @@ def worlds(draw: st.DrawFn) -> WorldSpec:
                 )
             )
         ),
+        circles=tuple(circles),
         filters=tuple(
             draw(
                 st.lists(
@@ -234,9 +255,18 @@ def build(rt: Runtime, spec: WorldSpec) -> World:
             lst.exclusive,
             lst.replies_policy,
         )
+    circle_ids: list[int] = []
+    for c in spec.circles:
+        circle_id = do_create_circle(rt, ids[c.owner], "circle")
+        members = [ids[m] for m in sorted(c.members - {c.owner})]
+        if members:
+            do_add_circle_members(rt, ids[c.owner], circle_id, members)
+        circle_ids.append(circle_id)
+        world.circles[circle_id] = (ids[c.owner], set(members))
     made: list[int | None] = []
     for index, p in enumerate(spec.posts):
-        made.append(_create(rt, p, index, names, ids, made))
+        circle = circle_ids[p.circle] if p.circle is not None else None
+        made.append(_create(rt, p, index, names, ids, made, circle))
         drain(rt)
     for reposter, index in spec.reposts:
         target = made[index]
@@ -297,7 +327,13 @@ def _follow_rows(rt: Runtime) -> set[tuple[int, int]]:
 
 
 def _create(
-    rt: Runtime, p: PostSpec, index: int, names: list[str], ids: list[int], made: list[int | None]
+    rt: Runtime,
+    p: PostSpec,
+    index: int,
+    names: list[str],
+    ids: list[int],
+    made: list[int | None],
+    circle: int | None = None,
 ) -> int | None:
     reply_to = made[p.reply_to] if p.reply_to is not None else None
     quote_of = made[p.quote_of] if p.quote_of is not None else None
@@ -309,6 +345,7 @@ def _create(
             visibility=p.visibility,
             in_reply_to_id=reply_to,
             quote_id=quote_of,
+            circle_id=circle,
         )
     except REFUSED:
         return None
@@ -342,4 +379,5 @@ def _record_facts(
             quote_of=row.quote_of_id,
             tagged=bool(written and written.tagged),
             keyword=bool(written and written.keyword),
+            circle=row.circle_id,
         )

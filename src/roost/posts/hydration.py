@@ -18,6 +18,7 @@ from sqlalchemy import (
     BindParameter,
     Connection,
     Row,
+    Select,
     String,
     bindparam,
     cast,
@@ -77,9 +78,18 @@ _CIRCLE_NAME = (
 _POSTS_ANONYMOUS = select(posts, cast(null(), String).label("circle_name")).where(
     posts.c.id.in_(_IDS), visible_clause(None)
 )
-_POSTS_FOR_VIEWER = select(posts, _CIRCLE_NAME).where(posts.c.id.in_(_IDS), visible_clause(_VIEWER))
-# Timelines and streams: also without posts by accounts the viewer mutes.
-_POSTS_FOR_TIMELINE = _POSTS_FOR_VIEWER.where(~muted_clause(_VIEWER, _NOW))
+
+
+def posts_statements() -> tuple[Select[Any], Select[Any]]:
+    """The posts statements for a signed-in viewer, from the visibility rule as it is
+    now: by ID, and for timelines and streams (also without posts by accounts the
+    viewer mutes). Built once below; the privacy property test builds them again
+    around a deliberately broken rule to prove it would catch the leak."""
+    by_viewer = select(posts, _CIRCLE_NAME).where(posts.c.id.in_(_IDS), visible_clause(_VIEWER))
+    return by_viewer, by_viewer.where(~muted_clause(_VIEWER, _NOW))
+
+
+_POSTS_FOR_VIEWER, _POSTS_FOR_TIMELINE = posts_statements()
 
 
 def _satellite(kind: str, post_id: Any, account_id: Any = None, name: Any = None) -> Any:
