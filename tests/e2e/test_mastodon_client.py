@@ -239,3 +239,50 @@ def test_direct_stream_over_a_real_websocket(server: str) -> None:
         # ivy follows gus but was not mentioned: the first thing she hears is the public post
         first = json.loads(ivy_ws.recv(timeout=5))
         assert (first["event"], json.loads(first["payload"])["id"]) == ("update", public["id"])
+
+
+def test_audience_control_through_a_mastodon_client(server: str) -> None:
+    client_id, client_secret = Mastodon.create_app("e2e-audience", api_base_url=server)
+    clients: dict[str, Mastodon] = {}
+    for name in ("jo", "kim", "lee", "max"):
+        anon = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server)
+        token = anon.create_account(
+            name, "a long enough password", f"{name}@example.com", agreement=True
+        )
+        clients[name] = Mastodon(access_token=token, api_base_url=server)
+    jo, kim, lee, max_ = clients["jo"], clients["kim"], clients["lee"], clients["max"]
+    jo_id, kim_id, lee_id, max_id = (c.me()["id"] for c in (jo, kim, lee, max_))
+
+    # a locked account approves one follower and turns another down
+    jo.account_update_credentials(locked=True)
+    assert kim.account_follow(jo_id)["requested"]
+    lee.account_follow(jo_id)
+    assert {a["id"] for a in jo.follow_requests()} == {kim_id, lee_id}
+    assert jo.follow_request_authorize(kim_id)["followed_by"]
+    jo.follow_request_reject(lee_id)
+    assert jo.follow_requests() == []
+    secret = jo.status_post("for approved followers", visibility="private")
+    assert wait_for(lambda: secret["id"] in [s["id"] for s in kim.timeline_home()])
+    with pytest.raises(MastodonAPIError):
+        lee.status(secret["id"])
+
+    # a list of people one follows, read as its own timeline
+    kim.account_follow(lee_id)
+    kim.account_follow(max_id)
+    friends = kim.list_create("Friends")
+    kim.list_accounts_add(friends["id"], [lee_id])
+    assert [a["id"] for a in kim.list_accounts(friends["id"])] == [lee_id]
+    from_lee = lee.status_post("to my friends")
+    max_.status_post("not in the list")
+    assert wait_for(lambda: [s["id"] for s in kim.timeline_list(friends["id"])] == [from_lee["id"]])
+
+    # mute, then block: the muted person's posts leave home; a block ends the follow
+    assert kim.account_mute(max_id)["muting"]
+    assert max_id in {a["id"] for a in kim.mutes()}
+    assert all(s["account"]["id"] != max_id for s in kim.timeline_home())
+    blocked = kim.account_block(lee_id)
+    assert blocked["blocking"]
+    assert not blocked["following"]
+    assert lee_id in {a["id"] for a in kim.blocks()}
+    with pytest.raises(MastodonAPIError):
+        lee.status_favourite(kim.status_post("after the block")["id"])
