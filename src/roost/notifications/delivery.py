@@ -11,45 +11,32 @@ kind; a deleted post's notifications go with it by the foreign key.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, delete, func, or_, select, true
+from sqlalchemy import Connection, Select, delete, func, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from roost.accounts.models import accounts
 from roost.channels import notifications_channel
 from roost.graph.actions import FOLLOW_NOTIFY_JOB, FOLLOW_REQUEST_NOTIFY_JOB
-from roost.graph.models import conversation_mutes, follow_requests, follows, mutes
+from roost.graph.models import follow_requests, follows
 from roost.ids import new_id
 from roost.notifications.models import (
-    FILTERABLE,
     GROUPABLE,
-    notification_permissions,
-    notification_policies,
     notification_requests,
     notifications,
 )
+from roost.notifications.policy import Cause, decide, is_following, silenced
 from roost.posts.marks import FAVOURITE_JOB
 from roost.posts.models import favourites, mentions, posts
-from roost.posts.visibility import blocked_clause, visible_clause
+from roost.posts.visibility import visible_clause
 from roost.runtime import Runtime
 from roost.store.db import Tx
 from roost.store.schema import utcnow
 
 # Mastodon's: a group keeps gathering likes for 12 hours after it began.
 GROUP_SPAN_HOURS = 12
-NEW_ACCOUNT_DAYS = 30
-
-
-@dataclass(frozen=True)
-class Cause:
-    recipient_id: int
-    type: str
-    from_account_id: int
-    post_id: int | None = None
 
 
 def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
@@ -61,9 +48,9 @@ def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
     for cause in causes:
         if cause.recipient_id == cause.from_account_id:
             continue  # nobody is told about their own doings
-        if _silenced(tx.conn, cause, now):
+        if silenced(tx.conn, cause, now):
             continue
-        decision = _decide(tx.conn, cause, now)
+        decision = decide(tx.conn, cause, now)
         if decision == "drop":
             continue
         notification_id = new_id()
@@ -111,97 +98,6 @@ def withdraw(tx: Tx, cause: Cause) -> None:
             notifications.c.account_id == cause.recipient_id,
             post,
         )
-    )
-
-
-def _silenced(conn: Connection, cause: Cause, now: datetime) -> bool:
-    """Causes that tell nothing whatever the policy: across a block (either way), from
-    someone the recipient mutes with their notifications, or about a post in a thread
-    the recipient muted."""
-    recipient, sender = cause.recipient_id, cause.from_account_id
-    if conn.scalar(select(blocked_clause(recipient, sender))):
-        return True
-    muted = conn.scalar(
-        select(mutes.c.id).where(
-            mutes.c.account_id == recipient,
-            mutes.c.target_account_id == sender,
-            mutes.c.notifications == true(),
-            or_(mutes.c.expires_at.is_(None), mutes.c.expires_at > now),
-        )
-    )
-    if muted is not None:
-        return True
-    if cause.post_id is None:
-        return False
-    thread = select(func.coalesce(posts.c.conversation_id, posts.c.id)).where(
-        posts.c.id == cause.post_id
-    )
-    return (
-        conn.scalar(
-            select(conversation_mutes.c.id).where(
-                conversation_mutes.c.account_id == recipient,
-                conversation_mutes.c.conversation_id == thread.scalar_subquery(),
-            )
-        )
-        is not None
-    )
-
-
-def _decide(conn: Connection, cause: Cause, now: datetime) -> str:
-    """accept, filter or drop, by the recipient's notification policy (as Mastodon 4.3)."""
-    if cause.type not in FILTERABLE:
-        return "accept"
-    recipient, sender = cause.recipient_id, cause.from_account_id
-    permitted = conn.scalar(
-        select(notification_permissions.c.account_id).where(
-            notification_permissions.c.account_id == recipient,
-            notification_permissions.c.from_account_id == sender,
-        )
-    )
-    if permitted is not None:
-        return "accept"
-    policy = conn.execute(
-        select(notification_policies).where(notification_policies.c.account_id == recipient)
-    ).first()
-    following = _follows(conn, recipient, sender)
-    followed_by = _follows(conn, sender, recipient)
-    created_at = conn.scalar(select(accounts.c.created_at).where(accounts.c.id == sender))
-    choices: list[str] = []
-    if not following:
-        choices.append(policy.for_not_following if policy else "accept")
-    if not followed_by:
-        choices.append(policy.for_not_followers if policy else "accept")
-    if created_at is not None and created_at > now - timedelta(days=NEW_ACCOUNT_DAYS):
-        choices.append(policy.for_new_accounts if policy else "accept")
-    if cause.type == "mention" and not following and _unsolicited_direct(conn, cause):
-        choices.append(policy.for_private_mentions if policy else "filter")
-    if "drop" in choices:
-        return "drop"
-    return "filter" if "filter" in choices else "accept"
-
-
-def _follows(conn: Connection, account_id: int, target_id: int) -> bool:
-    return (
-        conn.scalar(
-            select(follows.c.id).where(
-                follows.c.account_id == account_id, follows.c.target_account_id == target_id
-            )
-        )
-        is not None
-    )
-
-
-def _unsolicited_direct(conn: Connection, cause: Cause) -> bool:
-    """A direct post that does not answer one of the recipient's own posts."""
-    post = conn.execute(
-        select(posts.c.visibility, posts.c.in_reply_to_account_id).where(
-            posts.c.id == cause.post_id
-        )
-    ).first()
-    return (
-        post is not None
-        and post.visibility == "direct"
-        and post.in_reply_to_account_id != cause.recipient_id
     )
 
 
@@ -294,7 +190,7 @@ def _sync_post_cause(
 def sync_follow(rt: Runtime, account_id: int, target_id: int) -> None:
     with rt.db.write() as tx:
         cause = Cause(target_id, "follow", account_id)
-        if _follows(tx.conn, account_id, target_id):
+        if is_following(tx.conn, account_id, target_id):
             notify(tx, [cause], rt)
         else:
             withdraw(tx, cause)
