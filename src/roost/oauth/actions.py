@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 
 from roost.accounts.actions import authenticate
+from roost.accounts.models import accounts
 from roost.errors import ValidationFailed
 from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
@@ -126,6 +127,11 @@ def _issue(
                 account_id=account_id,
                 scopes=format_scopes(scopes),
                 created_at=now,
+                # Read in the same statement, so a concurrent password change
+                # either sees this token or makes it stale.
+                account_epoch=select(accounts.c.session_epoch)
+                .where(accounts.c.id == account_id)
+                .scalar_subquery(),
             )
         )
     return IssuedToken(secret, scopes, now, account_id)
@@ -288,6 +294,22 @@ def do_revoke_token(rt: Runtime, app: Row[Any], secret: str) -> None:
             .where(access_tokens.c.id == row.id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+
+
+def do_revoke_authorized_app(rt: Runtime, account_id: int, application_id: int) -> bool:
+    """A person withdraws an app's access: every token it holds for them is revoked.
+    False when the app held none (nothing to revoke, or not theirs to see)."""
+    with rt.db.write() as tx:
+        revoked = tx.conn.execute(
+            update(access_tokens)
+            .where(
+                access_tokens.c.account_id == account_id,
+                access_tokens.c.application_id == application_id,
+                access_tokens.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        ).rowcount
+    return bool(revoked)
 
 
 def do_revoke_account_tokens(rt: Runtime, account_id: int) -> None:

@@ -20,6 +20,7 @@ from roost.config import Settings
 from roost.web import (
     accounts,
     audience,
+    authorized_apps,
     circles,
     filters,
     follow_requests,
@@ -50,6 +51,7 @@ def web_routes() -> list[BaseRoute]:
         *accounts.routes,
         *follow_requests.routes,
         *audience.routes,
+        *authorized_apps.routes,
         *oauth.routes,
         *timelines.routes,
         *lists.routes,
