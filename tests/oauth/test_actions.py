@@ -108,6 +108,9 @@ def test_authorization_code_is_single_use_and_bound(rt: Runtime, people: People)
         fresh = do_create_authorization_code(rt, app, people.alice, redirect, scopes)
         with pytest.raises(OAuthRejected):
             do_exchange_code(rt, app_row, fresh, uri, None)
+    unnamed = do_create_authorization_code(rt, app, people.alice, redirect, scopes)
+    with pytest.raises(OAuthRejected):  # RFC 6749 §4.1.3: the URI must be named again
+        do_exchange_code(rt, app, unnamed, None, None)
     token = do_exchange_code(rt, app, code, "myapp://cb", None)
     assert token.account_id == people.alice
     assert token.scopes == {"read"}
@@ -154,6 +157,10 @@ def test_pkce(rt: Runtime, people: People) -> None:
         code("S512")
     with pytest.raises(OAuthRejected):
         code("plain", "short")
+    for refused in ("plain", None):  # no method named means plain (RFC 7636 §4.3)
+        with pytest.raises(OAuthRejected) as caught:
+            code(refused)
+        assert caught.value.code == "invalid_request"
 
 
 def test_redirect_uri_checks(rt: Runtime) -> None:
