@@ -421,6 +421,17 @@ DEFS: dict[str, Any] = {
     ),
     # Roost's own entity (``/api/roost/v1/circles``): Mastodon has no circles.
     "Circle": entity({"id": ID, "name": STR, "members_count": {"type": "integer"}}),
+    # Roost's own (``/api/roost/v1/authorized_apps``): an app holding one's live tokens.
+    "AuthorizedApp": entity(
+        {
+            "id": ID,
+            "name": STR,
+            "website": STR_OR_NULL,
+            "scopes": STRINGS,
+            "created_at": DATETIME,
+            "last_authorized_at": DATETIME,
+        }
+    ),
     # Mastodon 4's filters; inside a FilterResult the Filter leaves its rules out.
     "FilterKeyword": entity({"id": ID, "keyword": STR, "whole_word": BOOL}),
     "FilterStatus": entity({"id": ID, "status_id": ID}),

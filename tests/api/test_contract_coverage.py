@@ -13,6 +13,7 @@ from roost.api.routes import api_routes
 from tests.api import (
     test_contract_accounts,
     test_contract_audience,
+    test_contract_authorized_apps,
     test_contract_circles,
     test_contract_filters,
     test_contract_follow_requests,
@@ -34,6 +35,7 @@ CONTRACT_MODULES = (
     test_contract_lists,
     test_contract_circles,
     test_contract_filters,
+    test_contract_authorized_apps,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

@@ -201,26 +201,66 @@ def test_authorization_code_with_pkce_s256(
     assert again.json()["error"] == "invalid_grant"
 
 
-def test_authorization_code_with_plain_pkce_and_missing_verifier(
+def test_plain_pkce_is_refused_before_the_person_is_asked(
+    client: TestClient, people: People, client_app: ClientApp
+) -> None:
+    """``plain`` (named, or RFC 7636's default when no method is) sends the verifier
+    through the browser, so it guards nothing: refused as invalid_request."""
+    assert people.alice  # registered
+    for method in ("plain", None):
+        extra = {"code_challenge_method": method} if method else {}
+        page = client.get(
+            "/oauth/authorize",
+            params={
+                "response_type": "code",
+                "client_id": client_app.client_id,
+                "redirect_uri": client_app.redirect_uri,
+                "state": "xyz",
+                "code_challenge": "p" * 50,
+                **extra,
+            },
+            follow_redirects=False,
+        )
+        assert page.status_code == 302
+        assert query_of(page) == {"error": "invalid_request", "state": "xyz"}
+
+
+def test_code_exchange_needs_the_verifier_and_the_same_redirect_uri(
     client: TestClient, people: People, client_app: ClientApp
 ) -> None:
     assert people.alice  # registered
-    verifier = "p" * 50
+    verifier = "v" * 50
     _, fields = open_authorize(
-        client, client_app, code_challenge=verifier, code_challenge_method="plain"
+        client, client_app, code_challenge=s256(verifier), code_challenge_method="S256"
     )
     code = query_of(submit(client, fields))["code"]
-    missing = token_request(client, client_app, grant_type="authorization_code", code=code)
+    missing = token_request(
+        client,
+        client_app,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=client_app.redirect_uri,
+    )
     assert missing.json()["error"] == "invalid_grant"
-
-    _, fields = open_authorize(
-        client, client_app, code_challenge=verifier, code_challenge_method="plain"
-    )
+    # RFC 6749 §4.1.3: the redirect_uri the authorization used must be named again
+    _, fields = open_authorize(client, client_app)
     code = query_of(submit(client, fields))["code"]
-    ok = token_request(
-        client, client_app, grant_type="authorization_code", code=code, code_verifier=verifier
-    )
-    assert ok.status_code == 200
+    unnamed = token_request(client, client_app, grant_type="authorization_code", code=code)
+    assert unnamed.json()["error"] == "invalid_grant"
+
+
+def test_access_token_in_the_query_string_is_refused_outside_streaming(
+    client: TestClient, tokens: Tokens
+) -> None:
+    url = f"/api/v1/accounts/verify_credentials?access_token={tokens.alice}"
+    refused = client.get(url)
+    assert refused.status_code == 401
+    assert "Authorization header" in refused.json()["error"]
+    public = client.get(f"/api/v1/timelines/public?access_token={tokens.alice}")
+    assert public.status_code == 401
+    # the streaming API reads it (403: this token was read, and lacks read:statuses)
+    notes_only = tokens.issue("alice", "read:notifications")
+    assert client.get(f"/api/v1/streaming/public?access_token={notes_only}").status_code == 403
 
 
 def test_code_issued_to_one_app_is_refused_to_another(
@@ -230,7 +270,13 @@ def test_code_issued_to_one_app_is_refused_to_another(
     other = register_app(client, name="Other")
     _, fields = open_authorize(client, client_app)
     code = query_of(submit(client, fields))["code"]
-    stolen = token_request(client, other, grant_type="authorization_code", code=code)
+    stolen = token_request(
+        client,
+        other,
+        grant_type="authorization_code",
+        code=code,
+        redirect_uri=client_app.redirect_uri,
+    )
     assert stolen.status_code == 400
     assert stolen.json()["error"] == "invalid_grant"
 
@@ -498,7 +544,7 @@ def test_authorization_server_metadata(client: TestClient) -> None:
     assert meta["issuer"] == "http://roost.test/"
     assert meta["token_endpoint"] == "http://roost.test/oauth/token"
     assert meta["authorization_endpoint"] == "http://roost.test/oauth/authorize"
-    assert "S256" in meta["code_challenge_methods_supported"]
+    assert meta["code_challenge_methods_supported"] == ["S256"]
     assert "write:statuses" in meta["scopes_supported"]
     assert set(meta["grant_types_supported"]) == {
         "authorization_code",

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from roost.accounts.actions import do_change_password, do_log_out_everywhere
 from roost.errors import ValidationFailed
 from roost.oauth.actions import (
     check_authorization_request,
@@ -18,6 +19,7 @@ from roost.oauth.actions import (
     do_issue_token,
     do_password_grant,
     do_revoke_account_tokens,
+    do_revoke_authorized_app,
     do_revoke_token,
 )
 from roost.oauth.models import applications, authorization_codes
@@ -25,6 +27,7 @@ from roost.oauth.queries import (
     OAuthRejected,
     access_client,
     check_scopes,
+    get_authorized_apps,
     get_token,
     parse_scopes,
     scope_allows,
@@ -105,6 +108,9 @@ def test_authorization_code_is_single_use_and_bound(rt: Runtime, people: People)
         fresh = do_create_authorization_code(rt, app, people.alice, redirect, scopes)
         with pytest.raises(OAuthRejected):
             do_exchange_code(rt, app_row, fresh, uri, None)
+    unnamed = do_create_authorization_code(rt, app, people.alice, redirect, scopes)
+    with pytest.raises(OAuthRejected):  # RFC 6749 §4.1.3: the URI must be named again
+        do_exchange_code(rt, app, unnamed, None, None)
     token = do_exchange_code(rt, app, code, "myapp://cb", None)
     assert token.account_id == people.alice
     assert token.scopes == {"read"}
@@ -151,6 +157,10 @@ def test_pkce(rt: Runtime, people: People) -> None:
         code("S512")
     with pytest.raises(OAuthRejected):
         code("plain", "short")
+    for refused in ("plain", None):  # no method named means plain (RFC 7636 §4.3)
+        with pytest.raises(OAuthRejected) as caught:
+            code(refused)
+        assert caught.value.code == "invalid_request"
 
 
 def test_redirect_uri_checks(rt: Runtime) -> None:
@@ -182,3 +192,52 @@ def test_revocation(rt: Runtime, people: People) -> None:
     do_revoke_account_tokens(rt, people.alice)
     assert get_token(rt, second.access_token) is None
     assert get_token(rt, bobs.access_token) is not None
+
+
+def test_tokens_die_with_a_password_change_and_log_out_everywhere(
+    rt: Runtime, people: People
+) -> None:
+    # given tokens for alice and bob
+    app = do_create_application(rt, "App", [CALLBACK], scopes="read").row
+    assert people.alice
+    assert people.bob
+    before = do_password_grant(rt, app, "alice", PASSWORD, "read", address=None)
+    bobs = do_password_grant(rt, app, "bob", PASSWORD, "read", address=None)
+    # when alice changes her password
+    do_change_password(rt, people.alice, PASSWORD, "a brand new password")
+    # then her old token is dead at once, bob's lives, a new one works
+    assert get_token(rt, before.access_token) is None
+    assert get_token(rt, bobs.access_token) is not None
+    after = do_password_grant(rt, app, "alice", "a brand new password", "read", address=None)
+    assert get_token(rt, after.access_token) is not None
+    assert [a.id for a in get_authorized_apps(rt, people.alice)] == [app.id]
+    # and logging out everywhere kills that one too, and empties her apps list
+    do_log_out_everywhere(rt, people.alice)
+    assert get_token(rt, after.access_token) is None
+    assert get_authorized_apps(rt, people.alice) == []
+    assert get_token(rt, bobs.access_token) is not None
+
+
+def test_authorized_apps_are_listed_and_revoked_per_person(rt: Runtime, people: People) -> None:
+    first = do_create_application(rt, "First", [CALLBACK], scopes="read write").row
+    second = do_create_application(rt, "Second", [CALLBACK], scopes="read").row
+    assert people.alice
+    assert people.bob
+    a_read = do_password_grant(rt, first, "alice", PASSWORD, "read", address=None)
+    a_write = do_password_grant(rt, first, "alice", PASSWORD, "write", address=None)
+    a_second = do_password_grant(rt, second, "alice", PASSWORD, "read", address=None)
+    b_first = do_password_grant(rt, first, "bob", PASSWORD, "read", address=None)
+    listed = get_authorized_apps(rt, people.alice)
+    assert [(a.name, a.scopes) for a in listed] == [
+        ("Second", frozenset({"read"})),
+        ("First", frozenset({"read", "write"})),
+    ]
+    # bob's revoking an app of alice's own does nothing to her
+    assert not do_revoke_authorized_app(rt, people.bob, second.id)
+    assert do_revoke_authorized_app(rt, people.alice, first.id)
+    assert get_token(rt, a_read.access_token) is None
+    assert get_token(rt, a_write.access_token) is None
+    assert get_token(rt, a_second.access_token) is not None
+    assert get_token(rt, b_first.access_token) is not None
+    assert [a.name for a in get_authorized_apps(rt, people.alice)] == ["Second"]
+    assert not do_revoke_authorized_app(rt, people.alice, first.id)

@@ -3,6 +3,7 @@ security policy, escaping, and keeping private things off other people's pages."
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import stat
 from collections.abc import Callable
@@ -115,3 +116,14 @@ def test_the_session_secret_is_generated_once_and_private(rt: Runtime) -> None:
     first = path.read_text()
     assert len(first) >= 40
     assert load_secret(rt.settings) == first
+
+
+def test_hsts_only_when_the_site_is_https(rt: Runtime) -> None:
+    plain = make_client(rt)
+    assert "strict-transport-security" not in plain.get("/").headers
+    settings = rt.settings.model_copy(update={"base_url": "https://roost.test"})
+    secure_rt = dataclasses.replace(rt, settings=settings, extras={})
+    secure = make_client(secure_rt, base_url="https://roost.test")
+    for path in ("/", "/api/v1/instance"):
+        hsts = secure.get(path).headers["strict-transport-security"]
+        assert hsts == "max-age=31536000; includeSubDomains"

@@ -284,6 +284,7 @@ def do_update_profile(
 
 
 def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> None:
+    """Bumps the session epoch: every other web session and every API token ends."""
     with rt.db.read() as conn:
         stored = conn.scalar(select(accounts.c.password_hash).where(accounts.c.id == account_id))
     if not stored or not _verify(stored, current):
@@ -298,7 +299,8 @@ def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> 
 
 
 def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
-    """Ends every web session (they carry the epoch); oauth actions revoke API tokens."""
+    """Ends every web session and every API token: both carry the epoch this bumps
+    (``oauth.queries.live_token_clause``)."""
     with rt.db.write() as tx:
         tx.conn.execute(
             update(accounts)

@@ -25,6 +25,7 @@ from roost.oauth.queries import TokenInfo, get_token, scope_allows
 from roost.runtime import Runtime
 
 _encoder = msgspec.json.Encoder()
+STREAMING_PREFIX = "/api/v1/streaming"
 
 
 class ApiError(Exception):
@@ -337,14 +338,19 @@ def parse_input(params: Params, kind: type[msgspec.Struct]) -> Any:
 
 
 def authenticate(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
-    """The bearer token from the Authorization header, the ``access_token`` query
-    parameter, or (for the streaming WebSocket, as Mastodon allows) the
-    Sec-WebSocket-Protocol header."""
+    """The bearer token from the Authorization header or, on the streaming API only
+    (as Mastodon: a browser's EventSource and WebSocket cannot set headers), the
+    ``access_token`` query parameter or the Sec-WebSocket-Protocol header. Elsewhere
+    a token in the URL is refused (401), not ignored, so a client learns at once:
+    URLs end up in logs, browser history and Referer headers."""
     header = conn.headers.get("authorization", "")
     value = ""
+    streaming = conn.url.path.startswith(STREAMING_PREFIX)
     if header[:7].lower() == "bearer ":
         value = header[7:].strip()
     elif "access_token" in conn.query_params:
+        if not streaming:
+            raise ApiError(401, "The access token must be sent in the Authorization header")
         value = conn.query_params["access_token"]
     elif conn.scope["type"] == "websocket":
         value = conn.headers.get("sec-websocket-protocol", "").split(",")[0].strip()

@@ -127,7 +127,7 @@ def server_metadata(ctx: Ctx) -> Response:
             scopes_supported=format_scopes(KNOWN_SCOPES).split(),
             response_types_supported=["code"],
             response_modes_supported=["query"],
-            code_challenge_methods_supported=["S256", "plain"],
+            code_challenge_methods_supported=["S256"],
             grant_types_supported=list(GRANT_TYPES),
             token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post"],
         )

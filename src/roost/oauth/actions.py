@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 
 from roost.accounts.actions import authenticate
+from roost.accounts.models import accounts
 from roost.errors import ValidationFailed
 from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
@@ -34,7 +35,7 @@ from roost.runtime import Runtime
 from roost.store.schema import utcnow
 
 CODE_LIFETIME = timedelta(minutes=10)
-PKCE_METHODS = ("S256", "plain")
+PKCE_METHODS = ("S256",)
 # Schemes a browser would execute or render rather than hand to an app.
 SCRIPT_SCHEMES = frozenset({"javascript", "data", "vbscript", "blob"})
 
@@ -126,6 +127,11 @@ def _issue(
                 account_id=account_id,
                 scopes=format_scopes(scopes),
                 created_at=now,
+                # Read in the same statement, so a concurrent password change
+                # either sees this token or makes it stale.
+                account_epoch=select(accounts.c.session_epoch)
+                .where(accounts.c.id == account_id)
+                .scalar_subquery(),
             )
         )
     return IssuedToken(secret, scopes, now, account_id)
@@ -186,6 +192,18 @@ def check_authorization_request(
     return redirect_uri, requested
 
 
+def check_code_challenge(challenge: str | None, method: str | None) -> None:
+    """PKCE is optional, but when used it must be S256: ``plain`` (also RFC 7636's
+    default when no method is named) sends the verifier itself through the browser,
+    where the interception PKCE guards against can read it."""
+    if not challenge:
+        return
+    if (method or "plain") not in PKCE_METHODS:
+        raise OAuthRejected("invalid_request", "The code challenge method must be S256.")
+    if not 43 <= len(challenge) <= 128:
+        raise OAuthRejected("invalid_request", "The code challenge is malformed.")
+
+
 def do_create_authorization_code(
     rt: Runtime,
     app: Row[Any],
@@ -196,15 +214,8 @@ def do_create_authorization_code(
     code_challenge: str | None = None,
     code_challenge_method: str | None = None,
 ) -> str:
-    if code_challenge:
-        code_challenge_method = code_challenge_method or "plain"
-        if code_challenge_method not in PKCE_METHODS:
-            raise OAuthRejected(
-                "invalid_request", "The code challenge method must be S256 or plain."
-            )
-        if not 43 <= len(code_challenge) <= 128:
-            raise OAuthRejected("invalid_request", "The code challenge is malformed.")
-    else:
+    check_code_challenge(code_challenge, code_challenge_method)
+    if not code_challenge:
         code_challenge, code_challenge_method = None, None
     code = secrets.token_urlsafe(32)
     with rt.db.write() as tx:
@@ -249,7 +260,8 @@ def do_exchange_code(
         ).rowcount
     if not gone or row.application_id != app.id or row.expires_at < utcnow():
         raise OAuthRejected("invalid_grant", _INVALID_CODE)
-    if redirect_uri is not None and redirect_uri != row.redirect_uri:
+    if redirect_uri != row.redirect_uri:
+        # RFC 6749 §4.1.3: the exchange names the URI the authorization request used.
         raise OAuthRejected("invalid_grant", _INVALID_CODE)
     if not _pkce_matches(row.code_challenge, row.code_challenge_method, code_verifier):
         raise OAuthRejected("invalid_grant", "The code verifier does not match the challenge.")
@@ -262,10 +274,11 @@ def _pkce_matches(challenge: str | None, method: str | None, verifier: str | Non
         return verifier is None
     if not verifier:
         return False
-    if method == "S256":
-        hashed = hashlib.sha256(verifier.encode()).digest()
-        verifier = base64.urlsafe_b64encode(hashed).rstrip(b"=").decode()
-    return hmac.compare_digest(verifier.encode(), challenge.encode())
+    if method != "S256":  # a "plain" code stored before plain was refused
+        return False
+    hashed = hashlib.sha256(verifier.encode()).digest()
+    computed = base64.urlsafe_b64encode(hashed).rstrip(b"=").decode()
+    return hmac.compare_digest(computed.encode(), challenge.encode())
 
 
 def do_revoke_token(rt: Runtime, app: Row[Any], secret: str) -> None:
@@ -288,6 +301,22 @@ def do_revoke_token(rt: Runtime, app: Row[Any], secret: str) -> None:
             .where(access_tokens.c.id == row.id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+
+
+def do_revoke_authorized_app(rt: Runtime, account_id: int, application_id: int) -> bool:
+    """A person withdraws an app's access: every token it holds for them is revoked.
+    False when the app held none (nothing to revoke, or not theirs to see)."""
+    with rt.db.write() as tx:
+        revoked = tx.conn.execute(
+            update(access_tokens)
+            .where(
+                access_tokens.c.account_id == account_id,
+                access_tokens.c.application_id == application_id,
+                access_tokens.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=utcnow())
+        ).rowcount
+    return bool(revoked)
 
 
 def do_revoke_account_tokens(rt: Runtime, account_id: int) -> None:

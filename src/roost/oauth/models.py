@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
@@ -42,5 +42,8 @@ access_tokens = Table(
     Column("scopes", String(500), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    # The account's ``session_epoch`` when the token was issued: a password change or
+    # "log out everywhere" bumps the epoch, and a token from an older one is dead.
+    Column("account_epoch", Integer, nullable=True),
 )
 Index("ix_access_tokens_account", access_tokens.c.account_id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import ColumnElement, Row, and_, or_, select
 
+from roost.accounts.models import accounts
 from roost.errors import RoostError
 from roost.oauth.models import access_tokens, applications
 from roost.runtime import Runtime
@@ -89,6 +91,26 @@ def format_scopes(scopes: frozenset[str]) -> str:
     return " ".join(sorted(scopes, key=lambda s: (":" in s, s)))
 
 
+def live_token_clause() -> ColumnElement[bool]:
+    """A token counts while it is not revoked and, if it acts for a person, was
+    issued in their current session epoch (a password change or "log out
+    everywhere" bumps it, in the same transaction). Needs ``accounts`` outer-joined.
+
+    There is deliberately no per-process token cache: every request reads this
+    from the database, so a revocation is honoured at once by every process in
+    scale mode too (one indexed lookup plus a primary-key join per request)."""
+    return and_(
+        access_tokens.c.revoked_at.is_(None),
+        or_(
+            access_tokens.c.account_id.is_(None),
+            accounts.c.session_epoch == access_tokens.c.account_epoch,
+        ),
+    )
+
+
+_WITH_ACCOUNT = access_tokens.outerjoin(accounts, accounts.c.id == access_tokens.c.account_id)
+
+
 def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
     with rt.db.read() as conn:
         row = conn.execute(
@@ -97,13 +119,49 @@ def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
                 access_tokens.c.account_id,
                 access_tokens.c.application_id,
                 access_tokens.c.scopes,
-            ).where(
-                access_tokens.c.token_digest == digest(secret), access_tokens.c.revoked_at.is_(None)
             )
+            .select_from(_WITH_ACCOUNT)
+            .where(access_tokens.c.token_digest == digest(secret), live_token_clause())
         ).first()
     if row is None:
         return None
     return TokenInfo(row.id, row.account_id, row.application_id, frozenset(row.scopes.split()))
+
+
+@dataclass(frozen=True)
+class AuthorizedApp:
+    """An app holding at least one live token for a person: the union of those
+    tokens' scopes, when it was first authorised and when last."""
+
+    id: int
+    name: str
+    website: str | None
+    scopes: frozenset[str]
+    created_at: datetime
+    last_authorized_at: datetime
+
+
+def get_authorized_apps(rt: Runtime, account_id: int) -> list[AuthorizedApp]:
+    with rt.db.read() as conn:
+        rows = conn.execute(
+            select(
+                applications.c.id,
+                applications.c.name,
+                applications.c.website,
+                access_tokens.c.scopes,
+                access_tokens.c.created_at,
+            )
+            .select_from(_WITH_ACCOUNT.join(applications))
+            .where(access_tokens.c.account_id == account_id, live_token_clause())
+            .order_by(access_tokens.c.created_at)
+        ).all()
+    found: dict[int, AuthorizedApp] = {}
+    for row in rows:
+        seen = found.get(row.id)
+        scopes = frozenset(row.scopes.split()) | (seen.scopes if seen else frozenset())
+        first = seen.created_at if seen else row.created_at
+        found[row.id] = AuthorizedApp(row.id, row.name, row.website, scopes, first, row.created_at)
+    return sorted(found.values(), key=lambda app: app.last_authorized_at, reverse=True)
 
 
 def get_token_row(rt: Runtime, token_id: int) -> Row[Any] | None:

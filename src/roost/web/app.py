@@ -20,6 +20,7 @@ from roost.config import Settings
 from roost.web import (
     accounts,
     audience,
+    authorized_apps,
     circles,
     filters,
     follow_requests,
@@ -50,6 +51,7 @@ def web_routes() -> list[BaseRoute]:
         *accounts.routes,
         *follow_requests.routes,
         *audience.routes,
+        *authorized_apps.routes,
         *oauth.routes,
         *timelines.routes,
         *lists.routes,
@@ -62,9 +64,16 @@ def web_routes() -> list[BaseRoute]:
 def web_middleware(settings: Settings) -> list[Middleware]:
     https = settings.effective_base_url.startswith("https://")
     return [
-        Middleware(SecurityHeadersMiddleware, media_origin=_origin(settings.effective_base_url)),
+        Middleware(
+            SecurityHeadersMiddleware,
+            media_origin=_origin(settings.effective_base_url),
+            https=https,
+        ),
         Middleware(SessionMiddleware, secret=load_secret(settings), https=https),
     ]
+
+
+HSTS = b"max-age=31536000; includeSubDomains"
 
 
 def _origin(url: str) -> str:
@@ -75,10 +84,13 @@ def _origin(url: str) -> str:
 class SecurityHeadersMiddleware:
     """A strict Content-Security-Policy on every HTML page: scripts only from our own
     files (no inline script can run even if some markup slipped through), no
-    framing, no plug-ins."""
+    framing, no plug-ins. When the site is served over HTTPS (``ROOST_BASE_URL``),
+    every response also carries HSTS, so a browser never again tries plain HTTP,
+    where a network attacker could strip TLS and read the session cookie."""
 
-    def __init__(self, app: ASGIApp, *, media_origin: str) -> None:
+    def __init__(self, app: ASGIApp, *, media_origin: str, https: bool = False) -> None:
         self.app = app
+        self.https = https
         self.csp = (
             "default-src 'self'; script-src 'self'; style-src 'self'; "
             f"img-src 'self' data: {media_origin}; connect-src 'self'; "
@@ -96,6 +108,8 @@ class SecurityHeadersMiddleware:
                 present = {k.lower() for k, _v in headers}
                 content_type = next((v for k, v in headers if k == b"content-type"), b"")
                 wanted = [(b"x-content-type-options", b"nosniff")]
+                if self.https:
+                    wanted.append((b"strict-transport-security", HSTS))
                 if content_type.startswith(b"text/html"):
                     wanted += [
                         (b"content-security-policy", self.csp),

@@ -14,7 +14,11 @@ from starlette.routing import Route
 
 from roost.accounts.actions import authenticate
 from roost.errors import RateLimited
-from roost.oauth.actions import check_authorization_request, do_create_authorization_code
+from roost.oauth.actions import (
+    check_authorization_request,
+    check_code_challenge,
+    do_create_authorization_code,
+)
 from roost.oauth.queries import (
     OOB_REDIRECT_URI,
     OAuthRejected,
@@ -65,6 +69,10 @@ def _parse(web: Web, values: dict[str, str]) -> AuthorizeRequest | Response:
     carried["redirect_uri"] = redirect_uri
     if values.get("response_type", "code") != "code":
         return _error_redirect(web, redirect_uri, "unsupported_response_type", values)
+    try:  # refused before the person is asked, not after they approve
+        check_code_challenge(values.get("code_challenge"), values.get("code_challenge_method"))
+    except OAuthRejected as exc:
+        return _error_redirect(web, redirect_uri, exc.code, values)
     return AuthorizeRequest(app, redirect_uri, scopes, carried)
 
 

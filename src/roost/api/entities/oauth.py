@@ -1,4 +1,5 @@
-"""The Application, CredentialApplication and Token entities, and OAuth's error body."""
+"""The Application, CredentialApplication, Token and AuthorizedApp entities, and
+OAuth's error body."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from typing import Any
 
 import msgspec
 
+from roost.api.entities.accounts import iso
 from roost.oauth.actions import IssuedToken
+from roost.oauth.queries import AuthorizedApp as AuthorizedAppRow
 from roost.oauth.queries import format_scopes, redirect_uri_list
 
 
@@ -93,3 +96,25 @@ class AuthorizationServerMetadata(msgspec.Struct):
     code_challenge_methods_supported: list[str]
     grant_types_supported: list[str]
     token_endpoint_auth_methods_supported: list[str]
+
+
+class AuthorizedApp(msgspec.Struct):
+    """Roost's own: an app holding a person's live tokens (``/api/roost/v1/authorized_apps``)."""
+
+    id: str
+    name: str
+    website: str | None
+    scopes: list[str]
+    created_at: str
+    last_authorized_at: str
+
+
+def authorized_app_entity(app: AuthorizedAppRow) -> AuthorizedApp:
+    return AuthorizedApp(
+        id=str(app.id),
+        name=app.name,
+        website=app.website,
+        scopes=format_scopes(app.scopes).split(),
+        created_at=iso(app.created_at),
+        last_authorized_at=iso(app.last_authorized_at),
+    )
