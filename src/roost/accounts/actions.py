@@ -191,7 +191,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(check_password(password))
 
 
-LOGIN_ATTEMPTS_PER_NAME = "5/minute"
+# Per name *and* address, in tiers: a guesser slows down (5 a minute, then 30 an
+# hour, then 100 a day) instead of locking the name, and nobody elsewhere can lock
+# someone out by failing on purpose with their name.
+LOGIN_ATTEMPTS_PER_NAME_AND_ADDRESS = ("5/minute", "30/hour", "100/day")
 LOGIN_ATTEMPTS_PER_ADDRESS = "20/minute"
 
 
@@ -199,14 +202,15 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     """The account whose username or email is ``login`` and whose password matches.
 
     Every front door passes the client's ``address`` (None only for trusted local
-    callers), and attempts are limited per name and per address. Every attempt
-    counts, successful or not, so a right guess past the limit still fails and
-    tells the guesser nothing."""
+    callers), and attempts are limited per address and per name from that address
+    (``LOGIN_ATTEMPTS_*``). Every attempt counts, successful or not, so a right
+    guess past the limit still fails and tells the guesser nothing."""
     login = login.strip().lstrip("@")
     if address is not None:
-        per_name = rt.limiter.hit(LOGIN_ATTEMPTS_PER_NAME, "login", login.lower())
-        per_address = rt.limiter.hit(LOGIN_ATTEMPTS_PER_ADDRESS, "login-address", address)
-        if not (per_name and per_address):
+        allowed = rt.limiter.hit(LOGIN_ATTEMPTS_PER_ADDRESS, "login-address", address)
+        for tier in LOGIN_ATTEMPTS_PER_NAME_AND_ADDRESS:
+            allowed = rt.limiter.hit(tier, "login", login.lower(), address) and allowed
+        if not allowed:
             raise RateLimited("Too many log-in attempts. Wait a minute and try again.")
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
