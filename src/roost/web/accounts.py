@@ -72,6 +72,7 @@ def signup(web: Web) -> Response:
                 password,
                 email=values["email"] or None,
                 display_name=values["display_name"],
+                address=client_address(web.request),
             )
         except ValidationFailed as exc:
             for problem in exc.problems:  # every bad field at once, first message each
