@@ -87,10 +87,12 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
     data_dir.mkdir()
     if backend == "sqlite":
         shutil.copy(request.getfixturevalue("sqlite_template"), data_dir / "roost.sqlite3")
-        result = Settings(data_dir=data_dir, base_url="http://roost.test")
+        result = Settings(data_dir=data_dir, base_url="http://roost.test", rate_limits=False)
     else:
         url = request.getfixturevalue("postgres_url")
-        result = Settings(data_dir=data_dir, database_url=url, base_url="http://roost.test")
+        result = Settings(
+            data_dir=data_dir, database_url=url, base_url="http://roost.test", rate_limits=False
+        )
     if SCALE:
         prefix = f"roost_test:{uuid.uuid4().hex[:12]}:"
         result = result.model_copy(update={"redis_url": REDIS_URL, "redis_prefix": prefix})

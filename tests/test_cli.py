@@ -3,6 +3,10 @@ the environment), on the test's database."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 from roost.accounts.actions import authenticate
@@ -44,3 +48,18 @@ def test_user_create_reports_every_problem_and_fails(rt: Runtime, settings: Sett
     assert result.exit_code == 1
     for words in ("Username", "Email", "Password"):
         assert words in result.output
+
+
+def test_serve_trusts_forwarded_headers_only_from_a_configured_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert calls[-1]["proxy_headers"] is False
+    result = CliRunner().invoke(app, ["serve"], env={"FORWARDED_ALLOW_IPS": "10.0.0.1"})
+    assert result.exit_code == 0
+    assert calls[-1]["proxy_headers"] is True
+    assert calls[-1]["forwarded_allow_ips"] == "10.0.0.1"
+    assert "FORWARDED_ALLOW_IPS" in CliRunner().invoke(app, ["serve", "--help"]).output

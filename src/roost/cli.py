@@ -40,6 +40,15 @@ def migrate() -> None:
 def serve(
     workers: int = typer.Option(0, help="Web processes (default: ROOST_WORKERS)."),
     reload: bool = typer.Option(False, help="Restart on code changes (development)."),
+    forwarded_allow_ips: str = typer.Option(
+        "",
+        envvar="FORWARDED_ALLOW_IPS",
+        help="Behind a reverse proxy: the proxy's addresses (comma-separated, or * for"
+        " any), whose X-Forwarded-For / X-Forwarded-Proto headers are trusted to name"
+        " the client. Empty (the default): those headers are ignored and the client is"
+        " the connection's peer. Log-in and sign-up limits count per client address, so"
+        " set this to your proxy's address, never * on a directly exposed server.",
+    ),
 ) -> None:
     """Serve the API and the web app."""
     settings = load_settings()
@@ -54,7 +63,9 @@ def serve(
         reload=reload,
         log_level="warning",
         access_log=False,
-        proxy_headers=True,
+        # Only a configured proxy may name the client (its headers are otherwise ignored).
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or None,
         # Live streams (web SSE) never finish by themselves: do not wait on them for ever.
         timeout_graceful_shutdown=5,
     )

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     )
     base_url: str = Field("", description="Public URL used in links; default http://host:port.")
     registrations: bool = Field(True, description="Whether anyone may sign up.")
+    rate_limits: bool = Field(
+        True,
+        description="Enforce the sign-up, app, posting, follow and search limits"
+        " (log-in limits always apply). Benchmarks turn it off.",
+    )
     max_post_chars: int = Field(280, description="Longest post, counted as Mastodon counts it.")
     timeline_cap: int = Field(800, description="Entries kept per home timeline.")
     fanout_max_followers: int = Field(

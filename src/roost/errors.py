@@ -52,4 +52,18 @@ class InvalidFields(ValidationFailed):
 
 
 class RateLimited(RoostError):
-    pass
+    """Too many attempts; ``retry_after`` (seconds), ``limit`` and ``reset`` (epoch
+    seconds) when a ``RateRule`` knows them, for Retry-After and X-RateLimit-*."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        limit: int | None = None,
+        reset: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.limit = limit
+        self.reset = reset

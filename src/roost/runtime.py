@@ -74,6 +74,10 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         jobs=JobQueue(db, lease_seconds=settings.job_lease_seconds, doorbell=doorbell),
         pubsub=pubsub,
         media=FolderMediaStorage(settings.data_dir / "media", settings.effective_base_url),
-        limiter=RateLimiter(settings.redis_url or "memory://", prefix=settings.redis_prefix),
+        limiter=RateLimiter(
+            settings.redis_url or "memory://",
+            prefix=settings.redis_prefix,
+            enabled=settings.rate_limits,
+        ),
         extras=extras,
     )

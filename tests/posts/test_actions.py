@@ -191,8 +191,8 @@ def test_a_very_deep_thread_has_a_full_context(rt: Runtime, people: People) -> N
     for i in range(1050):
         chain.append(do_create_post(rt, people.bob, f"reply {i}", in_reply_to_id=chain[-1]))
     side = do_create_post(rt, people.carol, "side reply", in_reply_to_id=chain[0])
-    context = get_context(rt, None, chain[0])
+    context = get_context(rt, people.alice, chain[0])  # signed in: the wide bounds
     assert [v.post.id for v in context.descendants] == [*chain[1:], side]
-    context = get_context(rt, None, chain[-1])
+    context = get_context(rt, people.alice, chain[-1])
     assert [v.post.id for v in context.ancestors] == chain[-201:-1]  # the nearest 200
     assert context.descendants == []

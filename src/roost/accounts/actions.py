@@ -18,6 +18,7 @@ from roost.errors import InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
+from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_]{1,30}$")
@@ -32,6 +33,12 @@ _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown user as slow as a real one,
 # so response times do not reveal which usernames exist.
 _DUMMY_HASH = _hasher.hash("not a real password")
+
+# Mastodon's: 5 sign-ups per 30 minutes from one address.
+SIGN_UP_RULE = RateRule("sign-up", 5, 30 * 60, per="address")
+# A taken address and a malformed one get this same answer, so sign-up is not an
+# oracle of who has an account here (the same query runs either way).
+EMAIL_REFUSED = "Email address can't be used"
 
 # An account was unlocked: ``roost.graph`` approves its pending follow requests.
 UNLOCKED_JOB = "graph.unlocked"
@@ -69,7 +76,7 @@ def check_email(email: str | None, *, local: bool = False) -> str | None:
     email = email.strip()
     pattern = LOCAL_EMAIL_RE if local else EMAIL_RE
     if len(email) > 254 or not pattern.match(email):
-        raise ValidationFailed("Email address is not valid", field="email")
+        raise ValidationFailed(EMAIL_REFUSED, field="email")
     return email
 
 
@@ -124,9 +131,7 @@ def check_registration(
         if address and conn.scalar(
             select(accounts.c.id).where(func.lower(accounts.c.email) == address.lower())
         ):
-            problems.append(
-                ValidationFailed("Email address is already in use", field="email", code="ERR_TAKEN")
-            )
+            problems.append(ValidationFailed(EMAIL_REFUSED, field="email"))
     if problems:
         raise InvalidFields(problems)
     return address
@@ -143,8 +148,11 @@ def do_register(
     email_required: bool = False,
     agreed: bool = True,
     local_email: bool = False,
+    address: str | None = None,
 ) -> int:
-    """Creates an account after ``check_registration`` (see there for the flags)."""
+    """Creates an account after ``check_registration`` (see there for the flags).
+    ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator)."""
+    rt.limiter.enforce(SIGN_UP_RULE, address)
     email = check_registration(
         rt,
         username,
@@ -191,7 +199,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(check_password(password))
 
 
-LOGIN_ATTEMPTS_PER_NAME = "5/minute"
+# Per name *and* address, in tiers: a guesser slows down (5 a minute, then 30 an
+# hour, then 100 a day) instead of locking the name, and nobody elsewhere can lock
+# someone out by failing on purpose with their name.
+LOGIN_ATTEMPTS_PER_NAME_AND_ADDRESS = ("5/minute", "30/hour", "100/day")
 LOGIN_ATTEMPTS_PER_ADDRESS = "20/minute"
 
 
@@ -199,14 +210,15 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     """The account whose username or email is ``login`` and whose password matches.
 
     Every front door passes the client's ``address`` (None only for trusted local
-    callers), and attempts are limited per name and per address. Every attempt
-    counts, successful or not, so a right guess past the limit still fails and
-    tells the guesser nothing."""
+    callers), and attempts are limited per address and per name from that address
+    (``LOGIN_ATTEMPTS_*``). Every attempt counts, successful or not, so a right
+    guess past the limit still fails and tells the guesser nothing."""
     login = login.strip().lstrip("@")
     if address is not None:
-        per_name = rt.limiter.hit(LOGIN_ATTEMPTS_PER_NAME, "login", login.lower())
-        per_address = rt.limiter.hit(LOGIN_ATTEMPTS_PER_ADDRESS, "login-address", address)
-        if not (per_name and per_address):
+        allowed = rt.limiter.hit(LOGIN_ATTEMPTS_PER_ADDRESS, "login-address", address)
+        for tier in LOGIN_ATTEMPTS_PER_NAME_AND_ADDRESS:
+            allowed = rt.limiter.hit(tier, "login", login.lower(), address) and allowed
+        if not allowed:
             raise RateLimited("Too many log-in attempts. Wait a minute and try again.")
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username

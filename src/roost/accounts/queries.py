@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 
 from roost.accounts.models import accounts
-from roost.errors import NotFound
+from roost.errors import NotFound, ValidationFailed
 from roost.runtime import Runtime
 
 AccountRow = Row[Any]
@@ -67,30 +67,49 @@ def find_existing_usernames(rt: Runtime, usernames: Sequence[str]) -> dict[str, 
     return {r.username.lower(): r.id for r in rows}
 
 
+MAX_SEARCH_OFFSET = 10_000
+
+
 def search_accounts(
     rt: Runtime, query: str, *, limit: int = 40, offset: int = 0
 ) -> list[AccountRow]:
-    query = query.strip().lstrip("@").split("@", 1)[0]
+    """Accounts whose lowercased username or display name starts with ``query``.
+
+    Prefix only, never ``%query%``: a leading wildcard scans every account, and
+    anyone may search. Each side is served by an index (migration 0009): a range
+    over ``lower(...)`` on SQLite, ``LIKE 'prefix%'`` over a ``text_pattern_ops``
+    index on PostgreSQL. ``offset`` is capped at ``MAX_SEARCH_OFFSET``."""
+    if offset > MAX_SEARCH_OFFSET:
+        raise ValidationFailed(
+            f"offset must be at most {MAX_SEARCH_OFFSET}", field="offset", code="ERR_TOO_LONG"
+        )
+    query = query.strip().lstrip("@").split("@", 1)[0].lower()
     if not query:
         return []
-    escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"{escaped}%"
     with rt.db.read() as conn:
+        postgres = conn.dialect.name == "postgresql"
         rows = conn.execute(
             select(*PUBLIC_COLUMNS)
             .where(
                 or_(
-                    func.lower(accounts.c.username).like(pattern, escape="\\"),
-                    func.lower(accounts.c.display_name).like(f"%{escaped}%", escape="\\"),
+                    _starts_with(accounts.c.username, query, postgres),
+                    _starts_with(accounts.c.display_name, query, postgres),
                 )
             )
-            .order_by(
-                func.lower(accounts.c.username) != query.lower(), accounts.c.followers_count.desc()
-            )
+            .order_by(func.lower(accounts.c.username) != query, accounts.c.followers_count.desc())
             .limit(limit)
             .offset(offset)
         ).all()
     return list(rows)
+
+
+def _starts_with(column: ColumnElement[str], prefix: str, postgres: bool) -> ColumnElement[bool]:
+    lowered = func.lower(column)
+    if postgres:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return lowered.like(f"{escaped}%")  # backslash is PostgreSQL's default escape
+    # SQLite compares text bytewise (BINARY), so the range is exactly the prefix.
+    return and_(lowered >= prefix, lowered < prefix + "\U0010ffff")
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,14 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.accounts.actions import do_register, do_update_profile
+from roost.accounts.actions import SIGN_UP_RULE, do_register, do_update_profile
 from roost.accounts.queries import (
     get_account,
     get_account_by_username,
     get_accounts,
     search_accounts,
 )
+from roost.addresses import client_address
 from roost.api.entities.accounts import (
     Account,
     CredentialAccount,
@@ -36,7 +37,7 @@ from roost.api.http import ApiError, Ctx, Params, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.errors import NotFound, ValidationFailed
 from roost.filters.queries import get_matcher
-from roost.graph.actions import do_follow, do_unfollow
+from roost.graph.actions import FOLLOW_RULE, do_follow, do_unfollow
 from roost.graph.queries import (
     familiar_followers,
     follow_requests_count,
@@ -50,13 +51,14 @@ from roost.media.images import MAX_UPLOAD_BYTES
 from roost.oauth.actions import do_register_token
 from roost.oauth.queries import scope_allows
 from roost.posts.queries import account_statuses
+from roost.store.ratelimit import RateRule
 
 READ = "read:accounts"
 WRITE = "write:accounts"
 MAX_RELATIONSHIPS = 100
 
 
-@endpoint(scope=WRITE, auth=True, response=Token)
+@endpoint(scope=WRITE, auth=True, response=Token, limit=SIGN_UP_RULE)
 def register(ctx: Ctx) -> Response:
     """Signs up and signs in at once: no email confirmation in Roost. The new
     account's token has the scopes of the app token that registered it. Every bad
@@ -71,6 +73,7 @@ def register(ctx: Ctx) -> Response:
         email=p.get_str("email") or "",
         email_required=True,
         agreed=bool(p.get_bool("agreement", False)),
+        address=client_address(ctx.request),
     )
     assert ctx.token is not None
     token = do_register_token(ctx.rt, ctx.token.application_id, account_id, ctx.token.scopes)
@@ -254,7 +257,13 @@ class FollowInput(msgspec.Struct, kw_only=True):
     languages: list[str] | None = None  # accepted; Roost does not filter by language
 
 
-@endpoint(scope="write:follows", user=True, response=Relationship, request=FollowInput)
+@endpoint(
+    scope="write:follows",
+    user=True,
+    response=Relationship,
+    request=FollowInput,
+    limit=FOLLOW_RULE,
+)
 def follow(ctx: Ctx) -> Response:
     target_id = ctx.path_id()
     do_follow(ctx.rt, ctx.account_id, target_id, notify=ctx.input.notify)
@@ -302,8 +311,13 @@ def show_familiar_followers(ctx: Ctx) -> Response:
     )
 
 
-@endpoint(scope=READ, user=True, response=list[Account])
+# Mastodon's general API limit (300 per 5 minutes per account) applied to search.
+SEARCH_RULE = RateRule("search", 300, 5 * 60, per="account")
+
+
+@endpoint(scope=READ, user=True, response=list[Account], limit=SEARCH_RULE)
 def search(ctx: Ctx) -> Response:
+    ctx.rt.limiter.enforce(SEARCH_RULE, ctx.account_id)
     p = ctx.params
     query = p.get_str("q") or ""
     limit = min(max(p.get_int("limit", 40) or 40, 1), 80)

@@ -11,14 +11,20 @@ from roost.api.entities.oauth import (
     application_entity,
     credential_application_entity,
 )
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.http import ApiError, Ctx, endpoint, json_response, rate_key
 from roost.oauth.actions import do_create_application
 from roost.oauth.queries import get_application
+from roost.store.ratelimit import RateRule
+
+# Mastodon counts app registration in its general 300 per 5 minutes per address;
+# an app registers once, so Roost allows fewer.
+APPS_RULE = RateRule("apps", 30, 30 * 60, per="address")
 
 
-@endpoint(response=CredentialApplication)
+@endpoint(response=CredentialApplication, limit=APPS_RULE)
 def create_app(ctx: Ctx) -> Response:
     """Anyone may register an app; the secret is shown here and never again."""
+    ctx.rt.limiter.enforce(APPS_RULE, rate_key(ctx, APPS_RULE))
     p = ctx.params
     name = p.get_required("client_name")
     redirect_uris = p.get_list("redirect_uris")

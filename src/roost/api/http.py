@@ -10,6 +10,7 @@ import re
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -19,10 +20,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 
+from roost.addresses import client_address
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
 from roost.ids import parse_id
 from roost.oauth.queries import TokenInfo, get_token, scope_allows
 from roost.runtime import Runtime
+from roost.store.ratelimit import RateRule, RateState
 
 _encoder = msgspec.json.Encoder()
 STREAMING_PREFIX = "/api/v1/streaming"
@@ -57,7 +60,12 @@ def domain_error_response(exc: RoostError) -> Response:
     if isinstance(exc, Forbidden):
         return error_response(403, exc.message)
     if isinstance(exc, RateLimited):
-        return error_response(429, exc.message)
+        response = error_response(429, exc.message)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        if exc.limit is not None and exc.reset is not None:
+            response.headers.update(rate_headers(RateState(exc.limit, 0, exc.reset)))
+        return response
     if isinstance(exc, ValidationFailed):
         details: dict[str, list[dict[str, str]]] = {}
         for problem in exc.problems:
@@ -67,6 +75,21 @@ def domain_error_response(exc: RoostError) -> Response:
         messages = ", ".join(p.message for p in exc.problems)
         return error_response(422, f"Validation failed: {messages}", details)
     return error_response(422, exc.message)
+
+
+def rate_headers(state: RateState) -> dict[str, str]:
+    """Mastodon's X-RateLimit-* headers (the reset as an ISO 8601 time)."""
+    reset = datetime.fromtimestamp(state.reset, UTC).isoformat().replace("+00:00", "Z")
+    return {
+        "X-RateLimit-Limit": str(state.limit),
+        "X-RateLimit-Remaining": str(state.remaining),
+        "X-RateLimit-Reset": reset,
+    }
+
+
+def rate_key(ctx: Ctx, rule: RateRule) -> str | int | None:
+    """Who ``rule`` counts for this request: the account, or the client's address."""
+    return ctx.viewer_id if rule.per == "account" else client_address(ctx.request)
 
 
 @dataclass
@@ -211,6 +234,7 @@ class EndpointInfo:
     auth: bool
     response: Any
     request: Any = None
+    limit: RateRule | None = None
 
 
 def endpoint(
@@ -220,6 +244,7 @@ def endpoint(
     auth: bool = False,
     response: Any = None,
     request: type[msgspec.Struct] | None = None,
+    limit: RateRule | None = None,
 ) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
     """Wraps a synchronous handler: parses the request, checks the token and scope,
     runs the handler in a thread (domain code is synchronous) and maps errors.
@@ -229,7 +254,9 @@ def endpoint(
     ``auth``: some token (an app token will do) is required; ``response``: the
     entity type returned (e.g. ``Account`` or ``list[Account]``), for ``/openapi.json``;
     ``request``: a Struct declaring the parameters, which ``/openapi.json`` publishes
-    and which the handler receives, validated, as ``ctx.input``.
+    and which the handler receives, validated, as ``ctx.input``; ``limit``: the
+    rate rule the handler's action counts (``enforce``), whose state a success
+    reports in X-RateLimit-* headers (a 429 carries them too).
     """
 
     declared = request
@@ -241,7 +268,7 @@ def endpoint(
             try:
                 params = await read_params(request)
                 return await run_in_threadpool(
-                    _call, handler, rt, request, params, scope, user, auth, declared
+                    _call, handler, rt, request, params, scope, user, auth, declared, limit
                 )
             except ApiError as exc:
                 return error_response(exc.status, exc.message, exc.details)
@@ -249,7 +276,7 @@ def endpoint(
                 return domain_error_response(exc)
 
         wrapper.__roost_handler__ = handler  # type: ignore[attr-defined]
-        wrapper.__roost_endpoint__ = EndpointInfo(scope, user, auth, response, declared)  # type: ignore[attr-defined]
+        wrapper.__roost_endpoint__ = EndpointInfo(scope, user, auth, response, declared, limit)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -264,6 +291,7 @@ def _call(
     user: bool,
     auth: bool,
     declared: type[msgspec.Struct] | None = None,
+    limit: RateRule | None = None,
 ) -> Response:
     token = authenticate(rt, request)
     if token is None and (user or auth):
@@ -276,7 +304,11 @@ def _call(
     ctx = Ctx(rt, request, params, token)
     if declared is not None:
         ctx.input = parse_input(params, declared)
-    return handler(ctx)
+    response = handler(ctx)
+    key = rate_key(ctx, limit) if limit is not None and rt.limiter.enabled else None
+    if limit is not None and key is not None and response.status_code < 400:
+        response.headers.update(rate_headers(rt.limiter.state(limit, key)))
+    return response
 
 
 _FIELD_AT = re.compile(r"at `\$\.(\w+)")

@@ -11,10 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.addresses import client_address
 from roost.api.entities.oauth import (
     AuthorizationServerMetadata,
     Error,
@@ -40,10 +40,6 @@ from roost.oauth.queries import (
 
 GRANT_TYPES = ("authorization_code", "password", "client_credentials")
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def oauth_error(exc: OAuthRejected) -> Response:
@@ -79,7 +75,7 @@ def _grant(ctx: Ctx, grant_type: str | None) -> IssuedToken:
         if not username or not password:
             raise OAuthRejected("invalid_request", "username and password are required.")
         return do_password_grant(
-            ctx.rt, app, username, password, p.get_str("scope"), address=_address(ctx.request)
+            ctx.rt, app, username, password, p.get_str("scope"), address=client_address(ctx.request)
         )
     code = p.get_str("code")
     if not code:

@@ -22,7 +22,13 @@ from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
 from roost.filters.queries import get_matcher
 from roost.ids import parse_id
-from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
+from roost.posts.actions import (
+    POSTING_RULE,
+    do_create_post,
+    do_delete_post,
+    do_reblog,
+    do_unreblog,
+)
 from roost.posts.marks import (
     do_bookmark,
     do_favourite,
@@ -102,7 +108,7 @@ class NewStatus(msgspec.Struct, kw_only=True):
     circle_id: str | int | None = None
 
 
-@endpoint(scope=WRITE, user=True, response=Status, request=NewStatus)
+@endpoint(scope=WRITE, user=True, response=Status, request=NewStatus, limit=POSTING_RULE)
 def create_status(ctx: Ctx) -> Response:
     _check_unsupported(ctx)
     p = ctx.params

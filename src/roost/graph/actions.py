@@ -15,6 +15,7 @@ from roost.graph.models import blocks, follow_requests, follows
 from roost.ids import new_id
 from roost.runtime import Runtime
 from roost.store.db import Tx
+from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 
 # Job kinds the timelines package handles (registered in roost.worker).
@@ -27,6 +28,10 @@ FOLLOW_NOTIFY_JOB = "notifications.follow"
 FOLLOW_REQUEST_NOTIFY_JOB = "notifications.follow_request"
 
 
+# Mastodon's: 400 follows per 24 hours per account.
+FOLLOW_RULE = RateRule("follows", 400, 24 * 3600, per="account")
+
+
 def do_follow(rt: Runtime, account_id: int, target_id: int, *, notify: bool | None = None) -> bool:
     """Returns True if a new follow or follow request was made (False if it already
     existed). A locked target gets a request to approve instead of a follow, as in
@@ -35,6 +40,7 @@ def do_follow(rt: Runtime, account_id: int, target_id: int, *, notify: bool | No
     with a value changes it, as Mastodon's follow endpoint does."""
     if account_id == target_id:
         raise ValidationFailed("You cannot follow yourself", field="id")
+    rt.limiter.enforce(FOLLOW_RULE, account_id)
     try:
         with rt.db.write() as tx:
             locked = tx.conn.scalar(select(accounts.c.locked).where(accounts.c.id == target_id))

@@ -27,12 +27,17 @@ from roost.posts.models import (
 )
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
+from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 from roost.text import Linker, count_length, extract_hashtags, extract_mentions, render_html
 
 # Job kinds the timelines package handles (registered in roost.worker).
 FANOUT_JOB = "timelines.fanout"
 UNFANOUT_JOB = "timelines.unfanout"
+
+
+# Mastodon's: 300 posts per 3 hours per account (API and web alike: counted here).
+POSTING_RULE = RateRule("statuses", 300, 3 * 3600, per="account")
 
 
 def do_create_post(
@@ -57,6 +62,7 @@ def do_create_post(
         existing = _idempotent_post(rt, account_id, idempotency_key)
         if existing is not None:
             return existing
+    rt.limiter.enforce(POSTING_RULE, account_id)  # a retried request is not counted twice
     if visibility not in VISIBILITIES:
         raise ValidationFailed(
             f"Visibility must be one of {', '.join(VISIBILITIES)}", field="visibility"

@@ -147,8 +147,18 @@ class Context:
     descendants: list[StatusView]
 
 
-MAX_ANCESTORS = 200
-MAX_DESCENDANTS = 4096  # Mastodon's limit for a signed-in viewer
+@dataclass(frozen=True)
+class ContextBounds:
+    """How far ``get_context`` walks: Mastodon's limits (ContextController), so one
+    request for a huge or deep thread costs a bounded amount of work."""
+
+    ancestors: int
+    descendants: int
+    depth: int
+
+
+SIGNED_IN_CONTEXT = ContextBounds(ancestors=200, descendants=4096, depth=4096)
+ANONYMOUS_CONTEXT = ContextBounds(ancestors=40, descendants=60, depth=20)
 
 
 def get_context(rt: Runtime, viewer_id: int | None, post_id: int) -> Context:
@@ -156,7 +166,11 @@ def get_context(rt: Runtime, viewer_id: int | None, post_id: int) -> Context:
 
     Each direction is one recursive query, so a long chain costs no more round trips
     than a short one. A reply is always newer than what it answers, so neither walk
-    can loop."""
+    can loop. Both walks are bounded (``ContextBounds``) inside the recursion, not
+    only in what is returned: the depth is a column of each walk, and the replies
+    walk is read without ordering so the database stops once it has enough rows
+    (recursive queries produce rows breadth first on both backends)."""
+    bounds = ANONYMOUS_CONTEXT if viewer_id is None else SIGNED_IN_CONTEXT
     get_status(rt, viewer_id, post_id)
     parent = posts.alias("parent")
     up = (
@@ -168,21 +182,24 @@ def get_context(rt: Runtime, viewer_id: int | None, post_id: int) -> Context:
         select(parent.c.in_reply_to_id, up.c.depth + 1).where(
             parent.c.id == up.c.id,
             parent.c.in_reply_to_id.is_not(None),
-            up.c.depth < MAX_ANCESTORS,
+            up.c.depth < bounds.ancestors,
         )
     )
     child = posts.alias("child")
     down = (
-        select(posts.c.id)
+        select(posts.c.id, literal(1).label("depth"))
         .where(posts.c.in_reply_to_id == post_id)
         .cte("descendants", recursive=True)
     )
-    down = down.union_all(select(child.c.id).where(child.c.in_reply_to_id == down.c.id))
+    down = down.union_all(
+        select(child.c.id, down.c.depth + 1).where(
+            child.c.in_reply_to_id == down.c.id, down.c.depth < bounds.depth
+        )
+    )
     with rt.db.read() as conn:
         ancestors = list(conn.scalars(select(up.c.id).order_by(up.c.depth.desc())))
-        descendants = list(
-            conn.scalars(select(down.c.id).order_by(down.c.id).limit(MAX_DESCENDANTS))
-        )
+        # Unordered under the limit, so the walk stops early; sorted here.
+        descendants = sorted(conn.scalars(select(down.c.id).limit(bounds.descendants)))
     # Visible ancestors oldest first; descendants in thread (depth-first) order.
     ancestor_views = hydrate(rt, viewer_id, ancestors)
     descendant_views = hydrate(rt, viewer_id, descendants)

@@ -1,20 +1,75 @@
 """Rate limits, through the `limits` library: counters in memory for the embedded
-default, in Redis in scale mode so every web process counts the same attempts."""
+default, in Redis in scale mode so every web process counts the same attempts.
+
+``RateRule`` declares one of Mastodon's limits (sign-up, posting, follows...); the
+domain action that knows the account or the address enforces it, so every front
+door (API, web) shares the count. ``ROOST_RATE_LIMITS=false`` turns the rules off
+(benchmarks post hundreds a second from a few accounts); log-in limits stay on."""
 
 from __future__ import annotations
 
-from limits import parse
+import math
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from limits import RateLimitItemPerSecond, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from roost.errors import RateLimited
+
+
+@dataclass(frozen=True)
+class RateRule:
+    """``amount`` actions per ``seconds``, counted per account or per client address."""
+
+    name: str
+    amount: int
+    seconds: int
+    per: Literal["account", "address"]
+
+    @property
+    def item(self) -> RateLimitItemPerSecond:
+        return RateLimitItemPerSecond(self.amount, self.seconds)
+
+
+@dataclass(frozen=True)
+class RateState:
+    limit: int
+    remaining: int
+    reset: float  # epoch seconds when the oldest counted action leaves the window
+
 
 class RateLimiter:
-    def __init__(self, storage_uri: str = "memory://", *, prefix: str = "roost:") -> None:
+    def __init__(
+        self, storage_uri: str = "memory://", *, prefix: str = "roost:", enabled: bool = True
+    ) -> None:
         options: dict[str, str] = {}
         if storage_uri.startswith(("redis://", "rediss://")):
             options["key_prefix"] = f"{prefix}limits"
         self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
+        self.enabled = enabled
 
     def hit(self, limit: str, *identifiers: str) -> bool:
         """Counts one attempt; False once ``limit`` (e.g. "5/minute") is exceeded."""
         return self._limiter.hit(parse(limit), *identifiers)
+
+    def enforce(self, rule: RateRule, key: str | int | None) -> None:
+        """Counts one action under ``rule``; raises ``RateLimited`` (with when to retry)
+        past it. ``key`` None (trusted local callers) and disabled limits count nothing."""
+        if not self.enabled or key is None:
+            return
+        if not self._limiter.hit(rule.item, rule.name, str(key)):
+            state = self.state(rule, key)
+            raise RateLimited(
+                "Too many requests",
+                limit=state.limit,
+                reset=state.reset,
+                retry_after=max(1, math.ceil(state.reset - time.time())),
+            )
+
+    def state(self, rule: RateRule, key: str | int) -> RateState:
+        """What is left of ``rule`` for ``key``, without counting (for the headers)."""
+        reset, remaining = self._limiter.get_window_stats(rule.item, rule.name, str(key))
+        return RateState(rule.amount, max(remaining, 0), reset)

@@ -14,6 +14,7 @@ from roost.accounts.actions import (
     do_update_profile,
 )
 from roost.accounts.queries import get_account, get_email
+from roost.addresses import client_address
 from roost.errors import RateLimited, ValidationFailed
 from roost.web.page import Web, page
 
@@ -35,7 +36,7 @@ def login(web: Web) -> Response:
     password = web.form.get("password", "")
     values = {"login": name}
     next_url = web.next_url("")
-    address = web.request.client.host if web.request.client else "unknown"
+    address = client_address(web.request)
     try:
         account_id = (
             authenticate(web.rt, name, password, address=address) if name and password else None
@@ -71,6 +72,7 @@ def signup(web: Web) -> Response:
                 password,
                 email=values["email"] or None,
                 display_name=values["display_name"],
+                address=client_address(web.request),
             )
         except ValidationFailed as exc:
             for problem in exc.problems:  # every bad field at once, first message each

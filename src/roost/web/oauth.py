@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from roost.accounts.actions import authenticate
+from roost.addresses import client_address
 from roost.errors import RateLimited
 from roost.oauth.actions import (
     check_authorization_request,
@@ -117,7 +118,7 @@ def authorize_submit(web: Web) -> Response:
     username = values.get("username", "").strip()
     account_id: int | None
     if username:
-        address = web.request.client.host if web.request.client else "unknown"
+        address = client_address(web.request)
         try:
             account_id = authenticate(web.rt, username, values.get("password", ""), address=address)
         except RateLimited as exc:
