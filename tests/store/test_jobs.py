@@ -123,3 +123,23 @@ def test_an_idle_worker_starts_a_new_job_without_waiting_for_its_poll(
         worker.stop()
         thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+def test_a_job_that_kills_its_worker_is_parked_after_the_attempt_limit(rt: Runtime) -> None:
+    # given a job whose every worker dies holding it: each lease expires, nobody fails it
+    queue = JobQueue(rt.db, lease_seconds=0.05)
+    enqueue(rt, 1)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        [job] = queue.claim(f"dies-{attempt}")
+        assert job.attempts == attempt
+        time.sleep(0.06)
+    # when the next worker claims, it is not run again
+    assert queue.claim("next") == []
+    # then it is parked, for an administrator to look at
+    [parked] = queue.parked()
+    assert parked["attempts"] == MAX_ATTEMPTS
+    assert "lease" in parked["last_error"]
+    assert parked["locked_by"] is None
+    assert queue.pending_count() == 0
+    assert queue.retry_parked() == 1
+    assert [j.attempts for j in queue.claim("w")] == [1]
