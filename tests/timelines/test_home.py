@@ -6,7 +6,7 @@ from roost.graph.actions import do_follow, do_unfollow
 from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.runtime import Runtime
-from roost.timelines.actions import home_key
+from roost.timelines.actions import handle_backfill, handle_purge, home_key
 from roost.timelines.queries import home_timeline
 from tests.conftest import People
 
@@ -98,3 +98,34 @@ def test_timeline_is_capped(rt: Runtime, people: People, settle: Callable[[], in
     ids = [do_create_post(rt, people.bob, f"post {i}") for i in range(5)]
     settle()
     assert rt.timelines.page(home_key(people.bob), limit=10) == ids[::-1][:3]
+
+
+def test_a_purge_applied_after_the_follow_came_back_removes_nothing(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    # given alice follows bob, unfollows and follows again
+    post = do_create_post(rt, people.bob, "still followed")
+    do_follow(rt, people.alice, people.bob)
+    settle()
+    do_unfollow(rt, people.alice, people.bob)
+    do_follow(rt, people.alice, people.bob)
+    settle()
+    # when a second worker applies the unfollow's purge last
+    handle_purge(rt, {"account_id": people.alice, "target_id": people.bob})
+    # then the follow as it is now wins
+    assert rt.timelines.page(home_key(people.alice)) == [post]
+
+
+def test_a_backfill_applied_after_the_unfollow_adds_nothing(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    # given alice followed bob and unfollowed him
+    do_create_post(rt, people.bob, "no longer followed")
+    do_follow(rt, people.alice, people.bob)
+    do_unfollow(rt, people.alice, people.bob)
+    settle()
+    assert home_ids(rt, people.alice) == []
+    # when a second worker applies the follow's backfill last
+    handle_backfill(rt, {"account_id": people.alice, "target_id": people.bob})
+    # then
+    assert rt.timelines.page(home_key(people.alice)) == []

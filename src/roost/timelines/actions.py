@@ -25,7 +25,7 @@ from roost.circles.queries import circle_audience
 from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
-from roost.graph.queries import follower_ids, following_ids
+from roost.graph.queries import follower_ids, following_ids, is_following
 from roost.ids import min_id_for
 from roost.lists.actions import LIST_MEMBERS_JOB, LIST_RESET_JOB
 from roost.lists.queries import (
@@ -37,6 +37,7 @@ from roost.lists.queries import (
     list_member_ids,
     lists_also_holding,
     lists_holding,
+    lists_with_account,
     shown_in_list,
 )
 from roost.notifications.delivery import notify_about_post, sync_reblog
@@ -277,18 +278,29 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
 
 
 def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:
-    """A new follow brings the followed account's recent posts into the home timeline."""
+    """A new follow brings the followed account's recent posts into the home timeline.
+    Follow, unfollow and follow again may be handled by several workers in any order: each
+    job acts on the follow as it is now, so a backfill run after the unfollow adds nothing."""
     account_id, target_id = int(payload["account_id"]), int(payload["target_id"])
+    if not is_following(rt, account_id, target_id):
+        return
     ids = recent_post_ids(rt, [target_id], limit=BACKFILL_POSTS, viewer_id=account_id)
     rt.timelines.add_many(home_key(account_id), ids)
 
 
 def handle_purge(rt: Runtime, payload: dict[str, Any]) -> None:
     """An unfollow takes the unfollowed account's posts out of the home timeline, and
-    out of the follower's lists (whose memberships the unfollow deleted with the follow)."""
+    out of the follower's lists (whose memberships the unfollow deleted with the follow).
+    As the backfill, it acts on the state as it is now: a follow made again since keeps
+    home, and a list the account was put back in keeps its posts."""
     account_id, target_id = int(payload["account_id"]), int(payload["target_id"])
+    keys = [] if is_following(rt, account_id, target_id) else [home_key(account_id)]
+    holding = {info.id for info in lists_with_account(rt, account_id, target_id)}
+    keys += [list_key(i) for i in list_ids_of(rt, account_id) if i not in holding]
+    if not keys:
+        return
     ids = _stored_posts_of(rt, [target_id])
-    for key in [home_key(account_id), *(list_key(i) for i in list_ids_of(rt, account_id))]:
+    for key in keys:
         rt.timelines.remove_many(key, ids)
 
 
