@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
+import pytest
+
+import roost.timelines.queries
 from roost.graph.actions import do_follow, do_unfollow
 from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.runtime import Runtime
-from roost.timelines.actions import handle_backfill, handle_purge, home_key
+from roost.timelines.actions import Feed, handle_backfill, handle_purge, home_key, rebuild
 from roost.timelines.queries import home_timeline
 from tests.conftest import People
 
@@ -129,3 +134,47 @@ def test_a_backfill_applied_after_the_unfollow_adds_nothing(
     handle_backfill(rt, {"account_id": people.alice, "target_id": people.bob})
     # then
     assert rt.timelines.page(home_key(people.alice)) == []
+
+
+def test_readers_of_a_missing_home_wait_for_one_rebuild(
+    rt: Runtime, people: People, settle: Callable[[], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given alice's home was lost, and its rebuild takes a while
+    do_follow(rt, people.alice, people.bob)
+    post = do_create_post(rt, people.bob, "one")
+    settle()
+    rt.timelines.drop(home_key(people.alice))
+    rebuilds: list[str] = []
+
+    def slow_rebuild(rt: Runtime, feed: Feed) -> None:
+        rebuilds.append(feed.key)
+        time.sleep(0.2)
+        rebuild(rt, feed)
+
+    monkeypatch.setattr(roost.timelines.queries, "rebuild", slow_rebuild)
+    # when four requests read it at once
+    results: list[list[int]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(home_ids(rt, people.alice)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then one of them rebuilt it and all read the same
+    assert rebuilds == [home_key(people.alice)]
+    assert results == [[post]] * 4
+
+
+def test_while_another_process_rebuilds_a_home_it_is_read_from_the_database(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.alice, people.bob)
+    posts = [do_create_post(rt, people.bob, f"post {i}") for i in range(3)]
+    settle()
+    rt.timelines.drop(home_key(people.alice))
+    with rt.timelines.rebuilding(home_key(people.alice)) as theirs:
+        assert theirs
+        assert home_ids(rt, people.alice, limit=2) == posts[::-1][:2]
+        assert home_ids(rt, people.alice, limit=2, max_id=posts[1]) == [posts[0]]
