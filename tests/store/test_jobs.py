@@ -7,7 +7,9 @@ import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from roost.posts.actions import do_create_post
@@ -15,7 +17,7 @@ from roost.runtime import Runtime
 from roost.store.jobs import MAX_ATTEMPTS, JobQueue, jobs
 from roost.store.schema import utcnow
 from roost.timelines.actions import home_key
-from roost.worker import Worker
+from roost.worker import HANDLERS, Worker
 from tests.conftest import People
 
 
@@ -143,3 +145,29 @@ def test_a_job_that_kills_its_worker_is_parked_after_the_attempt_limit(rt: Runti
     assert queue.pending_count() == 0
     assert queue.retry_parked() == 1
     assert [j.attempts for j in queue.claim("w")] == [1]
+
+
+def test_a_long_job_keeps_its_lease_while_it_runs(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a job that runs three times as long as the lease
+    monkeypatch.setattr(rt.jobs, "lease", timedelta(seconds=0.3))
+    started, taken = threading.Event(), []
+
+    def slow(_rt: Runtime, _payload: dict[str, Any]) -> None:
+        started.set()
+        time.sleep(0.9)
+
+    monkeypatch.setitem(HANDLERS, "test.slow", slow)
+    enqueue(rt, 1, kind="test.slow")
+    worker = Worker(rt, name="slow", listen=False)
+    thread = threading.Thread(target=worker.run_once)
+    thread.start()
+    # when other workers look for work all along
+    assert started.wait(5)
+    while thread.is_alive():
+        taken += rt.jobs.claim("other")
+        time.sleep(0.05)
+    # then none took it over, and it completed
+    assert taken == []
+    assert rt.jobs.pending_count() == 0

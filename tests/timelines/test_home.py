@@ -5,14 +5,25 @@ import time
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import select
 
+import roost.timelines.actions
 import roost.timelines.queries
 from roost.graph.actions import do_follow, do_unfollow
 from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.runtime import Runtime
-from roost.timelines.actions import Feed, handle_backfill, handle_purge, home_key, rebuild
+from roost.store.jobs import jobs
+from roost.timelines.actions import (
+    REMOVE_JOB,
+    Feed,
+    handle_backfill,
+    handle_purge,
+    home_key,
+    rebuild,
+)
 from roost.timelines.queries import home_timeline
+from roost.worker import Worker
 from tests.conftest import People
 
 
@@ -178,3 +189,25 @@ def test_while_another_process_rebuilds_a_home_it_is_read_from_the_database(
         assert theirs
         assert home_ids(rt, people.alice, limit=2) == posts[::-1][:2]
         assert home_ids(rt, people.alice, limit=2, max_id=posts[1]) == [posts[0]]
+
+
+def test_deleting_a_widely_held_post_is_split_into_bounded_jobs(
+    rt: Runtime, people: People, settle: Callable[[], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given bob's post is in six home timelines, and a batch is two of them
+    monkeypatch.setattr(roost.timelines.actions, "DELIVERY_BATCH", 2)
+    readers = [people.alice, people.carol, people.dave, people.erin, people.frank]
+    for reader in readers:
+        do_follow(rt, reader, people.bob)
+    post = do_create_post(rt, people.bob, "everywhere")
+    settle()
+    assert all(home_ids(rt, r) == [post] for r in [*readers, people.bob])
+    # when it is deleted, its removal job runs
+    do_delete_post(rt, people.bob, post)
+    assert Worker(rt, name="one", listen=False).run_once() == 1
+    # then it took out one batch and left the rest to two more jobs
+    with rt.db.read() as conn:
+        kinds = list(conn.scalars(select(jobs.c.kind)))
+    assert kinds == [REMOVE_JOB, REMOVE_JOB]
+    settle()
+    assert all(rt.timelines.page(home_key(r)) == [] for r in [*readers, people.bob])

@@ -209,6 +209,17 @@ class JobQueue:
             if r.attempts <= MAX_ATTEMPTS
         ]
 
+    def renew(self, job: Job) -> bool:
+        """The heartbeat of a long job: extends the lease of a job still held by this
+        worker, so no other claims it mid-run. False if the lease was lost meanwhile."""
+        with self._bookkeeping() as tx:
+            renewed = tx.conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job.id, jobs.c.locked_by == job.worker)
+                .values(locked_until=utcnow() + self.lease)
+            ).rowcount
+        return bool(renewed)
+
     def complete(self, job_id: int) -> None:
         # Unconditional: if the lease had expired and another worker runs the job too,
         # the work is done either way (handlers are idempotent).

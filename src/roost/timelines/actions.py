@@ -60,6 +60,7 @@ from roost.store.schema import utcnow
 # fan-out and still splits a 10,000-follower one across four workers.
 DELIVERY_BATCH = 2500
 DELIVER_JOB = "timelines.deliver"
+REMOVE_JOB = "timelines.remove"
 BACKFILL_POSTS = 40
 # Longer than any post's wait between taking its ID and committing.
 REBUILD_OVERLAP = timedelta(minutes=1)
@@ -249,32 +250,58 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
         holders.add(account_id)
         if visibility != "direct" and not circle:
             holders.update(follower_ids(rt, account_id))
-    keys = [home_key(a) for a in sorted(holders)]
     # Lists hold no direct posts; they hold the others of their members.
     list_ids = (
         []
         if visibility == "direct" or circle
         else [h.id for h in lists_holding(rt, [int(a) for a in payload["account_ids"]])]
     )
-    keys += [list_key(i) for i in list_ids]
+    list_keys = [list_key(i) for i in list_ids]
     for post_id in post_ids:
-        for i in range(0, len(keys), DELIVERY_BATCH):
-            rt.timelines.remove_from_many(keys[i : i + DELIVERY_BATCH], post_id)
+        for i in range(0, len(list_keys), DELIVERY_BATCH):
+            rt.timelines.remove_from_many(list_keys[i : i + DELIVERY_BATCH], post_id)
         message = f"delete:{post_id}"
         if visibility == "public":
             rt.pubsub.publish(public_channel(), message)
             for name in payload.get("tags", []):
                 rt.pubsub.publish(tag_channel(name), message)
-        for account_id in holders:
-            rt.pubsub.publish(home_channel(account_id), message)
         for list_id in list_ids:
             rt.pubsub.publish(list_channel(list_id), message)
+    # A widely reposted post has many holders: bounded jobs, as delivery, so that no job
+    # outlives its lease and idle workers share the work.
+    homes = sorted(holders)
+    first, rest = homes[:DELIVERY_BATCH], homes[DELIVERY_BATCH:]
+    if rest:
+        with rt.db.write() as tx:
+            rt.jobs.enqueue_many(
+                tx,
+                REMOVE_JOB,
+                [
+                    {"post_ids": post_ids, "account_ids": rest[i : i + DELIVERY_BATCH]}
+                    for i in range(0, len(rest), DELIVERY_BATCH)
+                ],
+            )
+    remove_from_homes(rt, post_ids, first)
     if payload.get("reblog_of_id") is not None:  # an unrepost withdraws its notification
         for account_id in {int(a) for a in payload["account_ids"]}:
             sync_reblog(rt, account_id, int(payload["reblog_of_id"]))
     if visibility == "direct" and payload.get("author_id") is not None:
         conversation_id = payload.get("conversation_id") or post_ids[0]
         withdraw_direct(rt, int(conversation_id), {int(payload["author_id"]), *mentioned})
+
+
+def handle_remove(rt: Runtime, payload: dict[str, Any]) -> None:
+    """One batch of a deletion's home timelines (see ``handle_unfanout``)."""
+    remove_from_homes(rt, [int(p) for p in payload["post_ids"]], payload["account_ids"])
+
+
+def remove_from_homes(rt: Runtime, post_ids: list[int], account_ids: list[int]) -> None:
+    keys = [home_key(int(a)) for a in account_ids]
+    for post_id in post_ids:
+        rt.timelines.remove_from_many(keys, post_id)
+        message = f"delete:{post_id}"
+        for account_id in account_ids:
+            rt.pubsub.publish(home_channel(int(account_id)), message)
 
 
 def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -396,6 +423,7 @@ JOB_HANDLERS = {
     FANOUT_JOB: handle_fanout,
     DELIVER_JOB: handle_deliver,
     UNFANOUT_JOB: handle_unfanout,
+    REMOVE_JOB: handle_remove,
     BACKFILL_JOB: handle_backfill,
     PURGE_JOB: handle_purge,
     LIST_MEMBERS_JOB: handle_list_members,
