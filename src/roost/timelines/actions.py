@@ -25,7 +25,7 @@ from roost.circles.queries import circle_audience
 from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
-from roost.graph.queries import follower_ids, following_ids, is_following
+from roost.graph.queries import follower_ids, followers_among, following_ids, is_following
 from roost.ids import min_id_for
 from roost.lists.actions import LIST_MEMBERS_JOB, LIST_RESET_JOB
 from roost.lists.queries import (
@@ -152,7 +152,11 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
     recipients -= {held_list.account_id for held_list in held if held_list.exclusive}
     replied_to = post.in_reply_to_account_id
     is_reply = replied_to is not None and replied_to != post.account_id
-    listening = set(follower_ids(rt, replied_to)) if replied_to is not None and is_reply else set()
+    listening = (
+        followers_among(rt, replied_to, recipients | {h.account_id for h in held})
+        if replied_to is not None and is_reply
+        else set()
+    )
     if is_reply:
         # Mastodon's home filter: a reply reaches those who follow the one it answers.
         recipients = {
