@@ -55,6 +55,29 @@ class Worker:
 
     def _run(self, job: Job) -> None:
         handler = HANDLERS.get(job.kind)
+        done = threading.Event()
+        heartbeat = threading.Thread(
+            target=self._heartbeat, args=(job, done), name="roost-heartbeat", daemon=True
+        )
+        heartbeat.start()
+        try:
+            self._handle(job, handler)
+        finally:
+            done.set()
+            heartbeat.join()
+
+    def _heartbeat(self, job: Job, done: threading.Event) -> None:
+        """Renews the lease of the job in hand every third of it: a long job (a large
+        deletion, a slow database) is not claimed again by another worker mid-run."""
+        interval = self.rt.jobs.lease.total_seconds() / 3
+        while not done.wait(interval):
+            try:
+                if not self.rt.jobs.renew(job):
+                    return  # taken over: its new holder runs it
+            except Exception:  # the database went away for a moment: the next beat retries
+                log.exception("renewing the lease of job %s failed", job.id)
+
+    def _handle(self, job: Job, handler: Handler | None) -> None:
         try:
             if handler is None:
                 raise LookupError(f"no handler for job kind {job.kind!r}")

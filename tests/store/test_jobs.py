@@ -7,7 +7,9 @@ import threading
 import time
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from roost.posts.actions import do_create_post
@@ -15,7 +17,7 @@ from roost.runtime import Runtime
 from roost.store.jobs import MAX_ATTEMPTS, JobQueue, jobs
 from roost.store.schema import utcnow
 from roost.timelines.actions import home_key
-from roost.worker import Worker
+from roost.worker import HANDLERS, Worker
 from tests.conftest import People
 
 
@@ -123,3 +125,49 @@ def test_an_idle_worker_starts_a_new_job_without_waiting_for_its_poll(
         worker.stop()
         thread.join(timeout=5)
     assert not thread.is_alive()
+
+
+def test_a_job_that_kills_its_worker_is_parked_after_the_attempt_limit(rt: Runtime) -> None:
+    # given a job whose every worker dies holding it: each lease expires, nobody fails it
+    queue = JobQueue(rt.db, lease_seconds=0.05)
+    enqueue(rt, 1)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        [job] = queue.claim(f"dies-{attempt}")
+        assert job.attempts == attempt
+        time.sleep(0.06)
+    # when the next worker claims, it is not run again
+    assert queue.claim("next") == []
+    # then it is parked, for an administrator to look at
+    [parked] = queue.parked()
+    assert parked["attempts"] == MAX_ATTEMPTS
+    assert "lease" in parked["last_error"]
+    assert parked["locked_by"] is None
+    assert queue.pending_count() == 0
+    assert queue.retry_parked() == 1
+    assert [j.attempts for j in queue.claim("w")] == [1]
+
+
+def test_a_long_job_keeps_its_lease_while_it_runs(
+    rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a job that runs three times as long as the lease
+    monkeypatch.setattr(rt.jobs, "lease", timedelta(seconds=0.3))
+    started, taken = threading.Event(), []
+
+    def slow(_rt: Runtime, _payload: dict[str, Any]) -> None:
+        started.set()
+        time.sleep(0.9)
+
+    monkeypatch.setitem(HANDLERS, "test.slow", slow)
+    enqueue(rt, 1, kind="test.slow")
+    worker = Worker(rt, name="slow", listen=False)
+    thread = threading.Thread(target=worker.run_once)
+    thread.start()
+    # when other workers look for work all along
+    assert started.wait(5)
+    while thread.is_alive():
+        taken += rt.jobs.claim("other")
+        time.sleep(0.05)
+    # then none took it over, and it completed
+    assert taken == []
+    assert rt.jobs.pending_count() == 0

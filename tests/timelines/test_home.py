@@ -1,13 +1,29 @@
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
+import pytest
+from sqlalchemy import select
+
+import roost.timelines.actions
+import roost.timelines.queries
 from roost.graph.actions import do_follow, do_unfollow
 from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.runtime import Runtime
-from roost.timelines.actions import home_key
+from roost.store.jobs import jobs
+from roost.timelines.actions import (
+    REMOVE_JOB,
+    Feed,
+    handle_backfill,
+    handle_purge,
+    home_key,
+    rebuild,
+)
 from roost.timelines.queries import home_timeline
+from roost.worker import Worker
 from tests.conftest import People
 
 
@@ -98,3 +114,100 @@ def test_timeline_is_capped(rt: Runtime, people: People, settle: Callable[[], in
     ids = [do_create_post(rt, people.bob, f"post {i}") for i in range(5)]
     settle()
     assert rt.timelines.page(home_key(people.bob), limit=10) == ids[::-1][:3]
+
+
+def test_a_purge_applied_after_the_follow_came_back_removes_nothing(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    # given alice follows bob, unfollows and follows again
+    post = do_create_post(rt, people.bob, "still followed")
+    do_follow(rt, people.alice, people.bob)
+    settle()
+    do_unfollow(rt, people.alice, people.bob)
+    do_follow(rt, people.alice, people.bob)
+    settle()
+    # when a second worker applies the unfollow's purge last
+    handle_purge(rt, {"account_id": people.alice, "target_id": people.bob})
+    # then the follow as it is now wins
+    assert rt.timelines.page(home_key(people.alice)) == [post]
+
+
+def test_a_backfill_applied_after_the_unfollow_adds_nothing(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    # given alice followed bob and unfollowed him
+    do_create_post(rt, people.bob, "no longer followed")
+    do_follow(rt, people.alice, people.bob)
+    do_unfollow(rt, people.alice, people.bob)
+    settle()
+    assert home_ids(rt, people.alice) == []
+    # when a second worker applies the follow's backfill last
+    handle_backfill(rt, {"account_id": people.alice, "target_id": people.bob})
+    # then
+    assert rt.timelines.page(home_key(people.alice)) == []
+
+
+def test_readers_of_a_missing_home_wait_for_one_rebuild(
+    rt: Runtime, people: People, settle: Callable[[], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given alice's home was lost, and its rebuild takes a while
+    do_follow(rt, people.alice, people.bob)
+    post = do_create_post(rt, people.bob, "one")
+    settle()
+    rt.timelines.drop(home_key(people.alice))
+    rebuilds: list[str] = []
+
+    def slow_rebuild(rt: Runtime, feed: Feed) -> None:
+        rebuilds.append(feed.key)
+        time.sleep(0.2)
+        rebuild(rt, feed)
+
+    monkeypatch.setattr(roost.timelines.queries, "rebuild", slow_rebuild)
+    # when four requests read it at once
+    results: list[list[int]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(home_ids(rt, people.alice)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # then one of them rebuilt it and all read the same
+    assert rebuilds == [home_key(people.alice)]
+    assert results == [[post]] * 4
+
+
+def test_while_another_process_rebuilds_a_home_it_is_read_from_the_database(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.alice, people.bob)
+    posts = [do_create_post(rt, people.bob, f"post {i}") for i in range(3)]
+    settle()
+    rt.timelines.drop(home_key(people.alice))
+    with rt.timelines.rebuilding(home_key(people.alice)) as theirs:
+        assert theirs
+        assert home_ids(rt, people.alice, limit=2) == posts[::-1][:2]
+        assert home_ids(rt, people.alice, limit=2, max_id=posts[1]) == [posts[0]]
+
+
+def test_deleting_a_widely_held_post_is_split_into_bounded_jobs(
+    rt: Runtime, people: People, settle: Callable[[], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given bob's post is in six home timelines, and a batch is two of them
+    monkeypatch.setattr(roost.timelines.actions, "DELIVERY_BATCH", 2)
+    readers = [people.alice, people.carol, people.dave, people.erin, people.frank]
+    for reader in readers:
+        do_follow(rt, reader, people.bob)
+    post = do_create_post(rt, people.bob, "everywhere")
+    settle()
+    assert all(home_ids(rt, r) == [post] for r in [*readers, people.bob])
+    # when it is deleted, its removal job runs
+    do_delete_post(rt, people.bob, post)
+    assert Worker(rt, name="one", listen=False).run_once() == 1
+    # then it took out one batch and left the rest to two more jobs
+    with rt.db.read() as conn:
+        kinds = list(conn.scalars(select(jobs.c.kind)))
+    assert kinds == [REMOVE_JOB, REMOVE_JOB]
+    settle()
+    assert all(rt.timelines.page(home_key(r)) == [] for r in [*readers, people.bob])

@@ -19,7 +19,7 @@ from roost.lists.actions import (
 from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post
 from roost.runtime import Runtime
-from roost.timelines.actions import home_key, list_key
+from roost.timelines.actions import handle_purge, home_key, list_key
 from roost.timelines.queries import home_timeline, list_timeline
 from tests.conftest import People
 
@@ -230,3 +230,26 @@ def test_a_muted_members_posts_leave_the_list_at_read_time(
     do_mute(rt, people.alice, people.bob)
     assert muted in (rt.timelines.page(list_key(list_id)) or [])  # not rewritten
     assert list_ids(rt, people.alice, list_id) == [kept]
+
+
+def test_a_late_purge_leaves_the_lists_that_hold_the_account_again(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    # given bob is in two of alice's lists; she unfollows him (which empties both), follows
+    # him again and puts him back in one of them
+    kept = make_list(rt, people.alice, [people.bob])
+    left = do_create_list(rt, people.alice, "Former")
+    do_add_list_accounts(rt, people.alice, left, [people.bob])
+    post = do_create_post(rt, people.bob, "listed")
+    settle()
+    assert list_ids(rt, people.alice, kept) == [post]
+    assert list_ids(rt, people.alice, left) == [post]
+    do_unfollow(rt, people.alice, people.bob)
+    do_follow(rt, people.alice, people.bob)
+    do_add_list_accounts(rt, people.alice, kept, [people.bob])
+    settle()
+    # when the unfollow's purge is applied last
+    handle_purge(rt, {"account_id": people.alice, "target_id": people.bob})
+    # then only the list that no longer holds him loses his post
+    assert rt.timelines.page(list_key(kept)) == [post]
+    assert rt.timelines.page(list_key(left)) == []

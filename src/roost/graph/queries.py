@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -217,6 +217,24 @@ def follower_ids(
         )
     with rt.db.read() as conn:
         return list(conn.scalars(query))
+
+
+def followers_among(rt: Runtime, target_id: int, account_ids: Iterable[int]) -> set[int]:
+    """Which of these accounts follow ``target_id``: a reply's fan-out asks this of its
+    recipients, instead of loading every follower of the account it answers."""
+    candidates = sorted(set(account_ids))
+    found: set[int] = set()
+    with rt.db.read() as conn:
+        for i in range(0, len(candidates), 5000):  # bounded IN lists
+            found.update(
+                conn.scalars(
+                    select(follows.c.account_id).where(
+                        follows.c.target_account_id == target_id,
+                        follows.c.account_id.in_(candidates[i : i + 5000]),
+                    )
+                )
+            )
+    return found
 
 
 def following_ids(rt: Runtime, account_id: int) -> list[int]:

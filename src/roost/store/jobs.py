@@ -187,7 +187,38 @@ class JobQueue:
                 )
                 .returning(jobs.c.id, jobs.c.kind, jobs.c.payload, jobs.c.attempts)
             ).all()
-        return [Job(r.id, r.kind, _as_dict(r.payload), r.attempts, worker) for r in rows]
+            # Attempts count claims: past the limit, every earlier holder's lease expired
+            # without a report (the job kills or hangs its worker). Park it, not run it.
+            spent = [r.id for r in rows if r.attempts > MAX_ATTEMPTS]
+            if spent:
+                tx.conn.execute(
+                    update(jobs)
+                    .where(jobs.c.id.in_(spent))
+                    .values(
+                        parked=True,
+                        attempts=MAX_ATTEMPTS,
+                        locked_until=None,
+                        locked_by=None,
+                        last_error=f"its lease expired on each of {MAX_ATTEMPTS} attempts:"
+                        " the job may crash or hang its worker",
+                    )
+                )
+        return [
+            Job(r.id, r.kind, _as_dict(r.payload), r.attempts, worker)
+            for r in rows
+            if r.attempts <= MAX_ATTEMPTS
+        ]
+
+    def renew(self, job: Job) -> bool:
+        """The heartbeat of a long job: extends the lease of a job still held by this
+        worker, so no other claims it mid-run. False if the lease was lost meanwhile."""
+        with self._bookkeeping() as tx:
+            renewed = tx.conn.execute(
+                update(jobs)
+                .where(jobs.c.id == job.id, jobs.c.locked_by == job.worker)
+                .values(locked_until=utcnow() + self.lease)
+            ).rowcount
+        return bool(renewed)
 
     def complete(self, job_id: int) -> None:
         # Unconditional: if the lease had expired and another worker runs the job too,

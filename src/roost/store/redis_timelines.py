@@ -22,7 +22,9 @@ Redis (with replicas if wanted), not a Cluster.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import redis
 
@@ -65,6 +67,16 @@ return 1
 """
 
 
+# How long one process may hold a timeline's rebuild lock: a rebuild is one query and one
+# script call; a holder that dies lets the next reader rebuild after this.
+REBUILD_LOCK_MS = 10_000
+# KEYS[1] lock; ARGV[1] token: releases the lock only if it is still ours.
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 def member(post_id: int) -> str:
     return str(post_id).zfill(PAD)
 
@@ -77,6 +89,7 @@ class RedisTimelineStore:
         self._add = client.register_script(_ADD)
         self._replace = client.register_script(_REPLACE)
         self._remove = client.register_script(_REMOVE)
+        self._unlock = client.register_script(_UNLOCK)
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -133,3 +146,15 @@ class RedisTimelineStore:
 
     def drop(self, key: str) -> None:
         self.client.delete(self._key(key))
+
+    @contextmanager
+    def rebuilding(self, key: str) -> Iterator[bool]:
+        """A short lock key (``SET NX PX``): after a Redis flush every reader finds its
+        timeline missing at once, and only one process per timeline rebuilds it."""
+        lock, token = f"{self.prefix}rebuild:{key}", uuid.uuid4().hex
+        mine = bool(self.client.set(lock, token, nx=True, px=REBUILD_LOCK_MS))
+        try:
+            yield mine
+        finally:
+            if mine:
+                self._unlock(keys=[lock], args=[token])

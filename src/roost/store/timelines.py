@@ -16,7 +16,8 @@ Keys are ``home:<account id>`` and ``list:<list id>``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
 from sqlalchemy import (
@@ -79,6 +80,11 @@ class TimelineStore(Protocol):
         ...
 
     def drop(self, key: str) -> None: ...
+
+    def rebuilding(self, key: str) -> AbstractContextManager[bool]:
+        """Whether this caller should rebuild ``key`` now: ``False`` while another process
+        rebuilds it (the caller reads the database directly instead of stampeding)."""
+        ...
 
     def exists(self, key: str) -> bool: ...
 
@@ -175,12 +181,27 @@ class SqlTimelineStore:
         ids = sorted(set(post_ids), reverse=True)[: self.cap]
         head_insert = (sqlite.insert if self.db.is_sqlite else postgresql.insert)(timeline_heads)
         with self.db.write() as tx:
-            tx.conn.execute(delete(timeline_entries).where(timeline_entries.c.key == key))
+            # Concurrent rebuilds of one timeline (two readers found it missing) take turns
+            # on its head row: each deletes what the one before committed, so the last one
+            # wins whole instead of colliding on an entry both insert (SQLite's writes are
+            # serialised already).
             tx.conn.execute(head_insert.on_conflict_do_nothing(), [{"key": key}])
+            if not self.db.is_sqlite:
+                tx.conn.execute(
+                    select(timeline_heads.c.key)
+                    .where(timeline_heads.c.key == key)
+                    .with_for_update()
+                )
+            tx.conn.execute(delete(timeline_entries).where(timeline_entries.c.key == key))
             if ids:
                 tx.conn.execute(
-                    timeline_entries.insert(), [{"key": key, "post_id": p} for p in ids]
+                    self._insert.on_conflict_do_nothing(), [{"key": key, "post_id": p} for p in ids]
                 )
+
+    @contextmanager
+    def rebuilding(self, key: str) -> Iterator[bool]:
+        """Always: the database serialises concurrent replaces (see ``replace``)."""
+        yield True
 
     def drop(self, key: str) -> None:
         with self.db.write() as tx:

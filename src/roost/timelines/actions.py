@@ -25,7 +25,7 @@ from roost.circles.queries import circle_audience
 from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
-from roost.graph.queries import follower_ids, following_ids
+from roost.graph.queries import follower_ids, followers_among, following_ids, is_following
 from roost.ids import min_id_for
 from roost.lists.actions import LIST_MEMBERS_JOB, LIST_RESET_JOB
 from roost.lists.queries import (
@@ -37,6 +37,7 @@ from roost.lists.queries import (
     list_member_ids,
     lists_also_holding,
     lists_holding,
+    lists_with_account,
     shown_in_list,
 )
 from roost.notifications.delivery import notify_about_post, sync_reblog
@@ -59,6 +60,7 @@ from roost.store.schema import utcnow
 # fan-out and still splits a 10,000-follower one across four workers.
 DELIVERY_BATCH = 2500
 DELIVER_JOB = "timelines.deliver"
+REMOVE_JOB = "timelines.remove"
 BACKFILL_POSTS = 40
 # Longer than any post's wait between taking its ID and committing.
 REBUILD_OVERLAP = timedelta(minutes=1)
@@ -150,7 +152,11 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
     recipients -= {held_list.account_id for held_list in held if held_list.exclusive}
     replied_to = post.in_reply_to_account_id
     is_reply = replied_to is not None and replied_to != post.account_id
-    listening = set(follower_ids(rt, replied_to)) if replied_to is not None and is_reply else set()
+    listening = (
+        followers_among(rt, replied_to, recipients | {h.account_id for h in held})
+        if replied_to is not None and is_reply
+        else set()
+    )
     if is_reply:
         # Mastodon's home filter: a reply reaches those who follow the one it answers.
         recipients = {
@@ -248,26 +254,38 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
         holders.add(account_id)
         if visibility != "direct" and not circle:
             holders.update(follower_ids(rt, account_id))
-    keys = [home_key(a) for a in sorted(holders)]
     # Lists hold no direct posts; they hold the others of their members.
     list_ids = (
         []
         if visibility == "direct" or circle
         else [h.id for h in lists_holding(rt, [int(a) for a in payload["account_ids"]])]
     )
-    keys += [list_key(i) for i in list_ids]
+    list_keys = [list_key(i) for i in list_ids]
     for post_id in post_ids:
-        for i in range(0, len(keys), DELIVERY_BATCH):
-            rt.timelines.remove_from_many(keys[i : i + DELIVERY_BATCH], post_id)
+        for i in range(0, len(list_keys), DELIVERY_BATCH):
+            rt.timelines.remove_from_many(list_keys[i : i + DELIVERY_BATCH], post_id)
         message = f"delete:{post_id}"
         if visibility == "public":
             rt.pubsub.publish(public_channel(), message)
             for name in payload.get("tags", []):
                 rt.pubsub.publish(tag_channel(name), message)
-        for account_id in holders:
-            rt.pubsub.publish(home_channel(account_id), message)
         for list_id in list_ids:
             rt.pubsub.publish(list_channel(list_id), message)
+    # A widely reposted post has many holders: bounded jobs, as delivery, so that no job
+    # outlives its lease and idle workers share the work.
+    homes = sorted(holders)
+    first, rest = homes[:DELIVERY_BATCH], homes[DELIVERY_BATCH:]
+    if rest:
+        with rt.db.write() as tx:
+            rt.jobs.enqueue_many(
+                tx,
+                REMOVE_JOB,
+                [
+                    {"post_ids": post_ids, "account_ids": rest[i : i + DELIVERY_BATCH]}
+                    for i in range(0, len(rest), DELIVERY_BATCH)
+                ],
+            )
+    remove_from_homes(rt, post_ids, first)
     if payload.get("reblog_of_id") is not None:  # an unrepost withdraws its notification
         for account_id in {int(a) for a in payload["account_ids"]}:
             sync_reblog(rt, account_id, int(payload["reblog_of_id"]))
@@ -276,19 +294,44 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
         withdraw_direct(rt, int(conversation_id), {int(payload["author_id"]), *mentioned})
 
 
+def handle_remove(rt: Runtime, payload: dict[str, Any]) -> None:
+    """One batch of a deletion's home timelines (see ``handle_unfanout``)."""
+    remove_from_homes(rt, [int(p) for p in payload["post_ids"]], payload["account_ids"])
+
+
+def remove_from_homes(rt: Runtime, post_ids: list[int], account_ids: list[int]) -> None:
+    keys = [home_key(int(a)) for a in account_ids]
+    for post_id in post_ids:
+        rt.timelines.remove_from_many(keys, post_id)
+        message = f"delete:{post_id}"
+        for account_id in account_ids:
+            rt.pubsub.publish(home_channel(int(account_id)), message)
+
+
 def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:
-    """A new follow brings the followed account's recent posts into the home timeline."""
+    """A new follow brings the followed account's recent posts into the home timeline.
+    Follow, unfollow and follow again may be handled by several workers in any order: each
+    job acts on the follow as it is now, so a backfill run after the unfollow adds nothing."""
     account_id, target_id = int(payload["account_id"]), int(payload["target_id"])
+    if not is_following(rt, account_id, target_id):
+        return
     ids = recent_post_ids(rt, [target_id], limit=BACKFILL_POSTS, viewer_id=account_id)
     rt.timelines.add_many(home_key(account_id), ids)
 
 
 def handle_purge(rt: Runtime, payload: dict[str, Any]) -> None:
     """An unfollow takes the unfollowed account's posts out of the home timeline, and
-    out of the follower's lists (whose memberships the unfollow deleted with the follow)."""
+    out of the follower's lists (whose memberships the unfollow deleted with the follow).
+    As the backfill, it acts on the state as it is now: a follow made again since keeps
+    home, and a list the account was put back in keeps its posts."""
     account_id, target_id = int(payload["account_id"]), int(payload["target_id"])
+    keys = [] if is_following(rt, account_id, target_id) else [home_key(account_id)]
+    holding = {info.id for info in lists_with_account(rt, account_id, target_id)}
+    keys += [list_key(i) for i in list_ids_of(rt, account_id) if i not in holding]
+    if not keys:
+        return
     ids = _stored_posts_of(rt, [target_id])
-    for key in [home_key(account_id), *(list_key(i) for i in list_ids_of(rt, account_id))]:
+    for key in keys:
         rt.timelines.remove_many(key, ids)
 
 
@@ -384,6 +427,7 @@ JOB_HANDLERS = {
     FANOUT_JOB: handle_fanout,
     DELIVER_JOB: handle_deliver,
     UNFANOUT_JOB: handle_unfanout,
+    REMOVE_JOB: handle_remove,
     BACKFILL_JOB: handle_backfill,
     PURGE_JOB: handle_purge,
     LIST_MEMBERS_JOB: handle_list_members,

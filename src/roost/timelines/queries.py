@@ -5,9 +5,10 @@ out) merged in at read time; every other timeline is a query (see
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from roost.accounts.actions import do_touch_active
 from roost.graph.queries import followed_heavy_accounts
@@ -69,10 +70,36 @@ def read_feed(rt: Runtime, key: str, feed: Callable[[], Feed], page: Page) -> li
         )
 
     ids = read()
-    if ids is None:
-        rebuild(rt, feed())
-        ids = read() or []
-    return ids
+    if ids is not None:
+        return ids
+    # Single flight: the readers of this process that find the timeline missing wait for
+    # the first one's rebuild (a second rebuild of the same timeline is wasted work).
+    with _REBUILD_LOCKS[hash(key) % len(_REBUILD_LOCKS)]:
+        ids = read()
+        if ids is not None:
+            return ids
+        with rt.timelines.rebuilding(key) as mine:
+            if not mine:  # another process rebuilds it: read the database meanwhile
+                return _feed_page(rt, feed(), page)
+            rebuild(rt, feed())
+    return read() or []
+
+
+# Striped, so that the locks are bounded however many timelines are read.
+_REBUILD_LOCKS = [threading.Lock() for _ in range(64)]
+
+
+def _feed_page(rt: Runtime, feed: Feed, page: Page) -> list[int]:
+    """The page a stored timeline would give, read from the database (as its rebuild)."""
+    source = posts.c.account_id.in_(feed.sources)
+    query = select(posts.c.id).where(
+        source if feed.also is None else or_(source, feed.also),
+        visible_clause(feed.viewer_id),
+        feed.belongs,
+    )
+    with rt.db.read() as conn:
+        ids = list(conn.scalars(paginate(query, posts.c.id, page)))
+    return sorted(ids, reverse=True)
 
 
 def _merge_heavy(
