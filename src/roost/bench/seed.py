@@ -180,6 +180,7 @@ def create_people(
                 "scopes": SCOPES,
                 "created_at": now,
                 "revoked_at": None,
+                "account_epoch": 0,  # new accounts' session epoch: the token is live
             }
             for i in range(n)
         ),
