@@ -12,7 +12,7 @@ from roost.bench.presence import holders, materialise_empty
 from roost.bench.seed import seed_graph
 from roost.oauth.queries import get_token
 from roost.runtime import Runtime
-from roost.timelines.actions import home_key, rebuild_home
+from roost.timelines.feeds import home_key, rebuild_home
 
 
 def test_seeded_world_matches_what_the_actions_would_build(rt: Runtime, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from roost.posts.marks import do_favourite, do_pin, do_unfavourite
 from roost.posts.models import posts, tags
 from roost.posts.queries import get_context, get_status, hydrate, tag_statuses
 from roost.runtime import Runtime
-from roost.timelines.actions import home_key
+from roost.timelines.feeds import home_key
 from tests.conftest import People
 
 

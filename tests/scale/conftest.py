@@ -32,7 +32,7 @@ from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
 from roost.store.redis_timelines import SENTINEL, RedisTimelineStore
 from roost.store.schema import utcnow
-from roost.timelines.actions import home_key
+from roost.timelines.feeds import home_key
 from tests.conftest import ADMIN_URL
 from tests.store.redis_server import free_port, private_redis
 

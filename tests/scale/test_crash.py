@@ -22,7 +22,8 @@ from roost.accounts.actions import do_register
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from roost.store.jobs import jobs
-from roost.timelines.actions import DELIVER_JOB, DELIVERY_BATCH, home_key
+from roost.timelines.actions import DELIVER_JOB, DELIVERY_BATCH
+from roost.timelines.feeds import home_key
 from tests.scale.conftest import ScaleEnv, bulk_followers, home_entries, wait_for
 
 pytestmark = pytest.mark.slow

@@ -16,7 +16,7 @@ from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from roost.store.jobs import MAX_ATTEMPTS, JobQueue, jobs
 from roost.store.schema import utcnow
-from roost.timelines.actions import home_key
+from roost.timelines.feeds import home_key
 from roost.worker import HANDLERS, Worker
 from tests.conftest import People
 

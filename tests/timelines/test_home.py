@@ -14,14 +14,8 @@ from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.runtime import Runtime
 from roost.store.jobs import jobs
-from roost.timelines.actions import (
-    REMOVE_JOB,
-    Feed,
-    handle_backfill,
-    handle_purge,
-    home_key,
-    rebuild,
-)
+from roost.timelines.actions import REMOVE_JOB, handle_backfill, handle_purge
+from roost.timelines.feeds import Feed, home_key, rebuild
 from roost.timelines.queries import home_timeline
 from roost.worker import Worker
 from tests.conftest import People

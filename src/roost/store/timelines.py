@@ -1,7 +1,7 @@
 """Timeline stores: capped, ordered lists of post IDs per timeline key.
 
 A timeline store is a cache, never the only copy: every timeline can be rebuilt
-from the database (``timelines.actions.rebuild_home``). The contract, which the
+from the database (``timelines.feeds.rebuild_home``). The contract, which the
 conformance tests in ``tests/store/test_timeline_stores.py`` check for every
 implementation:
 

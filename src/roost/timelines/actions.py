@@ -1,4 +1,5 @@
-"""Keeping home and list timelines right: fan-out, removal, back-fill, rebuild.
+"""Keeping home and list timelines right: fan-out, removal, back-fill (the jobs).
+What a stored timeline is, and its rebuild, are in ``roost.timelines.feeds``.
 
 These run as jobs (see ``roost.worker``). The fan-out job is a new post's one
 after-commit job: besides timelines, it creates the post's notifications and
@@ -13,11 +14,10 @@ done: at-least-once delivery never shows a post twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 
 from roost.accounts.models import accounts
 from roost.channels import home_channel, list_channel, public_channel, tag_channel
@@ -25,16 +25,12 @@ from roost.circles.queries import circle_audience
 from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
-from roost.graph.queries import follower_ids, followers_among, following_ids, is_following
-from roost.ids import min_id_for
+from roost.graph.queries import follower_ids, followers_among, is_following
 from roost.lists.actions import LIST_MEMBERS_JOB, LIST_RESET_JOB
 from roost.lists.queries import (
-    ListInfo,
     access_list,
     exclusive_member_ids,
-    list_clause,
     list_ids_of,
-    list_member_ids,
     lists_also_holding,
     lists_holding,
     lists_with_account,
@@ -45,14 +41,16 @@ from roost.posts.actions import FANOUT_JOB, UNFANOUT_JOB
 from roost.posts.models import mentions, post_tags, posts, tags
 from roost.posts.queries import recent_post_ids
 from roost.posts.visibility import (
-    home_clause,
-    in_circles_clause,
     reaches_followers,
     shown_in_home,
-    visible_clause,
 )
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
+from roost.timelines.feeds import (
+    home_key,
+    list_feed,
+    list_key,
+)
 
 # Followers per delivery job. Each job pays a claim, a post lookup and a completion
 # (tens of milliseconds on a busy server) on top of the timeline writes (about 20 ms
@@ -62,48 +60,6 @@ DELIVERY_BATCH = 2500
 DELIVER_JOB = "timelines.deliver"
 REMOVE_JOB = "timelines.remove"
 BACKFILL_POSTS = 40
-# Longer than any post's wait between taking its ID and committing.
-REBUILD_OVERLAP = timedelta(minutes=1)
-
-
-def home_key(account_id: int) -> str:
-    return f"home:{account_id}"
-
-
-def list_key(list_id: int) -> str:
-    return f"list:{list_id}"
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A stored timeline, as its rebuild sees it: the key, whose view it is, whose posts
-    feed it, and which of their visible posts belong. Home and lists are two of these,
-    so one rebuild (and one read, ``timelines.queries.read_feed``) serves both."""
-
-    key: str
-    viewer_id: int
-    sources: list[int]
-    belongs: ColumnElement[bool]
-    # Posts it holds whoever wrote them: home's circle posts (``in_circles_clause``).
-    also: ColumnElement[bool] | None = None
-
-
-def home_feed(rt: Runtime, account_id: int) -> Feed:
-    """One's own posts and those of the people one follows, except the members of one's
-    exclusive lists (they are read in those lists)."""
-    hidden = exclusive_member_ids(rt, account_id)
-    followed = [a for a in following_ids(rt, account_id) if a not in hidden]
-    return Feed(
-        home_key(account_id),
-        account_id,
-        [account_id, *followed],
-        home_clause(account_id),
-        also=in_circles_clause(account_id),
-    )
-
-
-def list_feed(rt: Runtime, info: ListInfo) -> Feed:
-    return Feed(list_key(info.id), info.account_id, list_member_ids(rt, info.id), list_clause(info))
 
 
 def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -383,44 +339,6 @@ def handle_list_reset(rt: Runtime, payload: dict[str, Any]) -> None:
     rt.timelines.drop(list_key(int(payload["list_id"])))
     if payload.get("home"):
         rt.timelines.drop(home_key(int(payload["owner_id"])))
-
-
-def rebuild(rt: Runtime, feed: Feed) -> None:
-    """Materialises a stored timeline from the database: the cache is never the only copy.
-
-    A post committed while this runs may have had its fan-out skip the timeline
-    (still missing then) after our read: so once the timeline exists, the posts
-    of the last ``REBUILD_OVERLAP`` are read again and added (adding is idempotent).
-    """
-    started = utcnow()
-    ids = recent_post_ids(
-        rt,
-        feed.sources,
-        limit=rt.timelines.cap,
-        viewer_id=feed.viewer_id,
-        belongs=feed.belongs,
-        also=feed.also,
-    )
-    rt.timelines.replace(feed.key, ids)
-    if not feed.sources and feed.also is None:
-        return
-    source = posts.c.account_id.in_(feed.sources)
-    with rt.db.read() as conn:
-        late = list(
-            conn.scalars(
-                select(posts.c.id).where(
-                    source if feed.also is None else or_(source, feed.also),
-                    posts.c.id >= min_id_for(started - REBUILD_OVERLAP),
-                    visible_clause(feed.viewer_id),
-                    feed.belongs,
-                )
-            )
-        )
-    rt.timelines.add_many(feed.key, set(late) - set(ids))
-
-
-def rebuild_home(rt: Runtime, account_id: int) -> None:
-    rebuild(rt, home_feed(rt, account_id))
 
 
 JOB_HANDLERS = {

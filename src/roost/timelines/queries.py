@@ -18,7 +18,7 @@ from roost.posts.models import posts
 from roost.posts.queries import StatusView, hydrate
 from roost.posts.visibility import home_clause, visible_clause
 from roost.runtime import Runtime
-from roost.timelines.actions import (
+from roost.timelines.feeds import (
     Feed,
     home_feed,
     home_key,
