@@ -164,11 +164,6 @@ def get_authorized_apps(rt: Runtime, account_id: int) -> list[AuthorizedApp]:
     return sorted(found.values(), key=lambda app: app.last_authorized_at, reverse=True)
 
 
-def get_token_row(rt: Runtime, token_id: int) -> Row[Any] | None:
-    with rt.db.read() as conn:
-        return conn.execute(select(access_tokens).where(access_tokens.c.id == token_id)).first()
-
-
 def get_application_by_client_id(rt: Runtime, client_id: str) -> Row[Any] | None:
     with rt.db.read() as conn:
         return conn.execute(

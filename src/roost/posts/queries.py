@@ -127,13 +127,6 @@ def _tag_ids_named(rt: Runtime, names: Sequence[str]) -> list[int]:
         return list(conn.scalars(select(tags.c.id).where(func.lower(tags.c.name).in_(lowered))))
 
 
-def get_tag_id(rt: Runtime, name: str) -> int | None:
-    if not is_hashtag(name):  # also keeps NULs and megabyte names away from the database
-        return None
-    with rt.db.read() as conn:
-        return conn.scalar(select(tags.c.id).where(func.lower(tags.c.name) == name.lower()))
-
-
 def get_tag_name(rt: Runtime, name: str) -> str | None:
     if not is_hashtag(name):
         return None
@@ -272,11 +265,6 @@ def marked_statuses(
         )
     views = {v.post.id: v for v in hydrate(rt, viewer_id, [m.post_id for m in marks])}
     return [(m.id, views[m.post_id]) for m in marks if m.post_id in views]
-
-
-def post_author(rt: Runtime, post_id: int) -> int | None:
-    with rt.db.read() as conn:
-        return conn.scalar(select(posts.c.account_id).where(posts.c.id == post_id))
 
 
 def recent_post_ids(
