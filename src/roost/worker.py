@@ -21,15 +21,19 @@ from typing import Any
 
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
+from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
 from roost.runtime import Runtime
+from roost.scheduled.actions import JOB_HANDLERS as SCHEDULED_JOBS
 from roost.store.jobs import Job
 from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
+from roost.timelines.edits import JOB_HANDLERS as EDIT_JOBS
 
 log = logging.getLogger("roost.worker")
 
 Handler = Callable[[Runtime, dict[str, Any]], None]
 
 HANDLERS: dict[str, Handler] = {**TIMELINE_JOBS, **NOTIFICATION_JOBS, **GRAPH_JOBS}
+HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

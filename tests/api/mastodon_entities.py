@@ -101,7 +101,7 @@ STATUS = {
     "in_reply_to_id": ID_OR_NULL,
     "in_reply_to_account_id": ID_OR_NULL,
     "reblog": {"oneOf": [ref("Status"), {"type": "null"}]},
-    "poll": {"type": ["object", "null"]},
+    "poll": {"oneOf": [ref("Poll"), {"type": "null"}]},
     "card": {"type": ["object", "null"]},
     "language": STR_OR_NULL,
     "edited_at": DATETIME_OR_NULL,
@@ -191,6 +191,79 @@ DEFS: dict[str, Any] = {
         {"quoted_status": {"oneOf": [ref("Status"), {"type": "null"}]}, "quoted_status_id": ID},
     ),
     "Status": entity(STATUS, STATUS_OPTIONAL),
+    # Polls, scheduled posts and edits (Mastodon's Poll, ScheduledStatus, StatusEdit,
+    # StatusSource): per-option votes_count is null while hide_totals hides it.
+    "Poll": entity(
+        {
+            "id": ID,
+            "expires_at": DATETIME_OR_NULL,
+            "expired": BOOL,
+            "multiple": BOOL,
+            "votes_count": INT,
+            "voters_count": {"type": ["integer", "null"], "minimum": 0},
+            "options": {
+                "type": "array",
+                "items": entity(
+                    {"title": STR, "votes_count": {"type": ["integer", "null"], "minimum": 0}}
+                ),
+            },
+            "emojis": many("CustomEmoji"),
+        },
+        {"voted": BOOL, "own_votes": {"type": "array", "items": {"type": "integer"}}},
+    ),
+    "ScheduledStatus": entity(
+        {
+            "id": ID,
+            "scheduled_at": DATETIME,
+            "params": entity(
+                {
+                    "text": STR,
+                    "poll": {
+                        "oneOf": [
+                            entity(
+                                {
+                                    "options": STRINGS,
+                                    "expires_in": STR,
+                                    "multiple": BOOL,
+                                    "hide_totals": BOOL,
+                                }
+                            ),
+                            {"type": "null"},
+                        ]
+                    },
+                    "media_ids": {"oneOf": [STRINGS, {"type": "null"}]},
+                    "sensitive": {"type": ["boolean", "null"]},
+                    "spoiler_text": STR_OR_NULL,
+                    "visibility": {"oneOf": [VISIBILITY, {"type": "null"}]},
+                    "in_reply_to_id": ID_OR_NULL,
+                    "language": STR_OR_NULL,
+                    "application_id": {"type": ["string", "integer", "null"]},
+                    "scheduled_at": {"type": "null"},
+                    "idempotency": STR_OR_NULL,
+                    "with_rate_limit": BOOL,
+                }
+            ),
+            "media_attachments": {"type": "array"},
+        }
+    ),
+    "StatusEdit": entity(
+        {
+            "content": STR,
+            "spoiler_text": STR,
+            "sensitive": BOOL,
+            "created_at": DATETIME,
+            "account": ref("Account"),
+            "poll": {
+                "oneOf": [
+                    entity({"options": {"type": "array", "items": entity({"title": STR})}}),
+                    {"type": "null"},
+                ]
+            },
+            "media_attachments": {"type": "array"},
+            "emojis": many("CustomEmoji"),
+        }
+    ),
+    "StatusSource": entity({"id": ID, "text": STR, "spoiler_text": STR}),
     "DeletedStatus": entity({**STATUS, "text": STR}, STATUS_OPTIONAL),
     "Context": entity({"ancestors": many("Status"), "descendants": many("Status")}),
     "Relationship": entity(

@@ -113,7 +113,7 @@ def test_sign_up_and_own_profile(api: Api, tokens: Tokens, client_app: ClientApp
         "/api/v1/accounts/update_credentials",
         "Error",
         status=422,
-        data={"fields_attributes[0][name]": "x", "fields_attributes[0][value]": "y"},
+        data={"fields_attributes[0][name]": "x" * 300, "fields_attributes[0][value]": "y"},
     )
 
 

@@ -14,6 +14,8 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
+from roost.accounts.profile import render_profile_text
+from roost.accounts.settings import ProfileSettings, profile_settings_values
 from roost.errors import InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
@@ -260,7 +262,9 @@ def do_update_profile(
     discoverable: bool | None = None,
     avatar: bytes | None = None,
     header: bytes | None = None,
+    settings: ProfileSettings | None = None,
 ) -> None:
+    """``settings``: the rest of Mastodon's profile (fields, posting defaults, ...)."""
     values: dict[str, Any] = {}
     if display_name is not None:
         if len(display_name) > 30:
@@ -272,6 +276,9 @@ def do_update_profile(
         if len(note) > 500:
             raise ValidationFailed("Bio is longer than 500 characters", field="note")
         values["note"] = note
+        values["note_html"] = render_profile_text(rt, note)
+    if settings is not None:
+        values |= profile_settings_values(rt, settings)
     for name, flag in (("locked", locked), ("bot", bot), ("discoverable", discoverable)):
         if flag is not None:
             values[name] = flag

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, String, Table, Text, func
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, Text, false, func, true
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
@@ -28,6 +28,18 @@ accounts = Table(
     Column("statuses_count", Integer, nullable=False, default=0),
     # Bumped by "log out everywhere" and password changes: sessions carry it.
     Column("session_epoch", Integer, nullable=False, default=0),
+    # Full profiles (0017). ``note_html`` is the bio rendered when it was saved (NULL for
+    # bios saved before 0017: rendered on read until the next save); ``fields`` holds
+    # up to 4 {name, value, value_html}; ``default_*`` are Mastodon's ``source[...]``.
+    Column("note_html", Text, nullable=True),
+    Column("fields", JSON, nullable=True),
+    Column("indexable", Boolean, nullable=False, default=True, server_default=true()),
+    Column("hide_collections", Boolean, nullable=False, default=False, server_default=false()),
+    Column(
+        "default_privacy", String(10), nullable=False, default="public", server_default="public"
+    ),
+    Column("default_sensitive", Boolean, nullable=False, default=False, server_default=false()),
+    Column("default_language", String(10), nullable=True),
 )
 Index("uq_accounts_username_lower", func.lower(accounts.c.username), unique=True)
 Index("uq_accounts_email_lower", func.lower(accounts.c.email), unique=True)

@@ -7,8 +7,6 @@ comes from ``posts.queries``, which applies the visibility rule for the viewer.
 
 from __future__ import annotations
 
-import re
-
 import msgspec
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
@@ -21,6 +19,7 @@ from roost.accounts.queries import (
     get_accounts,
     search_accounts,
 )
+from roost.accounts.settings import ProfileSettings
 from roost.addresses import client_address
 from roost.api.entities.accounts import (
     Account,
@@ -33,7 +32,7 @@ from roost.api.entities.accounts import (
 )
 from roost.api.entities.oauth import Token, token_entity
 from roost.api.entities.statuses import Status, status_entities
-from roost.api.http import ApiError, Ctx, Params, endpoint, json_response
+from roost.api.http import ApiError, Ctx, Params, endpoint, json_response, parse_input
 from roost.api.pagination import link_header, read_page
 from roost.errors import NotFound, ValidationFailed
 from roost.filters.queries import get_matcher
@@ -108,67 +107,65 @@ def _upload(ctx: Ctx, name: str) -> bytes | None:
     return data
 
 
-# What Roost keeps for every account, fixed for now: a client may send these values
-# back (many send the whole form), but any other value would be silently dropped.
-_FIXED_SOURCE = {"privacy": "public", "sensitive": False, "language": ""}
-_SOURCE_KEY = re.compile(r"^source\[(\w+)\]$")
+class FieldAttribute(msgspec.Struct, kw_only=True):
+    name: str = ""
+    value: str = ""
+
+
+class ProfileInput(msgspec.Struct, kw_only=True):
+    """The profile fields and ``source[...]`` of ``update_credentials``, in any of the
+    shapes clients send: ``fields_attributes[0][name]``, ``fields_attributes[][name]``,
+    a JSON list, or a JSON object keyed by index; ``source[privacy]`` or JSON."""
+
+    fields_attributes: list[FieldAttribute] | None = None
+    source: dict[str, str | bool | None] | None = None
+    indexable: bool | None = None
+    hide_collections: bool | None = None
+
+
+def _profile_settings(p: Params) -> ProfileSettings:
+    raw = p.values.get("fields_attributes")
+    if isinstance(raw, dict):  # JSON keyed by index: {"0": {...}, "1": {...}}
+        ordered = [raw[k] for k in sorted(raw, key=lambda k: int(k) if str(k).isdigit() else 0)]
+        p = Params({**p.values, "fields_attributes": ordered}, p.files)
+    given = parse_input(p, ProfileInput)
+    fields = given.fields_attributes
+    source = given.source or {}
+    sensitive = source.get("sensitive")
+    language = source.get("language")
+    privacy = source.get("privacy")
+    return ProfileSettings(
+        fields=[(f.name, f.value) for f in fields] if fields is not None else None,
+        indexable=given.indexable,
+        hide_collections=given.hide_collections,
+        privacy=str(privacy) if privacy else None,
+        sensitive=Params({"s": sensitive}, {}).get_bool("s") if sensitive is not None else None,
+        language=str(language) if language is not None else None,
+    )
+
+
+def _check_supported(p: Params) -> None:
+    """``attribution_domains`` (for link previews of articles) is not kept: refused
+    with a 422 that changes nothing rather than dropped."""
+    if _has_content(p.get_list("attribution_domains")):
+        message = "attribution_domains: not supported on this server yet"
+        raise ApiError(
+            422,
+            f"Validation failed: {message}",
+            {"attribution_domains": [{"error": "ERR_INVALID", "description": message}]},
+        )
 
 
 def _has_content(value: object) -> bool:
-    if isinstance(value, dict):
-        return any(_has_content(v) for v in value.values())
     if isinstance(value, list):
         return any(_has_content(v) for v in value)
     return value is not None and str(value).strip() != ""
 
 
-def _unsupported_settings(p: Params) -> list[str]:
-    """The profile settings in this request that Roost cannot keep yet (profile
-    fields, posting defaults, ...): refusing them beats answering 200 and
-    dropping them."""
-    refused: list[str] = []
-    fields = [v for k, v in p.values.items() if k.startswith("fields_attributes")]
-    if _has_content(fields):
-        refused.append("fields_attributes")
-    source = p.values.get("source")
-    sent = dict(source) if isinstance(source, dict) else {}
-    for key, value in p.values.items():
-        match = _SOURCE_KEY.match(key)
-        if match:
-            sent[match.group(1)] = value
-    for name, value in sent.items():
-        fixed = _FIXED_SOURCE.get(name)
-        if isinstance(fixed, bool):
-            same = Params({name: value}, {}).get_bool(name) is fixed
-        else:
-            same = fixed is not None and (value or "") == fixed
-        if not same:
-            refused.append(f"source[{name}]")
-    if p.get_bool("hide_collections", False):
-        refused.append("hide_collections")
-    if p.get_bool("indexable", True) is False:
-        refused.append("indexable")
-    if _has_content(p.get_list("attribution_domains")):
-        refused.append("attribution_domains")
-    return refused
-
-
-def _check_supported(p: Params) -> None:
-    refused = _unsupported_settings(p)
-    if refused:
-        message = f"{', '.join(refused)}: not supported on this server yet"
-        raise ApiError(
-            422,
-            f"Validation failed: {message}",
-            {name: [{"error": "ERR_INVALID", "description": message}] for name in refused},
-        )
-
-
 @endpoint(scope=WRITE, user=True, response=CredentialAccount)
 def update_credentials(ctx: Ctx) -> Response:
-    """Profile fields (``fields_attributes``), posting defaults (``source[...]``) and
-    the other settings Roost does not keep yet are refused with a 422 that changes
-    nothing, unless they are sent with the value Roost already shows."""
+    """Every profile setting: name, bio, pictures, flags, up to 4 profile fields
+    (``fields_attributes``) and the posting defaults (``source[...]``)."""
     p = ctx.params
     _check_supported(p)
     do_update_profile(
@@ -181,6 +178,7 @@ def update_credentials(ctx: Ctx) -> Response:
         discoverable=p.get_bool("discoverable"),
         avatar=_upload(ctx, "avatar"),
         header=_upload(ctx, "header"),
+        settings=_profile_settings(p),
     )
     return _credential_account(ctx)
 

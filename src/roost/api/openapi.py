@@ -67,7 +67,9 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
         r for r in routes if isinstance(r, Route) and r.path.startswith(DOCUMENTED_PREFIXES)
     ]
     infos = [getattr(r.endpoint, "__roost_endpoint__", None) for r in documented]
-    response_types = [i.response for i in infos if i is not None and i.response is not None]
+    response_types = [
+        t for i in infos if i is not None and i.response is not None for t in _types(i.response)
+    ]
     request_types = list({i.request for i in infos if i is not None and i.request is not None})
     schemas, components = msgspec.json.schema_components(
         [*response_types, *request_types, Error, OAuthError], ref_template=_REF
@@ -155,8 +157,14 @@ def _success(info: EndpointInfo | None, schema_of: dict[int, Any], route: Route)
         return {"description": "An HTML page", "content": {"text/html": {}}}
     if info.response is None:
         return {"description": "OK", "content": {"application/json": {}}}
-    schema = schema_of[id(info.response)]
+    schemas = [schema_of[id(t)] for t in _types(info.response)]
+    schema = schemas[0] if len(schemas) == 1 else {"oneOf": schemas}
     return {"description": "OK", "content": {"application/json": {"schema": schema}}}
+
+
+def _types(response: Any) -> list[Any]:
+    """``endpoint(response=(A, B))``: the answer is one of these entities."""
+    return list(response) if isinstance(response, tuple) else [response]
 
 
 def _oauth_scheme(base_url: str) -> dict[str, Any]:

@@ -20,6 +20,9 @@ from roost.api import (
     notifications,
     oauth,
     openapi,
+    polls,
+    scheduled_statuses,
+    status_edits,
     statuses,
     streaming,
     tags,
@@ -30,6 +33,9 @@ from roost.api import (
 def api_routes() -> list[BaseRoute]:
     return [
         *statuses.routes,
+        *status_edits.routes,
+        *polls.routes,
+        *scheduled_statuses.routes,
         *timelines.routes,
         *marks.routes,
         *notifications.routes,

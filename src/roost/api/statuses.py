@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.accounts import Account, account_entity
+from roost.api.entities.scheduled import ScheduledStatus
 from roost.api.entities.statuses import (
     Context,
     Status,
@@ -20,6 +21,8 @@ from roost.api.entities.statuses import (
 )
 from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
+from roost.api.polls import NewPoll, poll_spec
+from roost.api.scheduled_statuses import schedule_status
 from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.posts.actions import (
@@ -72,9 +75,8 @@ def _status(ctx: Ctx, post_id: int) -> Response:
 
 
 def _check_unsupported(ctx: Ctx) -> None:
-    """Media, polls and scheduling are not here yet: refusing them beats posting
-    something other than what the client asked for."""
-    values = ctx.params.values
+    """Media is not here yet: refusing it beats posting something other than what
+    the client asked for."""
     media = [m for m in ctx.params.get_list("media_ids") if m]
     if media:
         message = f"Media not found: {', '.join(media[:4])}"
@@ -83,10 +85,6 @@ def _check_unsupported(ctx: Ctx) -> None:
             f"Validation failed: {message}",
             {"media_ids": [{"error": "ERR_INVALID", "description": message}]},
         )
-    if "poll" in values or any(key.startswith("poll[") for key in values):
-        raise ApiError(422, "Validation failed: polls are not supported on this server")
-    if values.get("scheduled_at"):
-        raise ApiError(422, "Validation failed: scheduled posts are not supported on this server")
 
 
 class NewStatus(msgspec.Struct, kw_only=True):
@@ -106,18 +104,28 @@ class NewStatus(msgspec.Struct, kw_only=True):
     media_ids: list[str | int] = []
     scheduled_at: str | None = None
     circle_id: str | int | None = None
+    poll: NewPoll | None = None
 
 
-@endpoint(scope=WRITE, user=True, response=Status, request=NewStatus, limit=POSTING_RULE)
+@endpoint(
+    scope=WRITE,
+    user=True,
+    response=(Status, ScheduledStatus),
+    request=NewStatus,
+    limit=POSTING_RULE,
+)
 def create_status(ctx: Ctx) -> Response:
+    """With ``scheduled_at``, answers with a ScheduledStatus (see ``schedule_status``)."""
     _check_unsupported(ctx)
     p = ctx.params
+    if p.get_str("scheduled_at"):
+        return schedule_status(ctx)
     key = ctx.request.headers.get("idempotency-key")
     post_id = do_create_post(
         ctx.rt,
         ctx.account_id,
         p.get_str("status") or "",
-        visibility=p.get_str("visibility") or "public",
+        visibility=p.get_str("visibility") or None,
         in_reply_to_id=_optional_id(ctx, "in_reply_to_id"),
         quote_id=_optional_id(ctx, "quoted_status_id", "quote_id"),
         spoiler_text=p.get_str("spoiler_text") or "",
@@ -126,6 +134,7 @@ def create_status(ctx: Ctx) -> Response:
         idempotency_key=key.strip() if key and key.strip() else None,
         application_id=ctx.token.application_id if ctx.token else None,
         circle_id=_optional_id(ctx, "circle_id"),
+        poll=poll_spec(p),
     )
     return _status(ctx, post_id)
 

@@ -143,7 +143,7 @@ def _entity(
 ) -> object | None:
     """The entity a message names, as this viewer may see it (their own notification
     or conversation only), with their filters for ``context`` applied."""
-    if kind == "update":
+    if kind in ("update", "status.update"):  # status.update: an edited post
         views = hydrate(rt, viewer, [item_id], timeline=True)
         matcher = get_matcher(rt, viewer, context)
         shown = matcher.shown(views)

@@ -46,8 +46,8 @@ def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
     created: list[int] = []
     now = utcnow()
     for cause in causes:
-        if cause.recipient_id == cause.from_account_id:
-            continue  # nobody is told about their own doings
+        if cause.recipient_id == cause.from_account_id and cause.type != "poll":
+            continue  # nobody is told about their own doings (but their poll's end)
         if silenced(tx.conn, cause, now):
             continue
         decision = decide(tx.conn, cause, now)

@@ -23,8 +23,8 @@ from sqlalchemy import (
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
-# Every type Mastodon 4.5 apps know that Roost creates. ``poll`` and ``update``
-# have no cause yet (polls and edits come later).
+# Every type Mastodon 4.5 apps know that Roost creates (``poll``: a poll one voted in
+# or wrote has ended; ``update``: a post one reposted was edited).
 TYPES = (
     "mention",
     "status",

@@ -25,6 +25,7 @@ from roost.posts.models import (
     posts,
     tags,
 )
+from roost.posts.polls import PollSpec, check_poll, insert_poll
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
 from roost.store.ratelimit import RateRule
@@ -45,7 +46,7 @@ def do_create_post(
     account_id: int,
     text: str,
     *,
-    visibility: str = "public",
+    visibility: str | None = "public",
     in_reply_to_id: int | None = None,
     quote_id: int | None = None,
     spoiler_text: str = "",
@@ -54,10 +55,16 @@ def do_create_post(
     idempotency_key: str | None = None,
     application_id: int | None = None,
     circle_id: int | None = None,
+    poll: PollSpec | None = None,
 ) -> int:
     """``circle_id``: address the post to one of the author's circles (it is stored
-    as "private"). A reply to a circle post stays in that circle, whatever was asked."""
+    as "private"). A reply to a circle post stays in that circle, whatever was asked.
+    ``visibility`` None: the author's default (``source[privacy]``)."""
     text = text.replace("\r\n", "\n").strip()
+    if visibility is None or language is None:
+        visibility, language = posting_defaults(rt, account_id, visibility, language)
+    if poll is not None:
+        poll = check_poll(poll)
     if idempotency_key:
         existing = _idempotent_post(rt, account_id, idempotency_key)
         if existing is not None:
@@ -147,6 +154,8 @@ def do_create_post(
                 )
             for tag_id in _tag_ids(tx.conn, hashtags):
                 tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
+            if poll is not None:
+                insert_poll(rt, tx, post_id, account_id, poll)
             if idempotency_key:
                 tx.conn.execute(
                     insert(idempotency_keys).values(
@@ -169,6 +178,21 @@ def do_create_post(
                 return existing
         raise
     return post_id
+
+
+def posting_defaults(
+    rt: Runtime, account_id: int, visibility: str | None, language: str | None
+) -> tuple[str, str | None]:
+    """The author's ``source[privacy]`` and ``source[language]`` for what a post omits."""
+    with rt.db.read() as conn:
+        row = conn.execute(
+            select(accounts.c.default_privacy, accounts.c.default_language).where(
+                accounts.c.id == account_id
+            )
+        ).first()
+    if row is None:
+        return visibility or "public", language
+    return visibility or row.default_privacy, language or row.default_language
 
 
 def _check_own_circle(conn: Connection, account_id: int, circle_id: int) -> None:

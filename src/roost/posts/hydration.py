@@ -3,8 +3,9 @@
 It is the hot path of every timeline, so its statements are built once, here,
 with bound parameters, and run on one connection: building SQLAlchemy
 expressions per request cost more than the queries themselves. A page takes at
-most six round trips whatever its length: posts, reposted/quoted posts (twice
-at most), mentions + tags + the viewer's marks (one UNION), authors, applications.
+most seven round trips whatever its length: posts, reposted/quoted posts (twice
+at most), mentions + tags + the viewer's marks and poll votes (one UNION),
+authors, applications, polls.
 """
 
 from __future__ import annotations
@@ -35,7 +36,18 @@ from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
 from roost.circles.models import circles
 from roost.graph.models import conversation_mutes
 from roost.oauth.models import applications
-from roost.posts.models import bookmarks, favourites, mentions, pins, post_tags, posts, tags
+from roost.posts.models import (
+    bookmarks,
+    favourites,
+    mentions,
+    pins,
+    poll_votes,
+    polls,
+    post_tags,
+    posts,
+    tags,
+)
+from roost.posts.polls import PollView
 from roost.posts.visibility import muted_clause, visible_clause
 from roost.runtime import Runtime
 from roost.store.schema import Id, UTCDateTime, utcnow
@@ -60,6 +72,7 @@ class StatusView:
     muted: bool = False  # the viewer muted the post's thread
     application: Any = None  # (name, website) of the client that posted it
     viewer_id: int | None = None  # whose marks these are; None for an anonymous viewer
+    poll: PollView | None = None
 
 
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
@@ -130,8 +143,15 @@ _MARK_ARMS = [
         ),
     ),
 ]
+# The viewer's poll choices: (post_id, "vote", NULL, choice as text).
+_VOTE_ARM = (
+    _satellite("vote", polls.c.post_id, name=cast(poll_votes.c.choice, String))
+    .join_from(poll_votes, polls, polls.c.id == poll_votes.c.poll_id)
+    .where(poll_votes.c.account_id == _VIEWER, polls.c.post_id.in_(_IDS))
+)
 _SATELLITES_ANONYMOUS = union_all(_MENTION_ARM, _TAG_ARM)
-_SATELLITES_FOR_VIEWER = union_all(_MENTION_ARM, _TAG_ARM, *_MARK_ARMS)
+_SATELLITES_FOR_VIEWER = union_all(_MENTION_ARM, _TAG_ARM, *_MARK_ARMS, _VOTE_ARM)
+_POLLS = select(polls).where(polls.c.post_id.in_(_IDS))
 _ACCOUNTS = select(*PUBLIC_COLUMNS).where(accounts.c.id.in_(_IDS))
 _APPLICATIONS = select(applications.c.id, applications.c.name, applications.c.website).where(
     applications.c.id.in_(_IDS)
@@ -185,6 +205,7 @@ def hydrate(
         }
         mention_rows: list[tuple[int, int]] = []
         tag_rows: list[tuple[int, str]] = []
+        votes: dict[int, list[int]] = {}
         if viewer_id is None:
             satellites = conn.execute(_SATELLITES_ANONYMOUS, {"ids": all_ids})
         else:
@@ -194,6 +215,8 @@ def hydrate(
                 mention_rows.append((post_id, account_id))
             elif kind == "tag":
                 tag_rows.append((post_id, name))
+            elif kind == "vote":
+                votes.setdefault(post_id, []).append(int(name))
             else:
                 marks[kind].add(post_id)
         account_ids = {r.account_id for r in rows.values()} | {a for _, a in mention_rows}
@@ -204,6 +227,7 @@ def hydrate(
         apps: dict[int, Any] = {}
         if app_ids:
             apps = {a.id: a for a in conn.execute(_APPLICATIONS, {"ids": list(app_ids)})}
+        poll_rows = {p.post_id: p for p in conn.execute(_POLLS, {"ids": all_ids})}
     mentions_by_post: dict[int, list[AccountRow]] = {}
     for post_id, account_id in mention_rows:
         if account_id in authors:
@@ -230,6 +254,9 @@ def hydrate(
             application=apps.get(row.application_id),
             viewer_id=viewer_id,
         )
+        if post_id in poll_rows:
+            own = sorted(votes.get(post_id, [])) if viewer_id is not None else None
+            result.poll = PollView(poll_rows[post_id], own, viewer_id)
         if row.reblog_of_id is not None:
             result.reblog = view(row.reblog_of_id, quoted=quoted)
             if result.reblog is None:

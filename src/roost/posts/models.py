@@ -7,6 +7,7 @@ timeline is a list of post IDs whatever each entry is.
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     ForeignKey,
@@ -124,3 +125,55 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("account_id", "key"),
 )
+
+
+# Polls (0017): one per post at most. ``tallies`` caches the votes per option (kept by
+# the vote and edit actions in the poll row's transaction), so a page of statuses
+# reads its polls in one statement; ``poll_votes`` is the truth it is made from.
+polls = Table(
+    "polls",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("options", JSON, nullable=False),
+    Column("tallies", JSON, nullable=False),
+    Column("multiple", Boolean, nullable=False, default=False),
+    Column("hide_totals", Boolean, nullable=False, default=False),
+    Column("votes_count", Integer, nullable=False, default=0),
+    Column("voters_count", Integer, nullable=False, default=0),
+    Column("expires_at", UTCDateTime, nullable=False),
+    # Set by the expiry job once it has told voters and the author (idempotence).
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("uq_polls_post", polls.c.post_id, unique=True)
+
+poll_votes = Table(
+    "poll_votes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("poll_id", Id, ForeignKey("polls.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("choice", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("poll_id", "account_id", "choice", name="uq_poll_votes_choice"),
+)
+Index("ix_poll_votes_account", poll_votes.c.account_id, poll_votes.c.poll_id)
+
+# Earlier versions of edited posts (0017): the first row is the original, written at
+# the first edit; each edit then adds the new version, as Mastodon's status_edits.
+post_edits = Table(
+    "post_edits",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=False),
+    Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content", Text, nullable=False),
+    Column("spoiler_text", String(500), nullable=False, default=""),
+    Column("sensitive", Boolean, nullable=False, default=False),
+    Column("poll_options", JSON, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_post_edits_post", post_edits.c.post_id, post_edits.c.id)

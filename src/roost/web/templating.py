@@ -12,8 +12,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from roost.accounts.profile import note_html
 from roost.runtime import Runtime
-from roost.text import Linker, render_html
 
 
 def build_environment(rt: Runtime) -> Environment:
@@ -26,7 +26,8 @@ def build_environment(rt: Runtime) -> Environment:
     env.filters["ago"] = ago
     env.filters["exact_time"] = exact_time
     env.filters["iso"] = lambda value: value.astimezone(UTC).isoformat()
-    env.filters["bio"] = lambda note: bio_html(rt, note)
+    env.filters["bio"] = lambda account: bio_html(rt, account)
+    env.filters["safe_html"] = render_post_html  # HTML stored sanitised (nh3) when saved
     env.filters["plural"] = plural
     env.globals["avatar_url"] = lambda account: image_url(rt, account.avatar, "avatar")
     env.globals["header_url"] = lambda account: image_url(rt, account.header, "header")
@@ -65,12 +66,9 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (many or singular + 's')}"
 
 
-def bio_html(rt: Runtime, note: str) -> Markup:
-    """A bio gets the same escaping and links as a post (hashtags and URLs)."""
-    if not note:
-        return Markup("")
-    base = rt.settings.effective_base_url
-    return Markup(render_html(note, Linker(base, lambda _username: None)))  # noqa: S704
+def bio_html(rt: Runtime, account: Any) -> Markup:
+    """The bio as rendered (escaped, linked, sanitised) when it was saved."""
+    return Markup(note_html(rt, account))  # noqa: S704
 
 
 def render_post_html(content: str) -> Markup:

@@ -7,9 +7,9 @@ from typing import Any
 
 import msgspec
 
+from roost.accounts.profile import note_html, profile_fields
 from roost.graph.queries import Relationship as RelationshipView
 from roost.runtime import Runtime
-from roost.text import Linker, render_html
 
 
 class Field(msgspec.Struct):
@@ -124,7 +124,7 @@ def account_entity(rt: Runtime, row: Any) -> Account:
         discoverable=row.discoverable,
         group=False,
         created_at=iso(row.created_at),
-        note=render_html(row.note, Linker(base, lambda u: f"{base}/@{u}")) if row.note else "",
+        note=note_html(rt, row),
         url=profile,
         uri=f"{base}/users/{row.username}",
         avatar=avatar,
@@ -136,7 +136,9 @@ def account_entity(rt: Runtime, row: Any) -> Account:
         statuses_count=row.statuses_count,
         last_status_at=row.last_status_at.date().isoformat() if row.last_status_at else None,
         emojis=[],
-        fields=[],
+        fields=[Field(f["name"], f["value_html"]) for f in profile_fields(row)],
+        indexable=row.indexable,
+        hide_collections=row.hide_collections,
     )
 
 
@@ -148,12 +150,14 @@ def credential_account_entity(
         **msgspec.structs.asdict(plain),
         source=Source(
             note=row.note,
-            fields=[],
-            privacy="public",
-            sensitive=False,
-            language="",
+            fields=[Field(f["name"], f["value"]) for f in profile_fields(row)],
+            privacy=row.default_privacy,
+            sensitive=row.default_sensitive,
+            language=row.default_language or "",
             follow_requests_count=follow_requests_count,
             discoverable=row.discoverable,
+            indexable=row.indexable,
+            hide_collections=row.hide_collections,
         ),
         role=Role(),
     )

@@ -18,6 +18,7 @@ from msgspec import UNSET, UnsetType
 
 from roost.api.entities.accounts import Account, account_entity, iso
 from roost.api.entities.filters import FilterResult, filter_result_entity
+from roost.api.entities.polls import Poll, poll_entity
 from roost.filters.matcher import EMPTY, Matcher
 from roost.posts.queries import Context as ContextView
 from roost.posts.queries import StatusView
@@ -110,7 +111,7 @@ class Status(msgspec.Struct, kw_only=True):
     tags: list[Tag]
     emojis: list[Any]
     card: None
-    poll: None
+    poll: Poll | None
     quote: Quote | None
     quote_approval: QuoteApproval
     text: str | UnsetType = UNSET
@@ -196,7 +197,7 @@ class _Builder:
             tags=[Tag(name=name, url=f"{base}/tags/{name.lower()}") for name in view.tags],
             emojis=[],
             card=None,
-            poll=None,
+            poll=poll_entity(view.poll) if view.poll is not None else None,
             quote=self.quote(view, quoted),
             quote_approval=_QUOTABLE
             if post.visibility in ("public", "unlisted") and post.circle_id is None

@@ -1,0 +1,47 @@
+"""A profile's rendered parts: the bio and the profile fields' values, as HTML.
+
+They are rendered once, when saved (``do_update_profile``), and stored beside the
+text; the API and the web app read the stored HTML (``note_html``). Rendering is
+post rendering (``roost.text.render_html``: escaped, linked, then sanitised by
+nh3), with @mentions linked only to accounts that exist. Bios saved before this
+was stored (``note_html`` NULL) are rendered on read until their next save.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from roost.accounts.queries import find_existing_usernames
+from roost.runtime import Runtime
+from roost.text import Linker, extract_mentions, render_html
+
+MAX_FIELDS = 4
+MAX_FIELD_NAME = 255
+MAX_FIELD_VALUE = 255
+
+
+def render_profile_text(rt: Runtime, text: str) -> str:
+    if not text:
+        return ""
+    known = find_existing_usernames(rt, extract_mentions(text, rt.settings.domain))
+    base = rt.settings.effective_base_url
+    return render_html(text, Linker(base, lambda u: f"{base}/@{u}" if u.lower() in known else None))
+
+
+def render_field_value(rt: Runtime, value: str) -> str:
+    """A field's value as Mastodon shows it: links, no paragraph around it."""
+    rendered = render_profile_text(rt, value.replace("\n", " "))
+    return rendered.removeprefix("<p>").removesuffix("</p>")
+
+
+def note_html(rt: Runtime, row: Any) -> str:
+    """The bio's HTML: stored when saved (older rows: rendered now)."""
+    stored = getattr(row, "note_html", None)
+    if stored is not None:
+        return str(stored)
+    return render_profile_text(rt, row.note)
+
+
+def profile_fields(row: Any) -> list[dict[str, str]]:
+    """``[{name, value, value_html}]`` as stored (an empty list when none)."""
+    return [dict(f) for f in (getattr(row, "fields", None) or [])]

@@ -1,0 +1,123 @@
+"""``/api/v1/scheduled_statuses``: one's own posts waiting to be published."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+from starlette.responses import Response
+from starlette.routing import Route
+
+from roost.api.entities.scheduled import ScheduledStatus, scheduled_status_entity
+from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.pagination import link_header, read_page
+from roost.api.polls import poll_spec
+from roost.ids import parse_id
+from roost.scheduled.actions import (
+    do_cancel_scheduled_post,
+    do_reschedule_post,
+    do_schedule_post,
+)
+from roost.scheduled.queries import get_scheduled_post, list_scheduled_posts
+
+READ = "read:statuses"
+WRITE = "write:statuses"
+
+
+def parse_time(value: str | None, field: str = "scheduled_at") -> datetime:
+    """An ISO 8601 time with its zone (``Z`` or an offset), as Mastodon clients send."""
+    try:
+        parsed = datetime.fromisoformat((value or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ApiError(
+            422,
+            f"Validation failed: {field} must be an ISO 8601 time with a time zone",
+            {field: [{"error": "ERR_INVALID", "description": "not a time"}]},
+        )
+    return parsed
+
+
+def _id_param(ctx: Ctx, *names: str) -> int | None:
+    for name in names:
+        raw = ctx.params.get_str(name)
+        if raw:
+            value = parse_id(raw)
+            if value is None:
+                raise ApiError(404, "Record not found")
+            return value
+    return None
+
+
+def schedule_status(ctx: Ctx) -> Response:
+    """``POST /api/v1/statuses`` with ``scheduled_at``: checked now, posted then."""
+    p = ctx.params
+    when = parse_time(p.get_str("scheduled_at"))
+    poll = poll_spec(p)
+    params = {
+        "text": p.get_str("status") or "",
+        "visibility": p.get_str("visibility") or None,
+        "in_reply_to_id": _id_param(ctx, "in_reply_to_id"),
+        "quote_id": _id_param(ctx, "quoted_status_id", "quote_id"),
+        "spoiler_text": p.get_str("spoiler_text") or "",
+        "sensitive": bool(p.get_bool("sensitive", False)),
+        "language": p.get_str("language") or None,
+        "circle_id": _id_param(ctx, "circle_id"),
+        "poll": poll.as_params() if poll else None,
+        # Stored for the media merge: publishing passes them on (see scheduled.actions).
+        "media_ids": [m for m in p.get_list("media_ids") if m] or None,
+        "application_id": ctx.token.application_id if ctx.token else None,
+    }
+    scheduled_id = do_schedule_post(ctx.rt, ctx.account_id, when, params)
+    row = get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id)
+    return json_response(scheduled_status_entity(row))
+
+
+class Reschedule(msgspec.Struct, kw_only=True):
+    scheduled_at: str | None = None
+
+
+class NoInput(msgspec.Struct, kw_only=True):
+    """No parameters (the ID is in the path)."""
+
+
+@endpoint(scope=READ, user=True, response=list[ScheduledStatus])
+def list_scheduled(ctx: Ctx) -> Response:
+    page = read_page(ctx.params, default=20, maximum=40)
+    rows = list_scheduled_posts(ctx.rt, ctx.account_id, page)
+    return json_response(
+        [scheduled_status_entity(r) for r in rows],
+        headers=link_header(ctx.request, [r.id for r in rows], page),
+    )
+
+
+@endpoint(scope=READ, user=True, response=ScheduledStatus)
+def show_scheduled(ctx: Ctx) -> Response:
+    row = get_scheduled_post(ctx.rt, ctx.account_id, ctx.path_id())
+    return json_response(scheduled_status_entity(row))
+
+
+@endpoint(scope=WRITE, user=True, response=ScheduledStatus, request=Reschedule)
+def reschedule(ctx: Ctx) -> Response:
+    scheduled_id = ctx.path_id()
+    get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id)  # 404 before a 422
+    if ctx.input.scheduled_at:
+        do_reschedule_post(ctx.rt, ctx.account_id, scheduled_id, parse_time(ctx.input.scheduled_at))
+    return json_response(
+        scheduled_status_entity(get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id))
+    )
+
+
+@endpoint(scope=WRITE, user=True, response=dict[str, str], request=NoInput)
+def cancel_scheduled(ctx: Ctx) -> Response:
+    do_cancel_scheduled_post(ctx.rt, ctx.account_id, ctx.path_id())
+    return json_response({})
+
+
+routes = [
+    Route("/api/v1/scheduled_statuses", list_scheduled, methods=["GET"]),
+    Route("/api/v1/scheduled_statuses/{id}", show_scheduled, methods=["GET"]),
+    Route("/api/v1/scheduled_statuses/{id}", reschedule, methods=["PUT"]),
+    Route("/api/v1/scheduled_statuses/{id}", cancel_scheduled, methods=["DELETE"]),
+]
