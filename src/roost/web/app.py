@@ -22,6 +22,7 @@ from roost.web import (
     audience,
     authorized_apps,
     circles,
+    edits,
     filters,
     follow_requests,
     lists,
@@ -29,8 +30,11 @@ from roost.web import (
     messages,
     notifications,
     oauth,
+    polls,
     posts,
+    profile_settings,
     profiles,
+    scheduled,
     timelines,
     unread,
 )
@@ -49,6 +53,7 @@ def web_routes() -> list[BaseRoute]:
         *messages.routes,
         *filters.routes,
         *accounts.routes,
+        *profile_settings.routes,
         *follow_requests.routes,
         *audience.routes,
         *authorized_apps.routes,
@@ -56,6 +61,9 @@ def web_routes() -> list[BaseRoute]:
         *timelines.routes,
         *lists.routes,
         *circles.routes,
+        *polls.routes,
+        *scheduled.routes,
+        *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]

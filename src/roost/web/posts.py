@@ -17,6 +17,8 @@ from roost.posts.marks import do_bookmark, do_favourite, do_unbookmark, do_unfav
 from roost.posts.queries import StatusView, get_context, get_status, hydrate
 from roost.runtime import Runtime
 from roost.web.page import Web, page
+from roost.web.polls import poll_from_form
+from roost.web.scheduled import schedule_from_form
 from roost.web.timelines import render_home
 
 ACTIONS: dict[str, Callable[[Runtime, int, int], object]] = {
@@ -48,6 +50,18 @@ def create_post(web: Web) -> Response:
     if visibility.startswith("circle:"):
         circle_id = parse_id(visibility.removeprefix("circle:")) or 0
     try:
+        poll = poll_from_form(web.form)
+        if web.form.get("scheduled_at"):  # issue 12: the post waits for its time
+            return schedule_from_form(
+                web,
+                {
+                    "text": text,
+                    "visibility": visibility if visibility in FORM_VISIBILITIES else "public",
+                    "in_reply_to_id": in_reply_to_id,
+                    "circle_id": circle_id,
+                    "poll": poll.as_params() if poll else None,
+                },
+            )
         post_id = do_create_post(
             web.rt,
             web.me,
@@ -55,6 +69,7 @@ def create_post(web: Web) -> Response:
             visibility=visibility if visibility in FORM_VISIBILITIES else "public",
             in_reply_to_id=in_reply_to_id,
             circle_id=circle_id,
+            poll=poll,
         )
     except ValidationFailed as exc:
         errors = {"status": exc.message}

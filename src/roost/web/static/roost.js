@@ -135,6 +135,12 @@
       event.preventDefault();
       return;
     }
+    // A scheduled time is typed in the browser's zone: tell the server its offset,
+    // and let a scheduled post go as a plain form (it lands on the scheduled list).
+    var when = form.querySelector("input[type=datetime-local]");
+    var offset = form.querySelector("input[name=tz_offset]");
+    if (when && when.value && offset) offset.value = new Date(when.value).getTimezoneOffset();
+    if (when && when.value && form.dataset.enhance === "compose") return;
     if (!window.fetch) return;
     if (form.dataset.enhance === "compose") onComposerSubmit(form, event);
     else if (form.dataset.enhance === "post") onPostActionSubmit(form, event);
