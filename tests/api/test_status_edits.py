@@ -78,3 +78,34 @@ def test_a_put_without_poll_removes_it_and_media_is_refused(
     removed = client.put(url, json={"status": "q3"}, headers=auth).json()
     assert removed["poll"] is None
     assert client.put(url, json={"status": ""}, headers=auth).status_code == 422
+
+
+def test_source_needs_a_token_and_history_of_a_private_post_is_not_found(
+    client: TestClient, tokens: Tokens, people: People
+) -> None:
+    auth = tokens.auth("alice")
+    public = client.post("/api/v1/statuses", json={"status": "open"}, headers=auth).json()
+    private = client.post(
+        "/api/v1/statuses", json={"status": "closed", "visibility": "private"}, headers=auth
+    ).json()
+    assert client.get(f"/api/v1/statuses/{public['id']}/source").status_code == 401
+    assert client.get(f"/api/v1/statuses/{public['id']}/history").status_code == 200
+    for path in ("history", "source"):
+        hidden = client.get(
+            f"/api/v1/statuses/{private['id']}/{path}", headers=tokens.auth("mallory")
+        )
+        assert hidden.status_code == 404
+        assert "closed" not in hidden.text
+    poll_post = client.post(
+        "/api/v1/statuses",
+        json={
+            "status": "private poll",
+            "visibility": "private",
+            "poll": {"options": ["a", "b"], "expires_in": 600},
+        },
+        headers=auth,
+    ).json()
+    poll_url = f"/api/v1/polls/{poll_post['poll']['id']}"
+    assert client.get(poll_url, headers=tokens.auth("mallory")).status_code == 404
+    vote = client.post(f"{poll_url}/votes", json={"choices": [0]}, headers=tokens.auth("mallory"))
+    assert vote.status_code == 404

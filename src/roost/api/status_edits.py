@@ -68,8 +68,9 @@ def show_history(ctx: Ctx) -> Response:
     return json_response(status_edit_entities(author, versions))
 
 
-@endpoint(scope="read:statuses", response=StatusSource)
+@endpoint(scope="read:statuses", auth=True, response=StatusSource)
 def show_source(ctx: Ctx) -> Response:
+    """A token is needed, as Mastodon's (the post must still be visible to it)."""
     return json_response(status_source_entity(get_source(ctx.rt, ctx.viewer_id, ctx.path_id())))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from roost.accounts.queries import local_stats
+from roost.posts import polls
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 
@@ -104,11 +105,11 @@ def _configuration(rt: Runtime) -> dict[str, Any]:
             "video_frame_rate_limit": 0,
             "video_matrix_limit": 0,
         },
-        "polls": {
-            "max_options": 4,
-            "max_characters_per_option": 50,
-            "min_expiration": 300,
-            "max_expiration": 2_629_746,
+        "polls": {  # what roost.posts.polls enforces
+            "max_options": polls.MAX_OPTIONS,
+            "max_characters_per_option": polls.MAX_OPTION_CHARS,
+            "min_expiration": polls.MIN_EXPIRATION,
+            "max_expiration": polls.MAX_EXPIRATION,
         },
         "translation": {"enabled": False},
     }
