@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import LiveServer, OpenPage
+from tests.web.conftest import LiveServer, OpenPage, screenshot
 from tests.web.test_browser import sign_up
 
 pytestmark = pytest.mark.browser
@@ -25,6 +25,7 @@ def test_a_poll_is_posted_and_voted_in(open_page: OpenPage, live_server: LiveSer
     author.get_by_label("Choice 1").fill("Tuesday")
     author.get_by_label("Choice 2").fill("Thursday")
     author.get_by_label("Poll length").select_option("3600")
+    screenshot(author, "composer-poll")
     author.get_by_role("button", name="Post", exact=True).click()
     post = author.locator("article.post", has_text="Which evening for the chat?").first
     expect(post.locator(".poll")).to_contain_text("Thursday")
@@ -37,3 +38,4 @@ def test_a_poll_is_posted_and_voted_in(open_page: OpenPage, live_server: LiveSer
     expect(voter.locator(".poll")).to_contain_text("(your choice)")
     expect(voter.locator(".poll")).to_contain_text("100%")
     expect(voter.get_by_role("button", name="Vote")).to_have_count(0)
+    screenshot(voter, "poll-voted")

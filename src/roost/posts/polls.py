@@ -139,8 +139,9 @@ def insert_poll(rt: Runtime, tx: Tx, post_id: int, account_id: int, spec: PollSp
 
 
 def replace_poll(rt: Runtime, tx: Tx, post_id: int, account_id: int, spec: PollSpec | None) -> None:
-    """An edit's poll: unchanged options keep their votes (the expiry may move); new
-    options or a new kind start again from no votes, as Mastodon; None removes it."""
+    """An edit's poll: unchanged options keep their votes; new options or a new kind
+    start again from no votes; the end moves to ``expires_in`` from now (as Mastodon's
+    ``expires_in=``); None removes the poll."""
     current = tx.conn.execute(select(polls).where(polls.c.post_id == post_id)).first()
     if spec is None:
         if current is not None:
@@ -150,7 +151,7 @@ def replace_poll(rt: Runtime, tx: Tx, post_id: int, account_id: int, spec: PollS
         insert_poll(rt, tx, post_id, account_id, spec)
         return
     values: dict[str, Any] = {
-        "expires_at": current.created_at + timedelta(seconds=spec.expires_in),
+        "expires_at": utcnow() + timedelta(seconds=spec.expires_in),
         "closed_at": None,
         "hide_totals": spec.hide_totals,
     }
