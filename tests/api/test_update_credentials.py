@@ -128,9 +128,13 @@ def test_profile_fields_are_sanitised_and_limited(client: TestClient, tokens: To
 def test_default_privacy_applies_to_posts_without_visibility(
     client: TestClient, tokens: Tokens
 ) -> None:
-    client.patch(URL, headers=tokens.auth("alice"), data={"source[privacy]": "unlisted"})
+    client.patch(
+        URL,
+        headers=tokens.auth("alice"),
+        data={"source[privacy]": "unlisted", "source[language]": "fr"},
+    )
     posted = client.post("/api/v1/statuses", headers=tokens.auth("alice"), json={"status": "hi"})
-    assert posted.json()["visibility"] == "unlisted"
+    assert (posted.json()["visibility"], posted.json()["language"]) == ("unlisted", "fr")
     explicit = client.post(
         "/api/v1/statuses",
         headers=tokens.auth("alice"),

@@ -31,6 +31,7 @@ from roost.posts.actions import (
     do_delete_post,
     do_reblog,
     do_unreblog,
+    posting_defaults,
 )
 from roost.posts.marks import (
     do_bookmark,
@@ -121,16 +122,19 @@ def create_status(ctx: Ctx) -> Response:
     if p.get_str("scheduled_at"):
         return schedule_status(ctx)
     key = ctx.request.headers.get("idempotency-key")
+    visibility, language = posting_defaults(
+        ctx.rt, ctx.account_id, p.get_str("visibility") or None, p.get_str("language") or None
+    )
     post_id = do_create_post(
         ctx.rt,
         ctx.account_id,
         p.get_str("status") or "",
-        visibility=p.get_str("visibility") or None,
+        visibility=visibility,
         in_reply_to_id=_optional_id(ctx, "in_reply_to_id"),
         quote_id=_optional_id(ctx, "quoted_status_id", "quote_id"),
         spoiler_text=p.get_str("spoiler_text") or "",
         sensitive=bool(p.get_bool("sensitive", False)),
-        language=p.get_str("language") or None,
+        language=language,
         idempotency_key=key.strip() if key and key.strip() else None,
         application_id=ctx.token.application_id if ctx.token else None,
         circle_id=_optional_id(ctx, "circle_id"),

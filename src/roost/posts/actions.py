@@ -61,7 +61,7 @@ def do_create_post(
     as "private"). A reply to a circle post stays in that circle, whatever was asked.
     ``visibility`` None: the author's default (``source[privacy]``)."""
     text = text.replace("\r\n", "\n").strip()
-    if visibility is None or language is None:
+    if visibility is None:
         visibility, language = posting_defaults(rt, account_id, visibility, language)
     if poll is not None:
         poll = check_poll(poll)
