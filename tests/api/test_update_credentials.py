@@ -176,3 +176,17 @@ def test_values_roost_already_has_are_accepted(client: TestClient, tokens: Token
     )
     assert response.status_code == 200, response.text
     assert response.json()["display_name"] == "Alice"
+
+
+def test_hidden_collections_are_shown_to_their_owner_only(
+    client: TestClient, tokens: Tokens
+) -> None:
+    me = _me(client, tokens)
+    bob = client.get("/api/v1/accounts/verify_credentials", headers=tokens.auth("bob")).json()
+    client.post(f"/api/v1/accounts/{me['id']}/follow", headers=tokens.auth("bob"))
+    client.patch(URL, headers=tokens.auth("alice"), json={"hide_collections": True})
+    path = f"/api/v1/accounts/{me['id']}/followers"
+    assert client.get(path, headers=tokens.auth("carol")).json() == []
+    assert client.get(path).json() == []
+    own = client.get(path, headers=tokens.auth("alice")).json()
+    assert [a["id"] for a in own] == [bob["id"]]

@@ -45,3 +45,9 @@ def note_html(rt: Runtime, row: Any) -> str:
 def profile_fields(row: Any) -> list[dict[str, str]]:
     """``[{name, value, value_html}]`` as stored (an empty list when none)."""
     return [dict(f) for f in (getattr(row, "fields", None) or [])]
+
+
+def collections_hidden(row: Any, viewer_id: int | None) -> bool:
+    """``hide_collections``: whom the account follows and who follows it are shown to
+    the account only (Mastodon answers others an empty list; the counts stay)."""
+    return bool(getattr(row, "hide_collections", False)) and row.id != viewer_id

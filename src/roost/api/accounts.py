@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.accounts.actions import SIGN_UP_RULE, do_register, do_update_profile
+from roost.accounts.profile import collections_hidden
 from roost.accounts.queries import (
     get_account,
     get_account_by_username,
@@ -225,7 +226,7 @@ def _follow_list(ctx: Ctx, which: str) -> Response:
     account = get_account(ctx.rt, ctx.path_id())
     page = read_page(ctx.params, default=40, maximum=80)
     read = followers if which == "followers" else following
-    rows = read(ctx.rt, account.id, page)
+    rows = [] if collections_hidden(account, ctx.viewer_id) else read(ctx.rt, account.id, page)
     return json_response(
         [account_entity(ctx.rt, row) for _, row in rows],
         headers=link_header(ctx.request, [cursor for cursor, _ in rows], page),

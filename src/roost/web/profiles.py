@@ -9,6 +9,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.accounts.profile import collections_hidden
 from roost.accounts.queries import AccountRow, get_account_by_username
 from roost.errors import NotFound
 from roost.graph.actions import do_follow, do_unfollow
@@ -75,7 +76,9 @@ def profile(web: Web) -> Response:
 
 def _people(web: Web, kind: str) -> Response:
     account = _account(web)
-    edges = (followers if kind == "followers" else following)(web.rt, account.id, web.page())
+    read = followers if kind == "followers" else following
+    hidden = collections_hidden(account, web.viewer_id)
+    edges = [] if hidden else read(web.rt, account.id, web.page())
     older = edges[-1][0] if len(edges) >= PAGE_SIZE else None
     return _profile(web, account, kind, people=[row for _cursor, row in edges], older=older)
 
