@@ -3,7 +3,8 @@
 
 ``check_reads`` asserts both ways where the rules are crisp (status by ID and
 ``?id[]=``, account timelines, public and hashtag timelines, home, mention
-notifications, bookmarks and favourites) and one way, "nothing that should not",
+notifications, bookmarks and favourites; a hidden post's edit history is not
+found) and one way, "nothing that should not",
 everywhere (context, list timelines, favourited_by/reblogged_by, notifications,
 conversations, and every status nested in a repost or a quote).
 """
@@ -95,6 +96,7 @@ class Reader:
                         assert not o.hidden(v, int(s["id"]), "thread"), f"{self.name} thread"
             else:
                 self.get(f"/api/v1/statuses/{post_id}/context", status=404)
+                self.get(f"/api/v1/statuses/{post_id}/history", status=404)  # edits
             for who in ("favourited_by", "reblogged_by"):
                 accounts = self.get(f"/api/v1/statuses/{post_id}/{who}", status=status)
                 if status == 200:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from roost.channels import home_channel, public_channel, tag_channel
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post, do_delete_post
+from roost.posts.edits import Edit, do_edit_post
 from roost.runtime import Runtime
 from roost.web.live import (
     events,
@@ -111,6 +112,24 @@ def test_a_post_both_caught_up_on_and_published_live_is_sent_once(
         latest = do_create_post(rt, people.dave, "new #once")
         settle()
         assert await asyncio.wait_for(anext(stream), 5) == update(latest)
+        await stream.aclose()
+
+    asyncio.run(scenario())
+
+
+def test_home_stream_tells_of_an_edit(
+    rt: Runtime, people: People, settle: Callable[[], int]
+) -> None:
+    do_follow(rt, people.alice, people.bob)
+    post = do_create_post(rt, people.bob, "Clinic opens at 9")
+    settle()
+
+    async def scenario() -> None:
+        stream = events(rt, [home_channel(people.alice)], None, post)
+        await anext(stream)
+        do_edit_post(rt, people.bob, post, Edit("Clinic opens at 8"))
+        settle()
+        assert await asyncio.wait_for(anext(stream), 5) == f"event: edit\ndata: {post}\n\n"
         await stream.aclose()
 
     asyncio.run(scenario())

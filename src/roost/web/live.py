@@ -63,6 +63,8 @@ async def events(
                 yield f"id: {post_id}\nevent: update\ndata: {post_id}\n\n"
             elif kind == "delete" and post_id.isdigit():
                 yield f"event: delete\ndata: {post_id}\n\n"
+            elif kind == "status.update" and post_id.isdigit():  # an edit: redraw if shown
+                yield f"event: edit\ndata: {post_id}\n\n"
 
 
 def home_backlog(rt: Runtime, account_id: int, since: int | None) -> Backlog:

@@ -207,6 +207,18 @@
       if (el) el.remove();
       live.forget(event.data);
     });
+    // An edited post on the page is drawn again, as the viewer may see it now.
+    source.addEventListener("edit", function (event) {
+      var el = document.getElementById("post-" + event.data);
+      if (!el) return;
+      var url = "/live/posts?id=" + encodeURIComponent(event.data) + "&context=" + live.context;
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) {
+          var fresh = fragment(html).querySelector("article.post");
+          if (fresh) el.replaceWith(fresh);
+        });
+    });
     document.documentElement.dataset.live = "connecting";
     source.addEventListener("open", function () { document.documentElement.dataset.live = "open"; });
   }
