@@ -180,3 +180,13 @@ def test_a_poll_post_shows_hidden_totals_until_the_end(
     page = web.get(f"/@alice/{post}").text
     assert "results when it ends" in page
     assert "%" not in page.split("Secret ballot", 1)[1].split("</article>", 1)[0]
+
+
+def test_a_bad_poll_is_refused_and_its_options_kept(web: WebClient, people: People) -> None:
+    web.log_in("alice")
+    response = web.submit(
+        "/posts", {"status": "Lunch?", "poll_option_0": "Only soup", "poll_expires_in": "3600"}
+    )
+    assert response.status_code == 422
+    assert "A poll needs 2 to 4 options" in response.text
+    assert 'value="Only soup"' in response.text

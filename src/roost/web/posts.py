@@ -73,7 +73,7 @@ def create_post(web: Web) -> Response:
         )
     except ValidationFailed as exc:
         errors = {"status": exc.message}
-        values = {"status": text, "visibility": visibility}
+        values = {**web.form, "status": text, "visibility": visibility}  # poll, time kept
         if web.wants_fragment:
             return HTMLResponse(
                 web.render_text("_error.html", message=exc.message), status_code=422
