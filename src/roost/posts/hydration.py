@@ -4,8 +4,8 @@ It is the hot path of every timeline, so its statements are built once, here,
 with bound parameters, and run on one connection: building SQLAlchemy
 expressions per request cost more than the queries themselves. A page takes at
 most seven round trips whatever its length: posts, reposted/quoted posts (twice
-at most), mentions + tags + the viewer's marks and poll votes (one UNION),
-authors, applications, polls.
+at most), mentions + tags + which posts have polls + the viewer's marks and poll
+votes (one UNION), authors, applications and polls (each only if the page has any).
 """
 
 from __future__ import annotations
@@ -149,8 +149,10 @@ _VOTE_ARM = (
     .join_from(poll_votes, polls, polls.c.id == poll_votes.c.poll_id)
     .where(poll_votes.c.account_id == _VIEWER, polls.c.post_id.in_(_IDS))
 )
-_SATELLITES_ANONYMOUS = union_all(_MENTION_ARM, _TAG_ARM)
-_SATELLITES_FOR_VIEWER = union_all(_MENTION_ARM, _TAG_ARM, *_MARK_ARMS, _VOTE_ARM)
+# Which posts have a poll: their polls are read only then (most pages have none).
+_POLL_ARM = _satellite("poll", polls.c.post_id).where(polls.c.post_id.in_(_IDS))
+_SATELLITES_ANONYMOUS = union_all(_MENTION_ARM, _TAG_ARM, _POLL_ARM)
+_SATELLITES_FOR_VIEWER = union_all(_MENTION_ARM, _TAG_ARM, _POLL_ARM, *_MARK_ARMS, _VOTE_ARM)
 _POLLS = select(polls).where(polls.c.post_id.in_(_IDS))
 _ACCOUNTS = select(*PUBLIC_COLUMNS).where(accounts.c.id.in_(_IDS))
 _APPLICATIONS = select(applications.c.id, applications.c.name, applications.c.website).where(
@@ -206,6 +208,7 @@ def hydrate(
         mention_rows: list[tuple[int, int]] = []
         tag_rows: list[tuple[int, str]] = []
         votes: dict[int, list[int]] = {}
+        with_poll: set[int] = set()
         if viewer_id is None:
             satellites = conn.execute(_SATELLITES_ANONYMOUS, {"ids": all_ids})
         else:
@@ -217,6 +220,8 @@ def hydrate(
                 tag_rows.append((post_id, name))
             elif kind == "vote":
                 votes.setdefault(post_id, []).append(int(name))
+            elif kind == "poll":
+                with_poll.add(post_id)
             else:
                 marks[kind].add(post_id)
         account_ids = {r.account_id for r in rows.values()} | {a for _, a in mention_rows}
@@ -227,7 +232,9 @@ def hydrate(
         apps: dict[int, Any] = {}
         if app_ids:
             apps = {a.id: a for a in conn.execute(_APPLICATIONS, {"ids": list(app_ids)})}
-        poll_rows = {p.post_id: p for p in conn.execute(_POLLS, {"ids": all_ids})}
+        poll_rows: dict[int, Any] = {}
+        if with_poll:
+            poll_rows = {p.post_id: p for p in conn.execute(_POLLS, {"ids": sorted(with_poll)})}
     mentions_by_post: dict[int, list[AccountRow]] = {}
     for post_id, account_id in mention_rows:
         if account_id in authors:
