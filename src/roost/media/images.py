@@ -48,18 +48,22 @@ def open_image(fp: IO[bytes], *, field: str) -> Image.Image:
         image = Image.open(fp, formats=ACCEPTED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ValidationFailed(
-            f"{field} has too many pixels (the limit is {MAX_PIXELS})", field=field
+            f"{_named(field)} has too many pixels (the limit is {MAX_PIXELS})", field=field
         ) from exc
     except IMAGE_ERRORS as exc:
         raise ValidationFailed(
-            f"{field} must be a PNG, JPEG, GIF or WebP image", field=field
+            f"{_named(field)} must be a PNG, JPEG, GIF or WebP image", field=field
         ) from exc
     if image.width * image.height > MAX_PIXELS:
         image.close()
         raise ValidationFailed(
-            f"{field} has too many pixels (the limit is {MAX_PIXELS})", field=field
+            f"{_named(field)} has too many pixels (the limit is {MAX_PIXELS})", field=field
         )
     return image
+
+
+def _named(field: str) -> str:
+    return field[:1].upper() + field[1:]
 
 
 def process_image(
