@@ -244,11 +244,28 @@ def test_deleting_a_post_removes_its_pictures(
     status = post_with(client, tokens, "alice", [mid]).json()
     path = status["media_attachments"][0]["url"].removeprefix("http://roost.test")
     assert client.get(path).status_code == 200
-    client.delete(f"/api/v1/statuses/{status['id']}", headers=tokens.auth("alice"))
+    client.delete(
+        f"/api/v1/statuses/{status['id']}?delete_media=true", headers=tokens.auth("alice")
+    )
     settle()
     assert client.get(path).status_code == 404
     with rt.db.read() as conn:
         assert conn.scalar(select(media_attachments.c.id)) is None
+
+
+def test_delete_and_redraft_posts_the_same_pictures_again(
+    client: TestClient, tokens: Tokens, settle: Callable[[], int]
+) -> None:
+    mid = media_id(client, tokens, description="kept")
+    status = post_with(client, tokens, "alice", [mid]).json()
+    deleted = client.delete(f"/api/v1/statuses/{status['id']}", headers=tokens.auth("alice"))
+    assert deleted.json()["media_attachments"][0]["id"] == mid
+    settle()
+    redraft = post_with(client, tokens, "alice", [mid])
+    assert redraft.status_code == 200
+    [media] = redraft.json()["media_attachments"]
+    assert (media["id"], media["description"]) == (mid, "kept")
+    assert client.get(media["url"].removeprefix("http://roost.test")).status_code == 200
 
 
 def test_unattached_media_is_cleaned_up_a_day_later_attached_media_is_not(

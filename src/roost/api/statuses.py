@@ -161,7 +161,9 @@ def delete_status(ctx: Ctx) -> Response:
     view = get_status(ctx.rt, ctx.account_id, ctx.path_id())
     if view.post.account_id != ctx.account_id:
         raise ApiError(404, "Record not found")  # as Mastodon: others' posts are not "yours"
-    deleted = do_delete_post(ctx.rt, ctx.account_id, view.post.id)
+    # Mastodon keeps the pictures a day for "delete and redraft" unless ``delete_media``.
+    keep_media = not ctx.params.get_bool("delete_media", False)
+    deleted = do_delete_post(ctx.rt, ctx.account_id, view.post.id, keep_media=keep_media)
     return json_response(deleted_status_entity(ctx.rt, view, deleted.text))
 
 

@@ -101,7 +101,7 @@ def do_upload_media(
         tx.conn.execute(insert(media_attachments).values(**values))
         if not process_now:
             rt.jobs.enqueue(tx, PROCESS_JOB, {"media_id": media_id})
-        rt.jobs.enqueue(tx, CLEANUP_JOB, {"media_id": media_id}, delay=UNATTACHED_LIFETIME)
+        _enqueue_cleanup(rt, tx, [media_id])
     return media_id
 
 
@@ -216,12 +216,11 @@ def _remove(rt: Runtime, tx: Tx, rows: Sequence[Any]) -> None:
         rt.jobs.enqueue(tx, REMOVE_FILES_JOB, {"names": names})
 
 
-def attach_media(tx: Tx, account_id: int, post_id: int, media_ids: Sequence[int]) -> None:
-    """Gives a new post its attachments, in the order given, inside the post's own
-    transaction. Each must be the author's, processed, and not on another post;
-    otherwise the whole post is refused (ValidationFailed, a 422)."""
-    if not media_ids:
-        return
+def _check_usable(
+    conn: Connection, account_id: int, media_ids: Sequence[int], scheduled_id: int | None
+) -> list[int]:
+    """The IDs, deduplicated, once each is the account's, processed, on no post and
+    held by no other scheduled post; raises ValidationFailed (a 422) otherwise."""
     wanted = list(dict.fromkeys(media_ids))
     if len(wanted) > MAX_ATTACHMENTS:
         raise ValidationFailed(
@@ -229,7 +228,7 @@ def attach_media(tx: Tx, account_id: int, post_id: int, media_ids: Sequence[int]
         )
     rows = {
         r.id: r
-        for r in tx.conn.execute(
+        for r in conn.execute(
             select(media_attachments).where(
                 media_attachments.c.id.in_(wanted), media_attachments.c.account_id == account_id
             )
@@ -237,7 +236,7 @@ def attach_media(tx: Tx, account_id: int, post_id: int, media_ids: Sequence[int]
     }
     for media_id in wanted:
         row = rows.get(media_id)
-        if row is None or row.post_id is not None:
+        if row is None or row.post_id is not None or row.scheduled_id not in (None, scheduled_id):
             raise ValidationFailed(f"Media not found: {media_id}", field="media_ids")
         if row.state == PROCESSING:
             raise ValidationFailed(
@@ -246,33 +245,112 @@ def attach_media(tx: Tx, account_id: int, post_id: int, media_ids: Sequence[int]
             )
         if row.state == FAILED:
             raise ValidationFailed(f"Media could not be processed: {media_id}", field="media_ids")
+    return wanted
+
+
+def attach_media(
+    tx: Tx,
+    account_id: int,
+    post_id: int,
+    media_ids: Sequence[int],
+    *,
+    scheduled_id: int | None = None,
+) -> None:
+    """Gives a new post its attachments, in the order given, inside the post's own
+    transaction. Each must be the author's, processed, on no other post and held by
+    no scheduled post but ``scheduled_id`` (the one being published, if any);
+    otherwise the whole post is refused (ValidationFailed, a 422)."""
+    if not media_ids:
+        return
+    wanted = _check_usable(tx.conn, account_id, media_ids, scheduled_id)
     for position, media_id in enumerate(wanted):
         taken = tx.conn.execute(
             update(media_attachments)
             .where(media_attachments.c.id == media_id, media_attachments.c.post_id.is_(None))
-            .values(post_id=post_id, position=position)
+            .values(post_id=post_id, position=position, scheduled_id=None)
         ).rowcount
         if not taken:  # another post took it since we read
             raise ValidationFailed(f"Media not found: {media_id}", field="media_ids")
 
 
-def remove_post_media(rt: Runtime, tx: Tx, post_ids: Sequence[int]) -> None:
-    """Deletes the attachments of posts being deleted (their files in a job)."""
+def hold_media(tx: Tx, account_id: int, scheduled_id: int, media_ids: Sequence[int]) -> None:
+    """Reserves attachments for a scheduled post (checked as ``attach_media`` checks
+    them), so the day-old cleanup leaves them alone until ``attach_media(...,
+    scheduled_id=...)`` publishes them or ``release_media`` lets them go. Holding
+    again replaces what the scheduled post held."""
+    wanted = _check_usable(tx.conn, account_id, media_ids, scheduled_id) if media_ids else []
+    tx.conn.execute(
+        update(media_attachments)
+        .where(
+            media_attachments.c.scheduled_id == scheduled_id,
+            media_attachments.c.id.not_in(wanted),
+        )
+        .values(scheduled_id=None)
+    )
+    for position, media_id in enumerate(wanted):
+        tx.conn.execute(
+            update(media_attachments)
+            .where(media_attachments.c.id == media_id)
+            .values(scheduled_id=scheduled_id, position=position)
+        )
+
+
+def release_media(rt: Runtime, tx: Tx, scheduled_id: int) -> None:
+    """A scheduled post was cancelled: its attachments are unheld, and go in a day
+    unless posted (as after an upload)."""
+    ids = list(
+        tx.conn.scalars(
+            select(media_attachments.c.id).where(
+                media_attachments.c.scheduled_id == scheduled_id,
+                media_attachments.c.post_id.is_(None),
+            )
+        )
+    )
+    if ids:
+        tx.conn.execute(
+            update(media_attachments)
+            .where(media_attachments.c.id.in_(ids))
+            .values(scheduled_id=None)
+        )
+        _enqueue_cleanup(rt, tx, ids)
+
+
+def _enqueue_cleanup(rt: Runtime, tx: Tx, media_ids: Sequence[int]) -> None:
+    for media_id in media_ids:
+        rt.jobs.enqueue(tx, CLEANUP_JOB, {"media_id": media_id}, delay=UNATTACHED_LIFETIME)
+
+
+def remove_post_media(rt: Runtime, tx: Tx, post_ids: Sequence[int], *, keep: bool = False) -> None:
+    """The attachments of posts being deleted: removed (their files in a job), or with
+    ``keep`` detached and kept a day, so "delete and redraft" can post them again
+    (Mastodon's ``delete_media`` left false)."""
     if not post_ids:
         return
     rows = tx.conn.execute(
         select(media_attachments).where(media_attachments.c.post_id.in_(list(post_ids)))
     ).all()
-    _remove(rt, tx, rows)
+    if not keep:
+        _remove(rt, tx, rows)
+        return
+    if rows:
+        ids = [r.id for r in rows]
+        tx.conn.execute(
+            update(media_attachments)
+            .where(media_attachments.c.id.in_(ids))
+            .values(post_id=None, position=0)
+        )
+        _enqueue_cleanup(rt, tx, ids)
 
 
 def cleanup_media_job(rt: Runtime, payload: dict[str, Any]) -> None:
-    """``media.cleanup``, a day after an upload: removes it if still unattached."""
+    """``media.cleanup``, a day after an upload (or a detach): removes the attachment
+    if it is still on no post and held by no scheduled post; else does nothing."""
     with rt.db.write() as tx:
         row = tx.conn.execute(
             select(media_attachments).where(
                 media_attachments.c.id == int(payload["media_id"]),
                 media_attachments.c.post_id.is_(None),
+                media_attachments.c.scheduled_id.is_(None),
             )
         ).first()
         if row is not None:

@@ -41,3 +41,14 @@ def attachments_of(conn: Connection, post_ids: Sequence[int]) -> dict[int, list[
         for row in conn.execute(_OF_POSTS, {"ids": list(post_ids)}):
             found.setdefault(row.post_id, []).append(row)
     return found
+
+
+def held_media(conn: Connection, scheduled_id: int) -> list[Any]:
+    """The attachments a scheduled post holds, in order (for its ScheduledStatus)."""
+    return list(
+        conn.execute(
+            select(media_attachments)
+            .where(media_attachments.c.scheduled_id == scheduled_id)
+            .order_by(media_attachments.c.position)
+        )
+    )

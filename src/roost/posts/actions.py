@@ -220,8 +220,9 @@ def _existing_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
     return {r.name.lower(): r.id for r in rows}
 
 
-def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
-    """Deletes the post and its reposts; returns the deleted row (the API echoes its text)."""
+def do_delete_post(rt: Runtime, account_id: int, post_id: int, *, keep_media: bool = False) -> Any:
+    """Deletes the post and its reposts; returns the deleted row (the API echoes its text).
+    ``keep_media``: its pictures stay a day, unattached, for a redraft to post again."""
     with rt.db.write() as tx:
         post = tx.conn.execute(select(posts).where(posts.c.id == post_id)).first()
         if post is None:
@@ -245,7 +246,7 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
                 .where(post_tags.c.post_id == post_id)
             )
         )
-        remove_post_media(rt, tx, [post_id])
+        remove_post_media(rt, tx, [post_id], keep=keep_media)
         _delete_rows(tx.conn, post)
         for reblog in reblogs:
             _bump_statuses(tx.conn, reblog.account_id, -1)

@@ -32,6 +32,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("post_id", _ID, sa.ForeignKey("posts.id", ondelete="CASCADE"), nullable=True),
+        sa.Column("scheduled_id", _ID, nullable=True),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("type", sa.String(10), nullable=False),
         sa.Column("state", sa.String(12), nullable=False),
@@ -50,6 +51,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_media_attachments_post", "media_attachments", ["post_id", "position"])
     op.create_index("ix_media_attachments_account", "media_attachments", ["account_id", "id"])
+    op.create_index("ix_media_attachments_scheduled", "media_attachments", ["scheduled_id"])
 
 
 def downgrade() -> None:
