@@ -54,6 +54,8 @@ def test_pictures_posted_through_the_api_live_in_the_bucket(
     assert media["url"].startswith(f"{s3_server.endpoint}/{s3_server.bucket}/attachments/")
     for url in (media["url"], media["preview_url"]):
         assert httpx.get(url).status_code == 200
-    client.delete(f"/api/v1/statuses/{status['id']}", headers=tokens.auth("alice"))
+    client.delete(
+        f"/api/v1/statuses/{status['id']}?delete_media=true", headers=tokens.auth("alice")
+    )
     settle()
     assert httpx.get(media["url"]).status_code == 404

@@ -19,7 +19,7 @@ def picture(fmt: str, size: tuple[int, int] = (120, 80), **options: object) -> b
 
 
 def animated_gif(frames: int = 3, size: tuple[int, int] = (40, 30)) -> bytes:
-    images = [Image.new("RGB", size, (80 * i, 0, 0)) for i in range(frames)]
+    images = [Image.new("RGB", size, ((37 * i) % 256, 40, 80)) for i in range(frames)]
     out = io.BytesIO()
     images[0].save(out, format="GIF", save_all=True, append_images=images[1:], duration=80, loop=0)
     return out.getvalue()

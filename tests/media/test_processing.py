@@ -108,6 +108,13 @@ def test_a_decompression_bomb_is_refused_from_its_header() -> None:
         process_upload(bomb)
 
 
+def test_an_animation_with_too_many_large_frames_is_refused() -> None:
+    with pytest.raises(ValidationFailed, match="animation is too large"):
+        check_upload(
+            animated_gif(frames=21, size=(1400, 1400)), content_type="image/gif", filename=None
+        )
+
+
 def test_avatars_share_the_pixel_limit_and_the_format_restriction() -> None:
     side = int(MAX_PIXELS**0.5) + 10
     with pytest.raises(ValidationFailed, match="too many pixels"):

@@ -31,6 +31,10 @@ from roost.media.images import (
 # scaled down; previews fit in 640x640 worth of pixels (its "small" style).
 MAX_OUTPUT_PIXELS = 3840 * 2160
 PREVIEW_PIXELS = 640 * 640
+# An animated GIF is decoded frame by frame into memory: its frames together may hold
+# at most this many pixels (a 480x270 clip of 300 frames fits), or a small file of
+# many large frames would take gigabytes.
+MAX_ANIMATION_PIXELS = 40_000_000
 FIELD = "file"
 # File name extensions people's files carry, and the format each claims.
 _EXTENSIONS = {
@@ -81,6 +85,13 @@ def check_upload(data: bytes, *, content_type: str | None, filename: str | None)
     try:
         with open_image(io.BytesIO(data), field=FIELD) as probe:
             found = str(probe.format)
+            frames = int(getattr(probe, "n_frames", 1))
+            if frames * probe.width * probe.height > MAX_ANIMATION_PIXELS:
+                raise ValidationFailed(
+                    f"The animation is too large ({frames} frames of {probe.width}x{probe.height})",
+                    field=FIELD,
+                )
+            probe.seek(0)
             probe.verify()
     except IMAGE_ERRORS as exc:
         raise ValidationFailed("File is not a valid image", field=FIELD) from exc

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import ColumnElement, Connection, bindparam, exists, select
 
 from roost.errors import NotFound
 from roost.media.models import media_attachments
@@ -19,6 +19,11 @@ _OF_POSTS = (
     .where(media_attachments.c.post_id.in_(bindparam("ids", expanding=True)))
     .order_by(media_attachments.c.post_id, media_attachments.c.position)
 )
+
+
+def has_media_clause(post_id: Any) -> ColumnElement[bool]:
+    """True for posts with pictures: ``only_media`` filters, ``has:media`` search."""
+    return exists().where(media_attachments.c.post_id == post_id)
 
 
 def get_own_media(rt: Runtime, account_id: int, media_id: int) -> Any:

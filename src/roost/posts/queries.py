@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
 from roost.errors import NotFound
-from roost.media.models import media_attachments
+from roost.media.queries import has_media_clause
 from roost.paging import Page, paginate
 from roost.posts.hydration import PostRow as PostRow
 from roost.posts.hydration import StatusView as StatusView
@@ -67,7 +67,7 @@ def account_statuses(
     if exclude_reblogs:
         query = query.where(posts.c.reblog_of_id.is_(None))
     if only_media:
-        query = query.where(exists().where(media_attachments.c.post_id == posts.c.id))
+        query = query.where(has_media_clause(posts.c.id))
     if tagged:
         query = query.where(
             posts.c.id.in_(
