@@ -1,10 +1,12 @@
 """Where uploaded files live, behind one small Protocol.
 
 The embedded default keeps them in a folder under the data directory, served at
-/media/ by the app itself. Scale mode may use an S3-compatible object store
-(``ROOST_S3_BUCKET``), which serves them from its own public URL: web processes
-then share no disk. Names are chosen by the domain (random, unguessable: a
-private post's picture is only as private as its URL is unknown, as in Mastodon).
+/media/ by the app itself (in scale mode without a bucket, a volume every web and
+worker process shares: the processing job reads the upload a web process saved).
+Scale mode may use an S3-compatible object store (``ROOST_S3_BUCKET``), which
+serves them from its own public URL: the processes then share no disk. Names are
+chosen by the domain (random, unguessable: a private post's picture is only as
+private as its URL is unknown, as in Mastodon).
 """
 
 from __future__ import annotations
