@@ -8,7 +8,9 @@ import re
 
 from sqlalchemy import select
 
+from roost.media.actions import do_upload_media
 from roost.media.models import media_attachments
+from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from tests.media.pictures import picture
 from tests.web.conftest import WebClient
@@ -71,3 +73,12 @@ def test_the_composer_offers_four_pictures_with_descriptions(web: WebClient) -> 
     for n in range(1, 5):
         assert f'name="media_{n}"' in home
         assert f'name="alt_{n}"' in home
+
+
+def test_pictures_behind_a_content_warning_stay_behind_it(web: WebClient, rt: Runtime) -> None:
+    alice = web.log_in("alice")
+    hidden = do_upload_media(rt, alice, picture("PNG"), content_type=None, filename=None)
+    do_create_post(rt, alice, "spoilers", spoiler_text="Finale", media_ids=[hidden])
+    page = web.get("/@alice").text
+    warning = page.index("<summary>Finale</summary>")
+    assert warning < page.index("/media/attachments/") < page.index("</details>", warning)
