@@ -12,6 +12,8 @@ from sqlalchemy import select, update
 
 from roost.config import Settings
 from roost.errors import NotFound, ValidationFailed
+from roost.media.actions import do_upload_media
+from roost.posts.actions import do_create_post
 from roost.posts.models import posts
 from roost.posts.queries import get_status
 from roost.runtime import Runtime, build_runtime
@@ -27,6 +29,7 @@ from roost.store.jobs import jobs
 from roost.store.schema import utcnow
 from roost.worker import drain
 from tests.conftest import People
+from tests.media.pictures import picture
 
 Settle = Callable[[], int]
 
@@ -136,3 +139,40 @@ def test_survives_a_restart(settings: Settings, rt: Runtime, people: People) -> 
         assert texts_by(restarted, alice) == ["after the restart"]
     finally:
         restarted.close()
+
+
+def _picture(rt: Runtime, account_id: int) -> int:
+    return do_upload_media(
+        rt,
+        account_id,
+        picture("PNG"),
+        content_type="image/png",
+        filename="hours.png",
+        description="The clinic's new hours",
+    )
+
+
+def test_published_with_its_pictures(rt: Runtime, people: People, settle: Settle) -> None:
+    media_id = _picture(rt, people.alice)
+    do_schedule_post(rt, people.alice, _in(10), {"text": "", "media_ids": [media_id]})
+    with pytest.raises(ValidationFailed):  # held by the scheduled post: not for another
+        do_create_post(rt, people.alice, "now", media_ids=[media_id])
+    travel(rt, 10)
+    settle()
+    with rt.db.read() as conn:
+        post_id = conn.execute(select(posts.c.id).where(posts.c.account_id == people.alice)).one()[
+            0
+        ]
+    assert [m.id for m in get_status(rt, people.alice, post_id).media] == [media_id]
+
+
+def test_cancelling_releases_its_pictures(rt: Runtime, people: People) -> None:
+    media_id = _picture(rt, people.alice)
+    scheduled = do_schedule_post(rt, people.alice, _in(10), {"text": "x", "media_ids": [media_id]})
+    with pytest.raises(NotFound):
+        do_cancel_scheduled_post(rt, people.bob, scheduled)  # not hers: nothing changes
+    with pytest.raises(ValidationFailed):
+        do_create_post(rt, people.alice, "now", media_ids=[media_id])
+    do_cancel_scheduled_post(rt, people.alice, scheduled)
+    post_id = do_create_post(rt, people.alice, "now", media_ids=[media_id])
+    assert [m.id for m in get_status(rt, people.alice, post_id).media] == [media_id]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.api.entities.media import media_entity
 from roost.api.entities.scheduled import ScheduledStatus, scheduled_status_entity
 from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.api.pagination import link_header, read_page
@@ -18,7 +20,7 @@ from roost.scheduled.actions import (
     do_reschedule_post,
     do_schedule_post,
 )
-from roost.scheduled.queries import get_scheduled_post, list_scheduled_posts
+from roost.scheduled.queries import get_scheduled_post, list_scheduled_posts, scheduled_media
 
 READ = "read:statuses"
 WRITE = "write:statuses"
@@ -50,6 +52,18 @@ def _id_param(ctx: Ctx, *names: str) -> int | None:
     return None
 
 
+def _media_ids(ctx: Ctx) -> list[int]:
+    raw = [m for m in ctx.params.get_list("media_ids") if m]
+    found = [parse_id(m) for m in raw]
+    if None in found:
+        raise ApiError(
+            422,
+            "Validation failed: Media not found",
+            {"media_ids": [{"error": "ERR_INVALID", "description": "Media not found"}]},
+        )
+    return [i for i in found if i is not None]
+
+
 def schedule_status(ctx: Ctx) -> Response:
     """``POST /api/v1/statuses`` with ``scheduled_at``: checked now, posted then."""
     p = ctx.params
@@ -66,12 +80,23 @@ def schedule_status(ctx: Ctx) -> Response:
         "circle_id": _id_param(ctx, "circle_id"),
         "poll": poll.as_params() if poll else None,
         # Stored for the media merge: publishing passes them on (see scheduled.actions).
-        "media_ids": [m for m in p.get_list("media_ids") if m] or None,
+        "media_ids": _media_ids(ctx),
         "application_id": ctx.token.application_id if ctx.token else None,
     }
     scheduled_id = do_schedule_post(ctx.rt, ctx.account_id, when, params)
     row = get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id)
-    return json_response(scheduled_status_entity(row))
+    return json_response(_entity(ctx, row))
+
+
+def _entities(ctx: Ctx, rows: list[Any]) -> list[ScheduledStatus]:
+    media = scheduled_media(ctx.rt, [r.id for r in rows])
+    return [
+        scheduled_status_entity(r, [media_entity(ctx.rt, m) for m in media[r.id]]) for r in rows
+    ]
+
+
+def _entity(ctx: Ctx, row: Any) -> ScheduledStatus:
+    return _entities(ctx, [row])[0]
 
 
 class Reschedule(msgspec.Struct, kw_only=True):
@@ -87,7 +112,7 @@ def list_scheduled(ctx: Ctx) -> Response:
     page = read_page(ctx.params, default=20, maximum=40)
     rows = list_scheduled_posts(ctx.rt, ctx.account_id, page)
     return json_response(
-        [scheduled_status_entity(r) for r in rows],
+        _entities(ctx, rows),
         headers=link_header(ctx.request, [r.id for r in rows], page),
     )
 
@@ -95,7 +120,7 @@ def list_scheduled(ctx: Ctx) -> Response:
 @endpoint(scope=READ, user=True, response=ScheduledStatus)
 def show_scheduled(ctx: Ctx) -> Response:
     row = get_scheduled_post(ctx.rt, ctx.account_id, ctx.path_id())
-    return json_response(scheduled_status_entity(row))
+    return json_response(_entity(ctx, row))
 
 
 @endpoint(scope=WRITE, user=True, response=ScheduledStatus, request=Reschedule)
@@ -104,9 +129,7 @@ def reschedule(ctx: Ctx) -> Response:
     get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id)  # 404 before a 422
     if ctx.input.scheduled_at:
         do_reschedule_post(ctx.rt, ctx.account_id, scheduled_id, parse_time(ctx.input.scheduled_at))
-    return json_response(
-        scheduled_status_entity(get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id))
-    )
+    return json_response(_entity(ctx, get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id)))
 
 
 @endpoint(scope=WRITE, user=True, response=dict[str, str], request=NoInput)

@@ -35,6 +35,7 @@ from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
 from roost.circles.models import circles
 from roost.graph.models import conversation_mutes
+from roost.media.queries import attachments_of
 from roost.oauth.models import applications
 from roost.posts.models import (
     bookmarks,
@@ -65,6 +66,7 @@ class StatusView:
     quote: StatusView | None = None
     mentions: list[AccountRow] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    media: list[Any] = field(default_factory=list)  # media_attachments rows, in order
     favourited: bool = False
     reblogged: bool = False
     bookmarked: bool = False
@@ -232,6 +234,7 @@ def hydrate(
         apps: dict[int, Any] = {}
         if app_ids:
             apps = {a.id: a for a in conn.execute(_APPLICATIONS, {"ids": list(app_ids)})}
+        media = attachments_of(conn, all_ids)
         poll_rows: dict[int, Any] = {}
         if with_poll:
             poll_rows = {p.post_id: p for p in conn.execute(_POLLS, {"ids": sorted(with_poll)})}
@@ -253,6 +256,7 @@ def hydrate(
             account=authors[row.account_id],
             mentions=mentions_by_post.get(post_id, []),
             tags=tags_by_post.get(post_id, []),
+            media=media.get(post_id, []),
             favourited=post_id in marks["favourited"],
             reblogged=post_id in marks["reblogged"],
             bookmarked=post_id in marks["bookmarked"],

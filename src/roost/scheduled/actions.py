@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select, update
 
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
+from roost.media.actions import hold_media, release_media
 from roost.posts.actions import do_create_post
 from roost.posts.models import VISIBILITIES
 from roost.posts.polls import PollSpec, check_poll
@@ -49,7 +50,8 @@ def _check_time(scheduled_at: datetime) -> datetime:
 
 def _check_params(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:
     text = str(params.get("text") or "").replace("\r\n", "\n").strip()
-    if not text:
+    params["media_ids"] = [int(m) for m in params.get("media_ids") or []] or None
+    if not text and not params["media_ids"]:
         raise ValidationFailed("Text can't be blank", field="status", code="ERR_BLANK")
     length = count_length(text) + len(params.get("spoiler_text") or "")
     if length > rt.settings.max_post_chars or "\x00" in text:
@@ -96,6 +98,8 @@ def do_schedule_post(
                 created_at=utcnow(),
             )
         )
+        # Its pictures are held (the day-old cleanup leaves them) until it is published.
+        hold_media(tx, account_id, scheduled_id, params["media_ids"] or [])
         _enqueue_publish(rt, tx, scheduled_id, scheduled_at)
     return scheduled_id
 
@@ -125,8 +129,9 @@ def do_cancel_scheduled_post(rt: Runtime, account_id: int, scheduled_id: int) ->
                 scheduled_posts.c.id == scheduled_id, scheduled_posts.c.account_id == account_id
             )
         ).rowcount
-    if not gone:
-        raise NotFound("Record not found")
+        if not gone:
+            raise NotFound("Record not found")
+        release_media(rt, tx, scheduled_id)  # unheld: they go in a day unless posted
 
 
 def handle_publish(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -148,8 +153,6 @@ def publish(rt: Runtime, row: Any) -> int | None:
     A post that cannot be made any more (its parent deleted) is dropped, logged."""
     params = dict(row.params)
     poll = params.get("poll")
-    # MEDIA (merge with the media helper): pass params.get("media_ids") on to
-    # do_create_post once it accepts media; scheduled posts already store them.
     try:
         post_id: int | None = do_create_post(
             rt,
@@ -165,12 +168,16 @@ def publish(rt: Runtime, row: Any) -> int | None:
             application_id=params.get("application_id"),
             circle_id=params.get("circle_id"),
             poll=PollSpec.from_params(poll) if poll else None,
+            media_ids=[int(m) for m in params.get("media_ids") or []],
+            scheduled_id=row.id,
         )
     except (NotFound, Forbidden, ValidationFailed) as exc:  # a rate limit retries
         log.warning("scheduled post %s dropped: %s", row.id, exc)
         post_id = None
     with rt.db.write() as tx:
         tx.conn.execute(delete(scheduled_posts).where(scheduled_posts.c.id == row.id))
+        if post_id is None:
+            release_media(rt, tx, row.id)
     return post_id
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from roost.errors import NotFound
+from roost.media.queries import held_media
 from roost.paging import Page, paginate
 from roost.runtime import Runtime
 from roost.scheduled.models import scheduled_posts
@@ -30,3 +31,9 @@ def list_scheduled_posts(rt: Runtime, account_id: int, page: Page) -> list[Any]:
     with rt.db.read() as conn:
         rows = list(conn.execute(paginate(query, scheduled_posts.c.id, page)))
     return sorted(rows, key=lambda r: r.id, reverse=True)
+
+
+def scheduled_media(rt: Runtime, scheduled_ids: list[int]) -> dict[int, list[Any]]:
+    """The pictures each of these scheduled posts holds, in order."""
+    with rt.db.read() as conn:
+        return {i: held_media(conn, i) for i in scheduled_ids}

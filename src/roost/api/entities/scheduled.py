@@ -42,7 +42,8 @@ def _str_or_none(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def scheduled_status_entity(row: Any) -> ScheduledStatus:
+def scheduled_status_entity(row: Any, media: list[Any] | None = None) -> ScheduledStatus:
+    """``media``: the MediaAttachment entities of the pictures it holds."""
     params = dict(row.params)
     poll = params.get("poll")
     media = params.get("media_ids")
@@ -67,5 +68,5 @@ def scheduled_status_entity(row: Any) -> ScheduledStatus:
             language=params.get("language"),
             application_id=_str_or_none(params.get("application_id")),
         ),
-        media_attachments=[],
+        media_attachments=list(media or []),
     )
