@@ -24,12 +24,14 @@ from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.runtime import Runtime
 from roost.store.jobs import Job
 from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
+from roost.trends.actions import JOB_HANDLERS as TREND_JOBS
 
 log = logging.getLogger("roost.worker")
 
 Handler = Callable[[Runtime, dict[str, Any]], None]
 
 HANDLERS: dict[str, Handler] = {**TIMELINE_JOBS, **NOTIFICATION_JOBS, **GRAPH_JOBS}
+HANDLERS |= TREND_JOBS
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

@@ -421,6 +421,47 @@ DEFS: dict[str, Any] = {
     ),
     # Roost's own entity (``/api/roost/v1/circles``): Mastodon has no circles.
     "Circle": entity({"id": ID, "name": STR, "members_count": {"type": "integer"}}),
+    # Trends::Link: a PreviewCard with the Tag's history.
+    "TrendsLink": entity(
+        {
+            "url": URL,
+            "title": STR,
+            "description": STR,
+            "type": {"enum": ["link", "photo", "video", "rich"]},
+            "author_name": STR,
+            "author_url": STR,
+            "provider_name": STR,
+            "provider_url": STR,
+            "html": STR,
+            "width": INT,
+            "height": INT,
+            "image": URL_OR_NULL,
+            "embed_url": STR,
+            "blurhash": STR_OR_NULL,
+            "history": {
+                "type": "array",
+                "items": entity({"day": STR, "uses": STR, "accounts": STR}),
+            },
+        }
+    ),
+    "Suggestion": entity(
+        {
+            "source": {"enum": ["staff", "past_interactions", "global"]},
+            "sources": {
+                "type": "array",
+                "items": {
+                    "enum": [
+                        "featured",
+                        "most_followed",
+                        "most_interactions",
+                        "similar_to_recently_followed",
+                        "friends_of_friends",
+                    ]
+                },
+            },
+            "account": ref("Account"),
+        }
+    ),
     # Roost's own (``/api/roost/v1/authorized_apps``): an app holding one's live tokens.
     "AuthorizedApp": entity(
         {

@@ -15,6 +15,7 @@ from tests.api import (
     test_contract_audience,
     test_contract_authorized_apps,
     test_contract_circles,
+    test_contract_discovery,
     test_contract_filters,
     test_contract_follow_requests,
     test_contract_lists,
@@ -34,8 +35,10 @@ CONTRACT_MODULES = (
     test_contract_audience,
     test_contract_lists,
     test_contract_circles,
+    test_contract_discovery,
     test_contract_filters,
     test_contract_authorized_apps,
+    test_contract_discovery,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

@@ -22,8 +22,10 @@ from roost.api import (
     openapi,
     statuses,
     streaming,
+    suggestions,
     tags,
     timelines,
+    trends,
 )
 
 
@@ -39,6 +41,8 @@ def api_routes() -> list[BaseRoute]:
         *circles.routes,
         *filters.routes,
         *tags.routes,
+        *trends.routes,
+        *suggestions.routes,
         *instance.routes,
         *apps.routes,
         *authorized_apps.routes,

@@ -23,6 +23,9 @@ MODEL_MODULES = (
     "roost.markers.models",
     "roost.lists.models",
     "roost.filters.models",
+    "roost.trends.models",
+    "roost.suggestions.models",
+    "roost.chats.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

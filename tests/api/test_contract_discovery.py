@@ -1,0 +1,76 @@
+"""Contract: trends (tags with history, statuses, links) and follow suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from roost.graph.actions import do_follow
+from roost.posts.actions import do_create_post
+from roost.posts.marks import do_favourite
+from roost.runtime import Runtime
+from tests.api.contract import Api, covers
+from tests.conftest import People
+
+Settle = Callable[[], int]
+
+
+@covers(
+    "GET /api/v1/trends",
+    "GET /api/v1/trends/tags",
+    "GET /api/v1/trends/statuses",
+    "GET /api/v1/trends/links",
+)
+def test_trends(api: Api, rt: Runtime, people: People, settle: Settle) -> None:
+    liked = do_create_post(rt, people.bob, "#Gardening season https://seeds.example/a")
+    for name in ("carol", "dave", "erin", "frank"):
+        who = getattr(people, name)
+        do_create_post(rt, who, f"{name} digs #gardening https://seeds.example/a")
+        do_favourite(rt, who, liked)
+    settle()
+    tags = api.call("GET", "/api/v1/trends/tags", "[Tag]", who=None)
+    assert [t["name"] for t in tags] == ["Gardening"]
+    assert tags[0]["history"][0]["accounts"] == "5"
+    assert len(tags[0]["history"]) == 7
+    alias = api.call("GET", "/api/v1/trends", "[Tag]", params={"limit": 1})
+    assert [(t["name"], t["following"]) for t in alias] == [("Gardening", False)]
+    statuses = api.call("GET", "/api/v1/trends/statuses", "[Status]")
+    assert [s["id"] for s in statuses] == [str(liked)]
+    assert api.call("GET", "/api/v1/trends/statuses", "[Status]", params={"offset": 1}) == []
+    links = api.call("GET", "/api/v1/trends/links", "[TrendsLink]", who=None)
+    assert [(card["url"], card["history"][0]["uses"]) for card in links] == [
+        ("https://seeds.example/a", "5")
+    ]
+    api.call("GET", "/api/v1/trends/tags", "Error", status=422, params={"limit": "many"})
+
+
+@covers(
+    "GET /api/v2/suggestions",
+    "GET /api/v1/suggestions",
+    "DELETE /api/v1/suggestions/{account_id}",
+)
+def test_suggestions(api: Api, rt: Runtime, people: People) -> None:
+    for follower, target in (
+        (people.alice, people.bob),
+        (people.alice, people.carol),
+        (people.bob, people.dave),
+        (people.carol, people.dave),
+        (people.bob, people.erin),
+    ):
+        do_follow(rt, follower, target)
+    found = api.call("GET", "/api/v2/suggestions", "[Suggestion]")
+    assert [(s["account"]["username"], s["sources"]) for s in found[:2]] == [
+        ("dave", ["friends_of_friends"]),
+        ("erin", ["friends_of_friends"]),
+    ]
+    assert found[0]["source"] == "past_interactions"
+    assert found[0]["roost"]["text"] == "Followed by carol and bob"
+    v1 = api.call("GET", "/api/v1/suggestions", "[Account]", params={"limit": 2})
+    assert [a["username"] for a in v1] == ["dave", "erin"]
+    dave = {"account_id": people.dave}
+    assert api.call("DELETE", "/api/v1/suggestions/{account_id}", "Empty", at=dave) == {}
+    after = api.call("GET", "/api/v1/suggestions", "[Account]")
+    assert "dave" not in [a["username"] for a in after]
+    api.call(
+        "DELETE", "/api/v1/suggestions/{account_id}", "Error", status=404, at={"account_id": 9}
+    )
+    api.call("GET", "/api/v2/suggestions", "Error", status=401, who=None)
