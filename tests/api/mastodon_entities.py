@@ -421,6 +421,42 @@ DEFS: dict[str, Any] = {
     ),
     # Roost's own entity (``/api/roost/v1/circles``): Mastodon has no circles.
     "Circle": entity({"id": ID, "name": STR, "members_count": {"type": "integer"}}),
+    # Roost's own: hashtag chats (``/api/roost/v1/chats``).
+    "Chat": entity(
+        {
+            "id": ID,
+            "tag": STR,
+            "title": STR,
+            "host": ref("Account"),
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "url": URL,
+            "transcript_url": URL,
+            "questions": {
+                "type": "array",
+                "items": entity(
+                    {"number": INT, "text": STR, "at": DATETIME, "status_id": ID_OR_NULL}
+                ),
+            },
+        }
+    ),
+    "ChatTranscript": entity(
+        {
+            "chat": ref("Chat"),
+            "questions": {
+                "type": "array",
+                "items": entity(
+                    {
+                        "number": INT,
+                        "text": STR,
+                        "status": {"oneOf": [ref("Status"), {"type": "null"}]},
+                        "answers": many("Status"),
+                    }
+                ),
+            },
+            "conversation": many("Status"),
+        }
+    ),
     # Trends::Link: a PreviewCard with the Tag's history.
     "TrendsLink": entity(
         {

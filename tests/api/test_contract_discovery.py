@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
 from roost.posts.marks import do_favourite
 from roost.runtime import Runtime
+from roost.store.schema import utcnow
 from tests.api.contract import Api, covers
 from tests.conftest import People
 
@@ -74,3 +76,48 @@ def test_suggestions(api: Api, rt: Runtime, people: People) -> None:
         "DELETE", "/api/v1/suggestions/{account_id}", "Error", status=404, at={"account_id": 9}
     )
     api.call("GET", "/api/v2/suggestions", "Error", status=401, who=None)
+
+
+@covers(
+    "POST /api/roost/v1/chats",
+    "GET /api/roost/v1/chats/{id}",
+    "GET /api/roost/v1/chats/{id}/transcript",
+)
+def test_chats(api: Api, rt: Runtime, people: People, settle: Settle) -> None:
+    start = (utcnow() - timedelta(minutes=2)).isoformat()
+    made = api.call(
+        "POST",
+        "/api/roost/v1/chats",
+        "Chat",
+        json={
+            "tag": "#meded",
+            "title": "Teaching rounds",
+            "starts_at": start,
+            "questions": [{"text": "What works?"}, {"text": "What does not?"}],
+        },
+    )
+    assert (made["tag"], made["host"]["username"]) == ("meded", "alice")
+    assert [q["number"] for q in made["questions"]] == [1, 2]
+    settle()  # Q1 is due at the start
+    chat = api.call("GET", "/api/roost/v1/chats/{id}", "Chat", at=made, who=None)
+    asked = chat["questions"][0]["status_id"]
+    assert asked is not None
+    assert chat["questions"][1]["status_id"] is None
+    do_create_post(rt, people.bob, "A1 checklists #meded")
+    do_create_post(rt, people.carol, "A1 only for followers #meded", visibility="private")
+    transcript = api.call(
+        "GET", "/api/roost/v1/chats/{id}/transcript", "ChatTranscript", at=made, who="dave"
+    )
+    first = transcript["questions"][0]
+    assert "Q1 What works?" in first["status"]["content"]
+    assert [s["account"]["username"] for s in first["answers"]] == ["bob"]
+    api.call(
+        "POST", "/api/roost/v1/chats", "Error", status=422,
+        json={"tag": "not a tag", "starts_at": start},
+    )  # fmt: skip
+    api.call(
+        "POST", "/api/roost/v1/chats", "Error", status=422,
+        json={"tag": "ok", "starts_at": "2001-01-01T00:00:00Z"},
+    )  # fmt: skip
+    api.call("POST", "/api/roost/v1/chats", "Error", status=401, who=None, json={})
+    api.call("GET", "/api/roost/v1/chats/{id}", "Error", status=404, at={"id": 9})
