@@ -28,8 +28,7 @@ def _bounds(ctx: Ctx, default: int) -> tuple[int, int]:
     return min(max(limit, 1), default * 2), max(page.offset, 0)
 
 
-@endpoint(response=list[Tag], request=TrendsPage)
-def tags(ctx: Ctx) -> Response:
+def _tags(ctx: Ctx) -> Response:
     limit, offset = _bounds(ctx, 10)
     found = trending_tags(ctx.rt, utcnow(), limit=limit, offset=offset)
     result = []
@@ -40,6 +39,17 @@ def tags(ctx: Ctx) -> Response:
             tag.following = False
         result.append(tag)
     return json_response(result)
+
+
+@endpoint(response=list[Tag], request=TrendsPage)
+def tags(ctx: Ctx) -> Response:
+    return _tags(ctx)
+
+
+@endpoint(response=list[Tag], request=TrendsPage)
+def tags_alias(ctx: Ctx) -> Response:
+    """``/api/v1/trends``: Mastodon's older name of ``/api/v1/trends/tags``."""
+    return _tags(ctx)
 
 
 @endpoint(response=list[Status], request=TrendsPage)
@@ -57,7 +67,7 @@ def links(ctx: Ctx) -> Response:
 
 
 routes = [
-    Route("/api/v1/trends", tags, methods=["GET"]),
+    Route("/api/v1/trends", tags_alias, methods=["GET"]),
     Route("/api/v1/trends/tags", tags, methods=["GET"]),
     Route("/api/v1/trends/statuses", statuses, methods=["GET"]),
     Route("/api/v1/trends/links", links, methods=["GET"]),
