@@ -25,7 +25,6 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
 from roost.graph.models import blocks, follow_requests, follows, mutes
-from roost.graph.queries import familiar_followers
 from roost.runtime import Runtime
 from roost.suggestions.models import suggestion_dismissals
 
@@ -144,9 +143,20 @@ def get_suggestions(
             found += [
                 SuggestionView(account=row, source=MOST_FOLLOWED) for row in conn.execute(popular)
             ]
-    familiar = familiar_followers(
-        rt, viewer_id, [s.account.id for s in found if s.source == FRIENDS_OF_FRIENDS]
-    )
+        # Some of the people behind each reason, walked from the viewer's follows
+        # (each a (follower, target) index probe), never from the candidate's
+        # followers, who may be tens of thousands.
+        wanted = [s.account.id for s in found if s.source == FRIENDS_OF_FRIENDS]
+        names: dict[int, list[str]] = {}
+        if wanted:
+            for target, username in conn.execute(
+                select(second.c.target_account_id, accounts.c.username)
+                .join(followees, followees.c.id == second.c.account_id)
+                .join(accounts, accounts.c.id == second.c.account_id)
+                .where(second.c.target_account_id.in_(wanted))
+                .order_by(second.c.id.desc())
+            ):
+                names.setdefault(target, []).append(username)
     for suggestion in found:
-        suggestion.followed_by = [r.username for r in familiar.get(suggestion.account.id, [])[:2]]
+        suggestion.followed_by = names.get(suggestion.account.id, [])[:2]
     return found
