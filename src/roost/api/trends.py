@@ -12,7 +12,7 @@ from roost.api.entities.statuses import Status, Tag, status_entities, tag_entity
 from roost.api.entities.trends import TrendsLink, history_entities, link_entity
 from roost.api.http import Ctx, endpoint, json_response
 from roost.store.schema import utcnow
-from roost.trends.queries import trending_links, trending_statuses, trending_tags
+from roost.trends.queries import current_trends, trending_statuses
 
 
 class TrendsPage(msgspec.Struct, kw_only=True):
@@ -30,7 +30,7 @@ def _bounds(ctx: Ctx, default: int) -> tuple[int, int]:
 
 def _tags(ctx: Ctx) -> Response:
     limit, offset = _bounds(ctx, 10)
-    found = trending_tags(ctx.rt, utcnow(), limit=limit, offset=offset)
+    found = current_trends(ctx.rt, "tag")[offset : offset + limit]
     result = []
     for trend in found:
         tag = tag_entity(ctx.rt, trend.name)
@@ -62,7 +62,7 @@ def statuses(ctx: Ctx) -> Response:
 @endpoint(response=list[TrendsLink], request=TrendsPage)
 def links(ctx: Ctx) -> Response:
     limit, offset = _bounds(ctx, 10)
-    found = trending_links(ctx.rt, utcnow(), limit=limit, offset=offset)
+    found = current_trends(ctx.rt, "link")[offset : offset + limit]
     return json_response([link_entity(t) for t in found])
 
 

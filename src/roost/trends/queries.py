@@ -36,6 +36,7 @@ from roost.posts.hydration import StatusView, hydrate
 from roost.posts.models import favourites, posts, tags
 from roost.posts.visibility import listed_clause
 from roost.runtime import Runtime
+from roost.store.schema import utcnow
 from roost.trends.actions import hour_of
 from roost.trends.models import trend_uses
 
@@ -49,6 +50,7 @@ STATUS_HOURS = 48
 STATUS_MIN_ACCOUNTS = 2
 STATUS_HALF_LIFE_HOURS = 6.0
 MAX_TRENDS = 40
+CACHE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,19 @@ def poisson_surprise(observed: int, expected: float) -> float:
     top = max(logs)
     log_tail = top + math.log(sum(math.exp(x - top) for x in logs))
     return -log_tail / math.log(10)
+
+
+def current_trends(rt: Runtime, kind: str) -> list[Trend]:
+    """The trending tags or links now, as every page and API read shows them: the same
+    for everyone, so each process computes them at most once a ``CACHE_SECONDS``."""
+
+    def compute() -> list[Trend]:
+        now = utcnow()
+        if kind == "tag":
+            return trending_tags(rt, now, limit=MAX_TRENDS)
+        return trending_links(rt, now, limit=MAX_TRENDS)
+
+    return rt.memo.get(("trends", kind), CACHE_SECONDS, compute)
 
 
 def trending_tags(rt: Runtime, now: datetime, *, limit: int = 10, offset: int = 0) -> list[Trend]:

@@ -13,7 +13,7 @@ from roost.accounts.queries import get_account
 from roost.store.schema import utcnow
 from roost.suggestions.actions import do_dismiss_suggestion
 from roost.suggestions.queries import get_suggestions
-from roost.trends.queries import trending_links, trending_statuses, trending_tags
+from roost.trends.queries import current_trends, trending_statuses
 from roost.web.filters import filtered
 from roost.web.page import Web, page
 
@@ -25,7 +25,7 @@ def side_column(web: Web) -> dict[str, Any]:
     """What the home page's side column shows: a few trends and suggestions."""
     now = utcnow()
     return {
-        "side_tags": trending_tags(web.rt, now, limit=SIDE_TAGS),
+        "side_tags": current_trends(web.rt, "tag")[:SIDE_TAGS],
         "side_suggestions": get_suggestions(web.rt, web.me, now, limit=SIDE_SUGGESTIONS),
     }
 
@@ -36,8 +36,8 @@ def trends(web: Web) -> Response:
     views = trending_statuses(web.rt, web.viewer_id, now, limit=20)
     return web.render(
         "trends.html",
-        tags=trending_tags(web.rt, now, limit=20),
-        links=trending_links(web.rt, now, limit=10),
+        tags=current_trends(web.rt, "tag"),
+        links=current_trends(web.rt, "link")[:10],
         **filtered(web, views, "public"),
     )
 
