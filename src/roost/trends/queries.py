@@ -207,11 +207,6 @@ def histories(rt: Runtime, kind: str, keys: list[str], now: datetime) -> dict[st
     }
 
 
-def tag_history(rt: Runtime, tag_id: int, now: datetime) -> list[DayUse]:
-    """One tag's history, for ``/api/v1/tags/:name`` and the tag page."""
-    return histories(rt, "tag", [str(tag_id)], now)[str(tag_id)]
-
-
 def trending_statuses(
     rt: Runtime, viewer_id: int | None, now: datetime, *, limit: int = 20, offset: int = 0
 ) -> list[StatusView]:
