@@ -19,6 +19,7 @@ from tests.api import (
     test_contract_filters,
     test_contract_follow_requests,
     test_contract_lists,
+    test_contract_media,
     test_contract_notifications,
     test_contract_server,
     test_contract_statuses,
@@ -38,7 +39,7 @@ CONTRACT_MODULES = (
     test_contract_discovery,
     test_contract_filters,
     test_contract_authorized_apps,
-    test_contract_discovery,
+    test_contract_media,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

@@ -18,6 +18,7 @@ from roost.api import (
     lists,
     markers,
     marks,
+    media,
     notifications,
     oauth,
     openapi,
@@ -33,6 +34,7 @@ from roost.api import (
 def api_routes() -> list[BaseRoute]:
     return [
         *statuses.routes,
+        *media.routes,
         *timelines.routes,
         *marks.routes,
         *notifications.routes,

@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "roost.trends.models",
     "roost.suggestions.models",
     "roost.chats.models",
+    "roost.media.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

@@ -1,7 +1,7 @@
 """trend_uses, suggestion_dismissals, chats and chat_questions
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from roost.store.schema import UTCDateTime
 
 revision: str = "0015"
-down_revision: str | None = "0009"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
