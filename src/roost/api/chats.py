@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from roost.api.entities.chats import Chat, ChatTranscript, chat_entity, transcript_entity
 from roost.api.http import Ctx, endpoint, json_response
-from roost.chats.actions import QuestionInput, do_announce_chat
+from roost.chats.actions import ANNOUNCE_RULE, QuestionInput, do_announce_chat
 from roost.chats.queries import get_chat, get_transcript
 
 
@@ -38,7 +38,7 @@ class NoInput(msgspec.Struct, kw_only=True):
     """Nothing beyond the chat in the path."""
 
 
-@endpoint(scope="write:statuses", user=True, response=Chat, request=NewChat)
+@endpoint(scope="write:statuses", user=True, response=Chat, request=NewChat, limit=ANNOUNCE_RULE)
 def announce(ctx: Ctx) -> Response:
     given: NewChat = ctx.input
     chat_id = do_announce_chat(

@@ -22,6 +22,7 @@ from roost.errors import ValidationFailed
 from roost.ids import new_id
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
+from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 from roost.text import count_length, is_hashtag
 
@@ -29,6 +30,8 @@ QUESTION_JOB = "chats.question"
 MAX_QUESTIONS = 20
 MAX_HOURS = 12
 DEFAULT_MINUTES = 60
+# Roost's: each announcement schedules up to 20 posts; ten an hour is plenty for a host.
+ANNOUNCE_RULE = RateRule("chats", 10, 3600, per="account")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def do_announce_chat(
     tag = tag.strip().lstrip("#")
     questions = questions or []
     now = utcnow()
+    rt.limiter.enforce(ANNOUNCE_RULE, host_id)
     ends_at = ends_at or starts_at + timedelta(minutes=DEFAULT_MINUTES)
     if len(title) > 200:
         raise ValidationFailed("The title is too long (200 characters at most)", field="title")
