@@ -79,6 +79,7 @@ def test_suggestions(api: Api, rt: Runtime, people: People) -> None:
 
 
 @covers(
+    "GET /api/roost/v1/chats",
     "POST /api/roost/v1/chats",
     "GET /api/roost/v1/chats/{id}",
     "GET /api/roost/v1/chats/{id}/transcript",
@@ -99,6 +100,9 @@ def test_chats(api: Api, rt: Runtime, people: People, settle: Settle) -> None:
     assert (made["tag"], made["host"]["username"]) == ("meded", "alice")
     assert [q["number"] for q in made["questions"]] == [1, 2]
     settle()  # Q1 is due at the start
+    listed = api.call("GET", "/api/roost/v1/chats", "[Chat]", who=None)
+    assert [c["id"] for c in listed] == [made["id"]]
+    assert api.call("GET", "/api/roost/v1/chats", "[Chat]", params={"past": "true"}) == []
     chat = api.call("GET", "/api/roost/v1/chats/{id}", "Chat", at=made, who=None)
     asked = chat["questions"][0]["status_id"]
     assert asked is not None

@@ -18,8 +18,11 @@ from roost.posts.actions import do_create_post, do_delete_post
 from roost.posts.marks import do_favourite
 from roost.posts.models import posts
 from roost.runtime import Runtime
+from roost.store.memo import Memo
 from roost.store.schema import utcnow
 from roost.trends.queries import (
+    CACHE_SECONDS,
+    current_trends,
     poisson_surprise,
     trending_links,
     trending_statuses,
@@ -160,3 +163,20 @@ def test_poisson_surprise_grows_with_the_distance_from_the_usual_rate() -> None:
     assert poisson_surprise(4, 4.0) == 0.0
     assert 0 < poisson_surprise(6, 4.0) < poisson_surprise(6, 1.0) < poisson_surprise(12, 1.0)
     assert poisson_surprise(1000, 1.0) > 100  # no overflow at large counts
+
+
+def test_current_trends_are_shared_for_a_minute(
+    rt: Runtime, people: People, settle: Settle
+) -> None:
+    # given a clock the cache reads, and nothing trending yet
+    clock = [0.0]
+    rt.memo = Memo(clock=lambda: clock[0])
+    assert current_trends(rt, "tag") == []
+    for i in range(6):
+        do_create_post(rt, getattr(people, f"p{i}"), "#Fresh news")
+    settle()
+    # then within the minute every reader gets the cached answer, after it the new one
+    clock[0] = CACHE_SECONDS - 1
+    assert current_trends(rt, "tag") == []
+    clock[0] = CACHE_SECONDS + 1
+    assert [t.name for t in current_trends(rt, "tag")] == ["Fresh"]

@@ -1,4 +1,4 @@
-"""``/api/roost/v1/chats``: announce a hashtag chat, read it, read its transcript.
+"""``/api/roost/v1/chats``: list hashtag chats, announce one, read it, read its transcript.
 
 A chat is public (its questions are public posts); the transcript holds only the
 posts the reader may see. Announcing needs ``write:statuses``: the questions are
@@ -15,7 +15,8 @@ from starlette.routing import Route
 from roost.api.entities.chats import Chat, ChatTranscript, chat_entity, transcript_entity
 from roost.api.http import Ctx, endpoint, json_response
 from roost.chats.actions import ANNOUNCE_RULE, QuestionInput, do_announce_chat
-from roost.chats.queries import get_chat, get_transcript
+from roost.chats.queries import get_chat, get_transcript, recent_chats, upcoming_chats
+from roost.store.schema import utcnow
 
 
 class NewQuestion(msgspec.Struct, kw_only=True):
@@ -32,6 +33,14 @@ class NewChat(msgspec.Struct, kw_only=True):
     ends_at: datetime | None = None
     title: str = ""
     questions: list[NewQuestion] = []
+
+
+class ChatsPage(msgspec.Struct, kw_only=True):
+    """``past=true``: chats that are over (newest first), for their transcripts;
+    otherwise the chats not over yet, soonest first."""
+
+    past: bool = False
+    limit: int = 20
 
 
 class NoInput(msgspec.Struct, kw_only=True):
@@ -53,6 +62,14 @@ def announce(ctx: Ctx) -> Response:
     return json_response(chat_entity(ctx.rt, get_chat(ctx.rt, chat_id)))
 
 
+@endpoint(scope="read:statuses", response=list[Chat], request=ChatsPage)
+def index(ctx: Ctx) -> Response:
+    page: ChatsPage = ctx.input
+    limit = min(max(page.limit, 1), 40)
+    listed = recent_chats if page.past else upcoming_chats
+    return json_response([chat_entity(ctx.rt, c) for c in listed(ctx.rt, utcnow(), limit=limit)])
+
+
 @endpoint(scope="read:statuses", response=Chat, request=NoInput)
 def show(ctx: Ctx) -> Response:
     return json_response(chat_entity(ctx.rt, get_chat(ctx.rt, ctx.path_id())))
@@ -65,6 +82,7 @@ def transcript(ctx: Ctx) -> Response:
 
 
 routes = [
+    Route("/api/roost/v1/chats", index, methods=["GET"]),
     Route("/api/roost/v1/chats", announce, methods=["POST"]),
     Route("/api/roost/v1/chats/{id}", show, methods=["GET"]),
     Route("/api/roost/v1/chats/{id}/transcript", transcript, methods=["GET"]),
