@@ -169,7 +169,9 @@ def do_create_post(
                 .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
             )
             rt.jobs.enqueue(tx, FANOUT_JOB, {"post_id": post_id})
-            if visibility == "public" and circle_id is None:
+            # Only a public post with a hashtag or (likely) a link needs the job; a
+            # "://" that is no link costs a job that records nothing.
+            if visibility == "public" and circle_id is None and (hashtags or "://" in text):
                 rt.jobs.enqueue(tx, TRENDS_JOB, {"post_id": post_id})
     except IntegrityError:
         if idempotency_key:  # a concurrent retry with the same key committed first
