@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
@@ -28,6 +29,7 @@ from roost.scheduled.actions import JOB_HANDLERS as SCHEDULED_JOBS
 from roost.store.jobs import Job
 from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
 from roost.timelines.edits import JOB_HANDLERS as EDIT_JOBS
+from roost.trends.actions import JOB_HANDLERS as TREND_JOBS
 
 log = logging.getLogger("roost.worker")
 
@@ -38,6 +40,8 @@ HANDLERS: dict[str, Handler] = {
     **NOTIFICATION_JOBS,
     **GRAPH_JOBS,
     **MEDIA_JOBS,
+    **TREND_JOBS,
+    **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
 

@@ -9,6 +9,7 @@ from roost.api import (
     apps,
     audience,
     authorized_apps,
+    chats,
     circles,
     conversations,
     filters,
@@ -26,8 +27,10 @@ from roost.api import (
     status_edits,
     statuses,
     streaming,
+    suggestions,
     tags,
     timelines,
+    trends,
 )
 
 
@@ -47,6 +50,9 @@ def api_routes() -> list[BaseRoute]:
         *circles.routes,
         *filters.routes,
         *tags.routes,
+        *trends.routes,
+        *suggestions.routes,
+        *chats.routes,
         *instance.routes,
         *apps.routes,
         *authorized_apps.routes,

@@ -103,7 +103,7 @@ class Reschedule(msgspec.Struct, kw_only=True):
     scheduled_at: str | None = None
 
 
-class NoInput(msgspec.Struct, kw_only=True):
+class CancelScheduled(msgspec.Struct, kw_only=True):
     """No parameters (the ID is in the path)."""
 
 
@@ -132,7 +132,7 @@ def reschedule(ctx: Ctx) -> Response:
     return json_response(_entity(ctx, get_scheduled_post(ctx.rt, ctx.account_id, scheduled_id)))
 
 
-@endpoint(scope=WRITE, user=True, response=dict[str, str], request=NoInput)
+@endpoint(scope=WRITE, user=True, response=dict[str, str], request=CancelScheduled)
 def cancel_scheduled(ctx: Ctx) -> Response:
     do_cancel_scheduled_post(ctx.rt, ctx.account_id, ctx.path_id())
     return json_response({})
