@@ -21,6 +21,7 @@ from typing import Any
 
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
+from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
 from roost.runtime import Runtime
 from roost.store.jobs import Job
 from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
@@ -29,7 +30,12 @@ log = logging.getLogger("roost.worker")
 
 Handler = Callable[[Runtime, dict[str, Any]], None]
 
-HANDLERS: dict[str, Handler] = {**TIMELINE_JOBS, **NOTIFICATION_JOBS, **GRAPH_JOBS}
+HANDLERS: dict[str, Handler] = {
+    **TIMELINE_JOBS,
+    **NOTIFICATION_JOBS,
+    **GRAPH_JOBS,
+    **PHONE_JOBS,
+}
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

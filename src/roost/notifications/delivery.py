@@ -28,6 +28,7 @@ from roost.notifications.models import (
     notifications,
 )
 from roost.notifications.policy import Cause, decide, is_following, silenced
+from roost.phones.outbound import queue_texts
 from roost.posts.marks import FAVOURITE_JOB
 from roost.posts.models import favourites, mentions, posts
 from roost.posts.visibility import visible_clause
@@ -42,8 +43,10 @@ GROUP_SPAN_HOURS = 12
 def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
     """Creates the notifications for these causes (existing ones stay as they are);
     the recipient's policy may file them as requests or drop them. Live listeners
-    hear of the new, unfiltered ones after commit. Returns the new IDs."""
+    hear of the new, unfiltered ones after commit, and the phones of those who
+    asked for texts get theirs (``roost.phones.outbound``). Returns the new IDs."""
     created: list[int] = []
+    texted: list[tuple[int, str, int | None]] = []
     now = utcnow()
     for cause in causes:
         if cause.recipient_id == cause.from_account_id:
@@ -76,6 +79,8 @@ def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
             _file_request(tx.conn, cause, now)
         else:
             tx.on_commit(_announce(rt, cause.recipient_id, notification_id))
+            texted.append((cause.recipient_id, cause.type, cause.post_id))
+    queue_texts(tx, rt, texted)
     return created
 
 
