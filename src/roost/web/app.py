@@ -29,6 +29,7 @@ from roost.web import (
     messages,
     notifications,
     oauth,
+    phone,
     posts,
     profiles,
     timelines,
@@ -56,6 +57,7 @@ def web_routes() -> list[BaseRoute]:
         *timelines.routes,
         *lists.routes,
         *circles.routes,
+        *phone.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]
