@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,7 @@ class CarrierRequest:
 class FakeTwilio:
     def __init__(self) -> None:
         self.requests: list[CarrierRequest] = []
+        self.arrivals: list[float] = []  # time.perf_counter() of each request
         self.fail_next = 0
         self.refuse = False  # answer 400 (an invalid number) to every send
         self._lock = threading.Lock()
@@ -56,6 +58,7 @@ class FakeTwilio:
     def _answer(self, request: CarrierRequest) -> tuple[int, dict[str, Any]]:
         with self._lock:
             self.requests.append(request)
+            self.arrivals.append(time.perf_counter())
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return 500, {"code": 20500, "message": "Internal Server Error"}
