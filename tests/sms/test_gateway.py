@@ -139,7 +139,7 @@ def test_stop_and_start(rt: Runtime, people: People, link: Link, settle: Settle)
     do_create_post(rt, people.alice, "@bob are you there?")
     settle()
     assert sent_bodies(rt, people.bob) == []
-    assert text(rt, "unsubscribe") is not None  # still honoured, still stopped
+    assert text(rt, "GET alice") is None  # a stopped phone gets no text, not even a reply
     assert text(rt, "START") == "Texts from Roost are back on. Text HELP for the commands."
     do_create_post(rt, people.alice, "@bob welcome back")
     settle()
@@ -165,7 +165,7 @@ def test_get_whois_like_and_repost(rt: Runtime, people: People, link: Link) -> N
     assert text(rt, "GET alice") == "alice: The clinic opens at 9"
     whois = text(rt, "whois alice")
     assert whois is not None
-    assert whois.startswith("Alice A. (@alice): Doctor. Usually late. 1 posts")
+    assert whois.startswith("Alice A. (@alice): Doctor. Usually late. 1 post, 0 followers")
     assert text(rt, "LIKE alice") == "Liked @alice's post."
     assert text(rt, "RT alice") == "Reposted @alice's post."
     view = get_status(rt, people.bob, post)

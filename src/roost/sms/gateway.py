@@ -30,7 +30,7 @@ from roost.phones.actions import (
     do_set_stopped,
     do_update_phone_settings,
 )
-from roost.phones.queries import account_for_number, inbound_reply
+from roost.phones.queries import account_for_number, get_phone, inbound_reply
 from roost.phones.segments import fit
 from roost.posts.actions import do_create_post, do_reblog
 from roost.posts.hydration import StatusView
@@ -71,11 +71,15 @@ def _answer(rt: Runtime, number: str, body: str, message_sid: str) -> str | None
     except RateLimited:
         return None  # answering each would cost a text too
     try:
-        return _run(rt, account_id, command, message_sid)
+        reply = _run(rt, account_id, command, message_sid)
     except NotFound:
-        return f"No one is called @{command.user}." if command.user else "Not found."
+        reply = f"No one is called @{command.user}." if command.user else "Not found."
     except RoostError as exc:
-        return exc.message.rstrip(".") + ". Nothing was changed."
+        reply = exc.message.rstrip(".") + ". Nothing was changed."
+    phone = get_phone(rt, account_id)
+    if command.verb != "start" and phone is not None and phone.stopped:
+        return None  # a stopped phone gets no text at all until START, not even a reply
+    return reply
 
 
 def _run(rt: Runtime, me: int, command: Command, message_sid: str) -> str | None:
@@ -169,8 +173,12 @@ def _whois(rt: Runtime, them: AccountRow) -> str:
     name = them.display_name or them.username
     text = (
         f"{name} (@{them.username}){' [protected]' if them.locked else ''}: {bio} "
-        f"{them.statuses_count} posts, {them.followers_count} followers, "
+        f"{_count(them.statuses_count, 'post')}, {_count(them.followers_count, 'follower')}, "
         f"{them.following_count} following."
     )
     link = f"{rt.settings.effective_base_url}/@{them.username}"
     return fit(" ".join(text.split()), link)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
