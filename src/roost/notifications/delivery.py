@@ -38,6 +38,7 @@ from roost.store.schema import utcnow
 
 # Mastodon's: a group keeps gathering likes for 12 hours after it began.
 GROUP_SPAN_HOURS = 12
+NOTIFY_BATCH = 500  # causes per transaction in a post's job
 
 
 def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
@@ -226,9 +227,12 @@ def notify_about_post(rt: Runtime, post_id: int) -> None:
     (on SQLite, no turn at the single writer's lock)."""
     with rt.db.read() as conn:
         causes = _post_causes(conn, post_id)
-    if causes:
+    # In slices: 10,000 "notify me" followers must not hold SQLite's one write lock
+    # for the whole of it, and their texts (``roost.phones``) start with the first
+    # slice. A repeated job skips the notifications that exist (and their texts).
+    for start in range(0, len(causes), NOTIFY_BATCH):
         with rt.db.write() as tx:
-            notify(tx, causes, rt)
+            notify(tx, causes[start : start + NOTIFY_BATCH], rt)
 
 
 def _post_causes(conn: Connection, post_id: int) -> list[Cause]:

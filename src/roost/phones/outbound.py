@@ -204,10 +204,16 @@ def compose_body(base_url: str, kind: str, post: Any) -> str:
 
 def handle_send(rt: Runtime, payload: dict[str, Any]) -> None:
     text_id = int(payload["text_id"])
+    with rt.db.read() as conn:
+        status = conn.scalar(select(sms_texts.c.status).where(sms_texts.c.id == text_id))
+    if status not in (*LIVE, "sending"):
+        return  # sent, dropped or failed already (a repeated job), or gone
+    if status in LIVE:
+        wait_for_turn(rt)  # before the transaction: waiting holds no lock
     with rt.db.write() as tx:
         text = tx.conn.execute(select(sms_texts).where(sms_texts.c.id == text_id)).first()
         if text is None or text.status not in (*LIVE, "sending"):
-            return  # sent, dropped or failed already: a repeated job
+            return
         if text.status == "sending":
             _mark(tx, text_id, "unknown", "the worker stopped while sending: not sent again")
             return
@@ -219,15 +225,11 @@ def handle_send(rt: Runtime, payload: dict[str, Any]) -> None:
             _mark(tx, text_id, "held", detail)
             rt.jobs.enqueue(tx, SEND_JOB, {"text_id": text_id}, delay=delay)
             return
-    wait_for_turn(rt)
-    with rt.db.write() as tx:
-        claimed = tx.conn.execute(
+        tx.conn.execute(
             update(sms_texts)
-            .where(sms_texts.c.id == text_id, sms_texts.c.status.in_(LIVE))
+            .where(sms_texts.c.id == text_id)
             .values(status="sending", sent_at=utcnow(), detail=None)
-        ).rowcount
-    if not claimed:
-        return  # STOP or removal came in meanwhile
+        )
     try:
         sid = rt.sms.send(text.to_number, text.body)
     except SendFailed as exc:
