@@ -63,34 +63,40 @@ def _mine(ctx: Ctx) -> PhoneView:
 
 @endpoint(scope=READ, user=True, response=Phone)
 def show(ctx: Ctx) -> Response:
+    """One's linked phone (404 when none is)."""
     return json_response(phone_entity(_mine(ctx)))
 
 
 @endpoint(scope=WRITE, user=True, response=Phone, request=NewPhone)
 def link(ctx: Ctx) -> Response:
+    """Enter (or replace) one's number: a verification code is texted to it."""
     do_link_phone(ctx.rt, ctx.account_id, ctx.input.number)
     return json_response(phone_entity(_mine(ctx)))
 
 
 @endpoint(scope=WRITE, user=True, response=Phone, request=PhoneCode)
 def verify(ctx: Ctx) -> Response:
+    """Verify the phone with the texted code; the number is then this account's."""
     do_verify_phone(ctx.rt, ctx.account_id, ctx.input.code)
     return json_response(phone_entity(_mine(ctx)))
 
 
 @endpoint(scope=WRITE, user=True, response=dict[str, str])
 def unlink(ctx: Ctx) -> Response:
+    """Unlink the phone; texts waiting for it are dropped."""
     do_remove_phone(ctx.rt, ctx.account_id)
     return json_response({})
 
 
 @endpoint(scope=READ, user=True, response=PhoneSettings)
 def settings(ctx: Ctx) -> Response:
+    """Which texts the phone gets, quiet hours, time zone and daily cap."""
     return json_response(phone_settings_entity(_mine(ctx)))
 
 
 @endpoint(scope=WRITE, user=True, response=PhoneSettings, request=PhoneSettingsUpdate)
 def update_settings(ctx: Ctx) -> Response:
+    """Change any of the phone's settings; fields left out stay as they are."""
     given: PhoneSettingsUpdate = ctx.input
     do_update_phone_settings(
         ctx.rt,
