@@ -100,3 +100,22 @@ def test_an_unreachable_carrier_is_retried(
     [row] = [t for t in texts(rt, people.bob) if t.kind != "code"]
     assert row.status == "queued"
     assert "could not reach" in row.detail
+
+
+def test_a_text_the_carrier_may_have_taken_is_never_resent(
+    rt: Runtime, people: People, link: Link, settle: Settle, carrier: FakeTwilio
+) -> None:
+    link(people.bob, "+14155550001")
+    # given the carrier takes the request but answers too late (a lost answer)
+    rt.sms = TwilioTransport(carrier.url, SID, TOKEN, "+15005550006", timeout=0.5)
+    carrier.delay = 1.5
+    do_create_post(rt, people.alice, "@bob did you get this?")
+    settle()
+    make_due(rt)
+    settle()
+    # then the outcome is unknown, recorded as such, and the text is not sent again
+    [row] = [t for t in texts(rt, people.bob) if t.kind != "code"]
+    assert row.status == "unknown"
+    assert "no answer" in row.detail
+    bodies = [r.form["Body"] for r in carrier.requests]
+    assert bodies.count("alice: @bob did you get this?") == 1

@@ -30,6 +30,7 @@ class FakeTwilio:
         self.arrivals: list[float] = []  # time.perf_counter() of each request
         self.fail_next = 0
         self.refuse = False  # answer 400 (an invalid number) to every send
+        self.delay = 0.0  # seconds before answering (longer than a client's timeout)
         self._lock = threading.Lock()
         fake = self
 
@@ -42,11 +43,14 @@ class FakeTwilio:
                     CarrierRequest("POST", self.path, self.headers.get("Authorization", ""), form)
                 )
                 body = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a test of lost answers)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # quiet
@@ -59,6 +63,9 @@ class FakeTwilio:
         with self._lock:
             self.requests.append(request)
             self.arrivals.append(time.perf_counter())
+        if self.delay:
+            time.sleep(self.delay)
+        with self._lock:
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return 500, {"code": 20500, "message": "Internal Server Error"}
