@@ -44,6 +44,8 @@ log = logging.getLogger("roost.sms")
 
 # Per phone: a runaway script or a stolen phone cannot post hundreds a minute.
 INBOUND_RULE = RateRule("sms_inbound", 20, 60, per="account")
+# A number that is not linked is told how to link it, a few times an hour at most.
+UNKNOWN_RULE = RateRule("sms_unknown", 3, 3600, per="address")
 
 
 def receive(rt: Runtime, number: str, body: str, message_sid: str) -> str | None:
@@ -62,6 +64,10 @@ def _answer(rt: Runtime, number: str, body: str, message_sid: str) -> str | None
     if account_id is None:
         if command.verb in ("stop", "start"):
             return None  # nothing to stop; the carrier keeps its own list
+        try:
+            rt.limiter.enforce(UNKNOWN_RULE, number)
+        except RateLimited:
+            return None  # told a few times already: each answer is a text we pay for
         return f"This number is not linked to Roost. Link it at {base}/settings/phone"
     if command.verb == "stop":  # always honoured, whatever the limits
         do_set_stopped(rt, account_id, True)
