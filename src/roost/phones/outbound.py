@@ -3,8 +3,9 @@
 **Causes.** A text has the causes of a notification: a post by someone whose
 ``notify`` switch you turned on, a mention, a direct message. So the notification
 code, which already finds those (once per post, in its fan-out job), calls
-``queue_texts`` in one line with what it notified; nothing here walks followers
-again. ``queue_texts`` keeps the recipients who have a phone that receives and
+``queue_texts``: with the "notify me" followers before it writes their
+notifications, and with mentions as its policy accepts them; nothing here walks
+followers again. ``queue_texts`` keeps the recipients who have a phone that receives and
 enqueues *compose* jobs of ``COMPOSE_BATCH`` each, so 10,000 phone-linked followers
 cost the fan-out one indexed read and twenty job rows, and the post path nothing.
 
