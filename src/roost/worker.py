@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
+from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
 from roost.runtime import Runtime
@@ -35,6 +36,7 @@ HANDLERS: dict[str, Handler] = {
     **NOTIFICATION_JOBS,
     **GRAPH_JOBS,
     **PHONE_JOBS,
+    **MEDIA_JOBS,
 }
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``

@@ -24,6 +24,7 @@ MODEL_MODULES = (
     "roost.lists.models",
     "roost.filters.models",
     "roost.phones.models",
+    "roost.media.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )
