@@ -1,7 +1,7 @@
 """phones, sms_texts (the outbox) and sms_inbound (MessageSids acted on)
 
 Revision ID: 0013
-Revises: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from roost.store.schema import UTCDateTime
 
 revision: str = "0013"
-down_revision: str | None = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
