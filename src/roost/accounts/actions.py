@@ -18,6 +18,7 @@ from roost.errors import InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
+from roost.store.db import is_id_collision, retry_on_id_collision
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 
@@ -137,6 +138,7 @@ def check_registration(
     return address
 
 
+@retry_on_id_collision
 def do_register(
     rt: Runtime,
     username: str,
@@ -187,6 +189,8 @@ def do_register(
                 )
             )
     except IntegrityError as exc:  # a concurrent registration won the race
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         raise ValidationFailed(
             "Username is already taken", field="username", code="ERR_TAKEN"
         ) from exc
