@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
+from roost.accounts.sessions import end_all_web_sessions
 from roost.errors import InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
@@ -312,6 +313,7 @@ def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> 
             .where(accounts.c.id == account_id)
             .values(password_hash=new_hash, session_epoch=accounts.c.session_epoch + 1)
         )
+        end_all_web_sessions(tx, account_id)
 
 
 def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
@@ -323,6 +325,7 @@ def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
             .where(accounts.c.id == account_id)
             .values(session_epoch=accounts.c.session_epoch + 1)
         )
+        end_all_web_sessions(tx, account_id)
 
 
 ACTIVITY_RESOLUTION = timedelta(hours=1)
