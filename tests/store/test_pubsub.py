@@ -5,6 +5,7 @@ the shared Redis; pub/sub keeps no keys, so there is nothing to delete."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import uuid
@@ -148,6 +149,67 @@ def test_close_sends_what_is_still_queued() -> None:
     finally:
         listener.close()
     assert [m for _, m in received] == [f"update:{i}" for i in range(2000)]
+
+
+def _pubsub_connections(prefix: str) -> int:
+    """Connections the bus opened for listening, by the client name it gives them."""
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        return sum(1 for c in client.client_list() if c.get("name") == f"{prefix}pubsub")
+    finally:
+        client.close()
+
+
+def test_one_redis_connection_carries_every_subscription_of_a_process() -> None:
+    # given one process's bus and 50 listeners on 50 channels (and 5 on a shared one)
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+
+    async def scenario() -> tuple[int, list[tuple[str, str]], int]:
+        async with contextlib.AsyncExitStack() as stack:
+            subs = [
+                await stack.enter_async_context(bus.subscribe([f"timeline:home:{i}"]))
+                for i in range(50)
+            ]
+            shared = [
+                await stack.enter_async_context(bus.subscribe(["timeline:public"]))
+                for _ in range(5)
+            ]
+            connections = _pubsub_connections(prefix)
+            # when a message goes to one home and one to the public channel
+            publish_from_thread(
+                bus, [("timeline:home:7", "update:1"), ("timeline:public", "update:2")]
+            )
+            got = [await asyncio.wait_for(subs[7].get(), TIMEOUT)]
+            got += [await asyncio.wait_for(s.get(), TIMEOUT) for s in shared]
+            others = sum(s.queue.qsize() for i, s in enumerate(subs) if i != 7)
+        return connections, got, others
+
+    try:
+        connections, got, others = asyncio.run(scenario())
+    finally:
+        bus.close()
+    # then one connection listened for all of them, and each listener heard its own
+    assert connections == 1
+    assert got == [("timeline:home:7", "update:1")] + [("timeline:public", "update:2")] * 5
+    assert others == 0
+
+
+def test_a_channel_left_and_listened_again_is_heard_again() -> None:
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+
+    async def scenario() -> tuple[str, str]:
+        async with bus.subscribe(["timeline:home:1"]):
+            pass
+        async with bus.subscribe(["timeline:home:1"]) as again:
+            publish_from_thread(bus, [("timeline:home:1", "update:3")])
+            return await asyncio.wait_for(again.get(), TIMEOUT)
+
+    try:
+        assert asyncio.run(scenario()) == ("timeline:home:1", "update:3")
+    finally:
+        bus.close()
 
 
 # -- doorbells -------------------------------------------------------------------------
