@@ -268,3 +268,35 @@ def test_a_listener_that_stopped_waiting_still_hears_later_messages(pubsub: PubS
             return await asyncio.wait_for(sub.get(), TIMEOUT)
 
     assert asyncio.run(scenario()) == ("timeline:home:1", "update:5")
+
+
+def test_the_doorbell_rings_over_the_connection_live_updates_use() -> None:
+    # given a process whose bus has a live listener and whose worker listens for rings
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+    listener = RedisDoorbell(REDIS_URL, prefix=prefix, bus=bus)
+    ringer = RedisDoorbell(REDIS_URL, prefix=prefix)  # another process, without a bus
+    woken = threading.Event()
+
+    async def scenario() -> tuple[int, tuple[str, str]]:
+        async with bus.subscribe(["timeline:public"]) as sub:
+            listener.listen(woken.set)
+            # when another process rings, and a live update goes out
+            for _ in range(25):  # the doorbell does not wait for Redis to confirm
+                await asyncio.to_thread(ringer.ring)
+                if await asyncio.to_thread(woken.wait, 0.2):
+                    break
+            assert woken.is_set()
+            publish_from_thread(bus, [("timeline:public", "update:9")])
+            heard = await asyncio.wait_for(sub.get(), TIMEOUT)
+            return _pubsub_connections(prefix), heard
+
+    try:
+        connections, heard = asyncio.run(scenario())
+    finally:
+        ringer.close()
+        listener.close()
+        bus.close()
+    # then both arrived over the process's one listening connection
+    assert connections == 1
+    assert heard == ("timeline:public", "update:9")

@@ -56,6 +56,12 @@ class LocalSubscription:
         return await self.queue.get()
 
 
+class Listener(Protocol):
+    def deliver(self, channel: str, message: str) -> None:
+        """Called on the publishing (or reading) thread: must not block."""
+        ...
+
+
 class Listeners:
     """Who listens to which channel in this process: the in-process bus uses it alone;
     the Redis bus puts it behind its one subscribed connection, so Redis hears each
@@ -63,9 +69,9 @@ class Listeners:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_channel: dict[str, set[LocalSubscription]] = defaultdict(set)
+        self._by_channel: dict[str, set[Listener]] = defaultdict(set)
 
-    def add(self, sub: LocalSubscription, channels: Sequence[str]) -> list[str]:
+    def add(self, sub: Listener, channels: Sequence[str]) -> list[str]:
         """Returns the channels that had no listener before (to subscribe upstream)."""
         with self._lock:
             first = [c for c in dict.fromkeys(channels) if c not in self._by_channel]
@@ -73,7 +79,7 @@ class Listeners:
                 self._by_channel[channel].add(sub)
             return first
 
-    def remove(self, sub: LocalSubscription, channels: Sequence[str]) -> list[str]:
+    def remove(self, sub: Listener, channels: Sequence[str]) -> list[str]:
         """Returns the channels nobody listens to any more (to unsubscribe upstream)."""
         emptied = []
         with self._lock:

@@ -32,7 +32,7 @@ from typing import Any
 
 import redis
 
-from roost.store.pubsub import Listeners, LocalSubscription
+from roost.store.pubsub import Listener, Listeners, LocalSubscription
 
 log = logging.getLogger("roost.pubsub")
 
@@ -108,6 +108,11 @@ class RedisPubSub:
         finally:
             await asyncio.to_thread(self._multiplexer.leave, sub, names)
 
+    def listen_in_thread(self, listener: Listener, channels: Sequence[str]) -> None:
+        """``listener`` hears ``channels`` for the life of the bus, called on the reader
+        thread (the job doorbell shares the one connection this way)."""
+        self._multiplexer.listen_in_thread(listener, list(dict.fromkeys(channels)))
+
     def close(self) -> None:
         """Sends what is queued, then stops the sender."""
         if self._sender is not None:
@@ -145,6 +150,7 @@ class _Multiplexer:
         self._acked: dict[str, int] = {}
         self._waiters: dict[str, list[tuple[int, asyncio.Future[None]]]] = {}
         self._reader: threading.Thread | None = None
+        self._broken = False
         self._stopping = threading.Event()
 
     async def listen(self, sub: LocalSubscription, names: list[str]) -> None:
@@ -153,30 +159,41 @@ class _Multiplexer:
         if pending:
             await asyncio.wait_for(asyncio.gather(*pending), _SUBSCRIBE_TIMEOUT)
 
+    def listen_in_thread(self, listener: Listener, names: list[str]) -> None:
+        """For a listener called on the reader thread (the job doorbell), that does not
+        wait for Redis to confirm."""
+        self._join(listener, names, None)
+
     def _join(
-        self, sub: LocalSubscription, names: list[str], loop: asyncio.AbstractEventLoop
+        self, sub: Listener, names: list[str], loop: asyncio.AbstractEventLoop | None
     ) -> list[asyncio.Future[None]]:
         first = self._listeners.add(sub, names)
         pending = []
         with self._lock:
-            if first:
-                self._connection().subscribe(*(self.prefix + name for name in first))
-                for name in first:
-                    self._sent[name] = self._sent.get(name, 0) + 1
-            for name in names:
-                target = self._sent.get(name, 0)
-                if self._acked.get(name, 0) < target:
-                    future: asyncio.Future[None] = loop.create_future()
-                    self._waiters.setdefault(name, []).append((target, future))
-                    pending.append(future)
             if self._reader is None:
                 self._reader = threading.Thread(
                     target=self._read_forever, name="roost-pubsub-reader", daemon=True
                 )
                 self._reader.start()
+            if first:
+                try:
+                    self._connection().subscribe(*(self.prefix + name for name in first))
+                except (redis.RedisError, OSError):
+                    self._broken = True  # the reader reconnects with every listened channel
+                    if loop is not None:
+                        raise
+                else:
+                    for name in first:
+                        self._sent[name] = self._sent.get(name, 0) + 1
+            for name in names:
+                target = self._sent.get(name, 0)
+                if loop is not None and self._acked.get(name, 0) < target:
+                    future: asyncio.Future[None] = loop.create_future()
+                    self._waiters.setdefault(name, []).append((target, future))
+                    pending.append(future)
         return pending
 
-    def leave(self, sub: LocalSubscription, names: list[str]) -> None:
+    def leave(self, sub: Listener, names: list[str]) -> None:
         emptied = self._listeners.remove(sub, names)
         if not emptied:
             return
@@ -198,8 +215,10 @@ class _Multiplexer:
     def _read_forever(self) -> None:
         while not self._stopping.is_set():
             with self._lock:
-                pubsub = self._connection()
+                pubsub, broken = self._connection(), self._broken
             try:
+                if broken:
+                    raise redis.ConnectionError("a subscribe could not be sent")
                 message = pubsub.get_message(timeout=1.0)
             except (redis.RedisError, OSError, ValueError):
                 log.warning("live updates lost Redis; subscribing again")
@@ -228,6 +247,7 @@ class _Multiplexer:
         for a confirmation goes ahead (the resubscription covers them)."""
         self._stopping.wait(1.0)
         with self._lock:
+            self._broken = False
             if self._pubsub is not None:
                 with contextlib.suppress(redis.RedisError, OSError):
                     self._pubsub.close()
@@ -242,8 +262,8 @@ class _Multiplexer:
                     self._connection().subscribe(*(self.prefix + name for name in wanted))
                     for name in wanted:
                         self._sent[name] = 1
-                except redis.RedisError:
-                    self._pubsub = None  # the reader's next read fails and retries
+                except (redis.RedisError, OSError):
+                    self._broken = True  # the reader tries again
         for future in waiting:
             _resolve(future)
 
@@ -268,14 +288,27 @@ def _resolve(future: asyncio.Future[None]) -> None:
         future.get_loop().call_soon_threadsafe(settle)
 
 
+DOORBELL_CHANNEL = "jobs:ring"
+
+
+class _Ring:
+    def __init__(self, wake: Callable[[], None]) -> None:
+        self.wake = wake
+
+    def deliver(self, channel: str, message: str) -> None:
+        self.wake()
+
+
 class RedisDoorbell:
     """Wakes idle workers wherever they run: ``ring`` after a job commits publishes on
-    one channel; each process that listens has one thread subscribed to it. Workers
-    also poll, so a lost ring (Redis restarting) delays a job by a poll interval."""
+    one channel; each process that listens hears it on the connection its live
+    updates use (``bus``), or on a thread of its own without one. Workers also poll,
+    so a lost ring (Redis restarting) delays a job by a poll interval."""
 
-    def __init__(self, url: str, *, prefix: str = "roost:") -> None:
+    def __init__(self, url: str, *, prefix: str = "roost:", bus: RedisPubSub | None = None) -> None:
         self.url = url
-        self.channel = f"{prefix}jobs:ring"
+        self.channel = f"{prefix}ch:{DOORBELL_CHANNEL}"  # a live-update channel name
+        self._bus = bus
         self._client = redis.Redis.from_url(
             url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
         )
@@ -294,6 +327,12 @@ class RedisDoorbell:
     def listen(self, callback: Callable[[], None]) -> None:
         with self._lock:
             self._callbacks.append(callback)
+            first = len(self._callbacks) == 1
+        if self._bus is not None:
+            if first:
+                self._bus.listen_in_thread(_Ring(self._wake_local), [DOORBELL_CHANNEL])
+            return
+        with self._lock:
             if self._listener is None:
                 self._listener = threading.Thread(
                     target=self._listen_forever, name="roost-doorbell", daemon=True
