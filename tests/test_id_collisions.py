@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from roost import ids
+from roost.accounts.actions import do_register
+from roost.accounts.queries import get_account
 from roost.graph.actions import do_follow
 from roost.graph.models import follows
 from roost.ids import IdGenerator
@@ -61,3 +63,17 @@ def test_an_id_collision_on_follow_is_retried_not_taken_for_done(
 def test_the_same_follow_twice_is_still_idempotent(rt: Runtime, people: People) -> None:
     assert do_follow(rt, people.alice, people.bob) is True
     assert do_follow(rt, people.alice, people.bob) is False
+
+
+def test_a_sign_up_whose_id_collides_is_not_told_the_name_is_taken(
+    rt: Runtime, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given an account, and a second process about to reuse its ID in a sign-up
+    taken = people.carol
+    clock = _stuck_at(taken >> 16)
+    monkeypatch.setattr(ids, "_generator", IdGenerator(start=taken, clock=lambda: next(clock)))
+    # when someone signs up with a free name
+    made = do_register(rt, "newcomer", "a long enough password", email="new@example.com")
+    # then they get an account of their own
+    assert made != taken
+    assert get_account(rt, made).username == "newcomer"
