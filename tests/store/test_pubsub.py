@@ -300,3 +300,32 @@ def test_the_doorbell_rings_over_the_connection_live_updates_use() -> None:
     # then both arrived over the process's one listening connection
     assert connections == 1
     assert heard == ("timeline:public", "update:9")
+
+
+def test_listeners_hear_again_after_the_listening_connection_is_killed() -> None:
+    # given a listener on a process's bus
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+    admin = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+
+    async def scenario() -> tuple[str, str]:
+        async with bus.subscribe(["timeline:home:1"]) as sub:
+            # when Redis drops its connection
+            ours = [c["id"] for c in admin.client_list() if c.get("name") == f"{prefix}pubsub"]
+            assert len(ours) == 1
+            admin.client_kill_filter(_id=ours[0])
+            # then the bus subscribes again, and later messages arrive
+            for _ in range(50):
+                publish_from_thread(bus, [("timeline:home:1", "update:11")])
+                try:
+                    return await asyncio.wait_for(sub.get(), 0.2)
+                except TimeoutError:
+                    continue
+            raise AssertionError("never heard again")
+
+    try:
+        assert asyncio.run(scenario()) == ("timeline:home:1", "update:11")
+    finally:
+        bus.close()
+        admin.close()
+    assert _pubsub_connections(prefix) == 0  # closed with the bus

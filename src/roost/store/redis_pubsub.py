@@ -204,8 +204,8 @@ class _Multiplexer:
                     self._acked.pop(name, None)
             try:
                 self._connection().unsubscribe(*(self.prefix + name for name in emptied))  # type: ignore[no-untyped-call]
-            except redis.RedisError:  # the reader reconnects with what is still listened
-                log.warning("could not unsubscribe %d channel(s): Redis unavailable", len(emptied))
+            except (redis.RedisError, OSError):  # reconnect with what is still listened
+                self._broken = True
 
     def _connection(self) -> redis.client.PubSub:
         if self._pubsub is None:
