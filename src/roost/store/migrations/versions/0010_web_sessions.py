@@ -1,7 +1,7 @@
 """web_sessions: server-side web sessions, so logging out ends a copied cookie too
 
 Revision ID: 0010
-Revises: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from roost.store.schema import UTCDateTime
 
 revision: str = "0010"
-down_revision: str | None = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
