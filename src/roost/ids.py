@@ -3,7 +3,7 @@
 Bits 63..16 hold milliseconds since the Unix epoch, bits 15..0 a per-process
 sequence that starts at a random value (drawn again in a forked child, so two
 processes forked from one parent do not count in step). Within a process IDs
-never repeat: once a millisecond has used all 65,536 sequence values the next
+only increase: when the sequence wraps around within a millisecond, the next
 IDs borrow the following millisecond. Across processes two IDs collide only when
 they fall in the same millisecond with the same sequence value; that is rare but
 possible, so the database's primary key rejects the second one and the action
@@ -34,14 +34,14 @@ class IdGenerator:
         self._clock = clock
         self._sequence = 0
         self._last_ms = 0
-        self._used = 0  # IDs given out in ``_last_ms``
+        self._last_id = 0
         self.reseed(start)
 
     def reseed(self, start: int | None = None) -> None:
         with self._lock:
             self._sequence = random.randrange(_SEQUENCE) if start is None else start % _SEQUENCE
             self._last_ms = 0
-            self._used = 0
+            self._last_id = 0
 
     def forked(self) -> None:
         """In a forked child: the parent's lock may have been held by a thread that
@@ -55,13 +55,13 @@ class IdGenerator:
             self._sequence = (sequence + 1) % _SEQUENCE
             if at is not None:
                 return (int(at.timestamp() * 1000) << 16) | sequence
-            ms = int(self._clock() * 1000)
-            if ms > self._last_ms:
-                self._last_ms, self._used = ms, 0
-            elif self._used >= _SEQUENCE:  # this millisecond is full: borrow the next
-                self._last_ms, self._used = self._last_ms + 1, 0
-            self._used += 1
-            return (self._last_ms << 16) | sequence
+            self._last_ms = max(int(self._clock() * 1000), self._last_ms)
+            made = (self._last_ms << 16) | sequence
+            if made <= self._last_id:  # the sequence wrapped within a millisecond: borrow the next
+                self._last_ms += 1
+                made = (self._last_ms << 16) | sequence
+            self._last_id = made
+            return made
 
 
 _generator = IdGenerator()
