@@ -24,6 +24,7 @@ from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
+from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
 from roost.runtime import Runtime
 from roost.scheduled.actions import JOB_HANDLERS as SCHEDULED_JOBS
 from roost.store.jobs import Job
@@ -39,6 +40,7 @@ HANDLERS: dict[str, Handler] = {
     **TIMELINE_JOBS,
     **NOTIFICATION_JOBS,
     **GRAPH_JOBS,
+    **PHONE_JOBS,
     **MEDIA_JOBS,
     **TREND_JOBS,
     **CHAT_JOBS,

@@ -32,6 +32,7 @@ from roost.web import (
     messages,
     notifications,
     oauth,
+    phone,
     polls,
     posts,
     profile_settings,
@@ -65,6 +66,7 @@ def web_routes() -> list[BaseRoute]:
         *chats.routes,
         *lists.routes,
         *circles.routes,
+        *phone.routes,
         *polls.routes,
         *scheduled.routes,
         *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
