@@ -25,6 +25,7 @@ from roost.posts.models import (
     posts,
     tags,
 )
+from roost.posts.search_index import index_post, unindex_post
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
 from roost.store.ratelimit import RateRule
@@ -147,6 +148,7 @@ def do_create_post(
                 )
             for tag_id in _tag_ids(tx.conn, hashtags):
                 tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
+            index_post(tx.conn, post_id)  # searchable once committed
             if idempotency_key:
                 tx.conn.execute(
                     insert(idempotency_keys).values(
@@ -240,6 +242,7 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
                 .where(post_tags.c.post_id == post_id)
             )
         )
+        unindex_post(tx.conn, post_id)
         _delete_rows(tx.conn, post)
         for reblog in reblogs:
             _bump_statuses(tx.conn, reblog.account_id, -1)
@@ -354,3 +357,9 @@ def do_unreblog(rt: Runtime, account_id: int, post_id: int) -> None:
                 "reblog_of_id": post_id,
             },
         )
+
+
+def ensure_tags(conn: Connection, names: Sequence[str]) -> list[int]:
+    """IDs of these hashtags, creating the new ones: one can follow or feature a tag
+    nobody has used yet, as in Mastodon."""
+    return _tag_ids(conn, names)
