@@ -88,7 +88,7 @@ def _histories(rt: Runtime, tag_ids: list[int]) -> dict[int, list[DayUse]]:
     Served by ``ix_post_tags_tag`` (tag, post ID): the week is an ID range."""
     today = datetime.now(UTC).date()
     start = datetime.combine(today - timedelta(days=HISTORY_DAYS - 1), datetime.min.time(), UTC)
-    day = (post_tags.c.post_id / _IDS_PER_DAY).label("day")
+    day = (post_tags.c.post_id // _IDS_PER_DAY).label("day")
     with rt.db.read() as conn:
         rows = conn.execute(
             select(
