@@ -189,12 +189,14 @@ def bench(
     fanout_budget: float = typer.Option(45.0, help="Seconds allowed per follower count."),
     profile: bool = typer.Option(True, help="Profile a web process with py-spy under load."),
     steps: str = typer.Option(
-        "workload,fanout,notifications", help="Steps to run after seeding, comma-separated."
+        "workload,fanout,notifications,search",
+        help="Steps to run after seeding, comma-separated.",
     ),
     notification_people: int = typer.Option(
         1_000, help="People given notifications in the notifications step (0: skip it)."
     ),
     notifications_each: int = typer.Option(10_000, help="Notifications per such person."),
+    search_posts: int = typer.Option(1_000_000, help="Posts indexed by the search step."),
 ) -> None:
     """Benchmark the stack through its HTTP API; JSON and PNG under bench/results/."""
     # Imported here, not at the top: the harness pulls in numpy and matplotlib, which
@@ -222,6 +224,7 @@ def bench(
         steps=chosen,
         notification_people=notification_people,
         notifications_each=notifications_each,
+        search_posts=search_posts,
     )
     json_path, png_path = run_bench(options)
     typer.echo(f"results: {json_path}\nplot: {png_path}")

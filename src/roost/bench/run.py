@@ -38,6 +38,7 @@ from roost.bench.memory import redis_timeline_entries, redis_used_memory
 from roost.bench.notifications import seed_notifications
 from roost.bench.profile import start_recording, summarise
 from roost.bench.report import targets, write_report
+from roost.bench.search import measure_search, seed_search_corpus
 from roost.bench.seed import World, seed_graph
 from roost.bench.servers import Backing, Stack
 from roost.bench.workload import (
@@ -53,7 +54,7 @@ from roost.store.migrate import migrate
 
 DEFAULT_THRESHOLD = 10_000
 DRAIN_WAIT = 20.0  # the longest wait for the queue to empty after a load (time budget)
-STEPS = ("workload", "fanout", "notifications")
+STEPS = ("workload", "fanout", "notifications", "search")
 console = Console(stderr=True)
 
 
@@ -72,8 +73,9 @@ class Options:
     scale_web: int = 2
     scale_workers: int = 2
     profile: bool = True
-    # Which steps run after seeding: "workload", "fanout", "notifications".
+    # Which steps run after seeding: "workload", "fanout", "notifications", "search".
     steps: list[str] = field(default_factory=lambda: list(STEPS))
+    search_posts: int = 1_000_000  # posts added to the full-text index by the search step
     notification_people: int = 1_000  # 0 skips the notifications step
     notifications_each: int = 10_000
     output: Path = Path("bench/results")
@@ -149,6 +151,8 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
             )
         if "notifications" in options.steps and options.notification_people:
             out["notifications"] = _notifications(rt, backing, world, options)
+        if "search" in options.steps:
+            out["search"] = _search(rt, world, options)
     except Exception:  # keep what was measured so far: a late failure must not erase it
         out["error"] = traceback.format_exc()
         console.print_exception()
@@ -335,6 +339,17 @@ def _fanout(
     finally:
         stack.stop()
     return results, hybrid, memory
+
+
+def _search(rt: Runtime, world: World, options: Options) -> dict[str, Any]:
+    """A million posts into the full-text index, then each query shape timed."""
+    with _seeding_progress() as advance:
+        corpus = seed_search_corpus(rt, world.people.ids, options.search_posts, advance)
+    console.log(f"seeded {corpus.posts:,} searchable posts in {corpus.seconds:.0f} s")
+    measured = measure_search(rt, corpus, world.people.ids)
+    for name, shape in measured["shapes"].items():
+        console.log(f"search {name}: {shape['ms']} ({shape['example']!r})")
+    return {"seed_posts": corpus.posts, "seed_seconds": round(corpus.seconds, 1)} | measured
 
 
 def _notifications(rt: Runtime, backing: Backing, world: World, options: Options) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from roost.web import (
     oauth,
     posts,
     profiles,
+    search,
     timelines,
     unread,
 )
@@ -56,6 +57,7 @@ def web_routes() -> list[BaseRoute]:
         *timelines.routes,
         *lists.routes,
         *circles.routes,
+        *search.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]
