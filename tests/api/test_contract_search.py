@@ -105,7 +105,7 @@ def test_featured_tags(api: Api, people: People, rt: Runtime) -> None:
     assert [t["name"] for t in suggested] == ["gardening", "compost"]
     made = api.call("POST", "/api/v1/featured_tags", "FeaturedTag", data={"name": "#gardening"})
     assert (made["name"], made["statuses_count"]) == ("gardening", "2")
-    assert made["url"] == "http://roost.test/@alice/tagged/gardening"
+    assert made["url"] == "http://roost.test/tags/gardening"
     api.call("POST", "/api/v1/featured_tags", "Error", status=422, data={"name": "no-tag!"})
     assert api.call("GET", "/api/v1/featured_tags", "[FeaturedTag]") == [made]
     suggested = api.call("GET", "/api/v1/featured_tags/suggestions", "[Tag]")

@@ -55,9 +55,8 @@ def list_followed_tags(ctx: Ctx) -> Response:
 
 
 def _featured(ctx: Ctx, account_id: int) -> list[FeaturedTag]:
-    account = get_account(ctx.rt, account_id)
-    url = f"{ctx.rt.settings.effective_base_url}/@{account.username}"
-    return [featured_tag_entity(ctx.rt, url, t) for t in featured_tags_of(ctx.rt, account_id)]
+    get_account(ctx.rt, account_id)  # a missing account is a 404, not an empty list
+    return [featured_tag_entity(ctx.rt, t) for t in featured_tags_of(ctx.rt, account_id)]
 
 
 @endpoint(scope="read:accounts", user=True, response=list[FeaturedTag])

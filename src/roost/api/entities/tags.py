@@ -57,13 +57,14 @@ def tag_info_entity(rt: Runtime, info: TagInfo) -> Tag:
     return tag
 
 
-def featured_tag_entity(rt: Runtime, account_url: str, info: FeaturedTagInfo) -> FeaturedTag:
-    """``url``: the account's posts with the tag, as Mastodon links a featured tag."""
+def featured_tag_entity(rt: Runtime, info: FeaturedTagInfo) -> FeaturedTag:
+    """``url``: the tag's page (Mastodon links the account's posts with the tag, a
+    page Roost's web app does not have)."""
     last: datetime | None = info.last_status_at
     return FeaturedTag(
         id=str(info.id),
         name=info.name,
-        url=f"{account_url}/tagged/{info.name.lower()}",
+        url=f"{rt.settings.effective_base_url}/tags/{info.name.lower()}",
         statuses_count=str(info.statuses_count),
         last_status_at=None if last is None else last.date().isoformat(),
     )
