@@ -23,6 +23,7 @@ from roost.posts.search_index import (
     unindex_post,
 )
 from roost.runtime import Runtime
+from roost.search import backends
 from roost.search.queries import search_status_ids, search_statuses
 from roost.search.syntax import Term, parse_query
 from tests.conftest import People
@@ -218,3 +219,22 @@ def test_query_text_is_data_not_fts_syntax(rt: Runtime, people: People) -> None:
     post = do_create_post(rt, people.alice, 'quotes " and NEAR(stars*) AND col:umn')
     assert found(rt, people.bob, 'NEAR(stars* AND "col:umn') == [post]
     assert found(rt, people.bob, '" ) ( * ^ :') == []
+
+
+def test_plans_for_many_matches_give_the_same_answers(
+    rt: Runtime, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite picks its plan by how many posts the words match (counted up to
+    # FEW_MATCHES): with the threshold at 2 these few posts take the "many" paths.
+    tagged = do_create_post(rt, people.alice, "the river is high #flood")
+    mine = do_create_post(rt, people.bob, "the river is low")
+    other = do_create_post(rt, people.alice, "a river of words")
+    queries = ["river", "river from:bob", "river #flood", "river -high", "river is"]
+    before = {q: found(rt, people.carol, q) for q in queries}
+    monkeypatch.setattr(backends, "FEW_MATCHES", 2)
+    assert {q: found(rt, people.carol, q) for q in queries} == before
+    assert before["river"] == [other, mine, tagged]
+    assert before["river from:bob"] == [mine]
+    assert before["river #flood"] == [tagged]
+    # Relevance ranks the newest FEW_MATCHES matches of words this common.
+    assert sorted(found(rt, people.carol, "river", order="relevance")) == sorted([other, mine])

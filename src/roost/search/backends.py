@@ -15,9 +15,11 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
     Select,
     column,
+    exists,
     func,
     literal_column,
     select,
@@ -32,18 +34,25 @@ post_fts = table("post_fts", column("rowid", Integer), column("body"))
 
 @dataclass(frozen=True)
 class Matched:
-    """The statement with the words applied, and the orders it offers."""
+    """The statement with the words applied, to order by ``newest``; and, when the
+    words can rank posts, the statement to order by ``rank`` (an ordering, best
+    first) instead."""
 
     statement: Select[Any]
     newest: ColumnElement[Any]
-    relevance: ColumnElement[Any] | None
+    ranked: Select[Any] | None = None
+    rank: ColumnElement[Any] | None = None
 
 
-def apply_words(dialect: str, statement: Select[Any], query: SearchQuery) -> Matched:
-    """Restricts ``statement`` (selecting from ``posts``) to the posts the words match."""
-    if dialect == "postgresql":
+def apply_words(
+    conn: Connection, statement: Select[Any], query: SearchQuery, *, selective: bool
+) -> Matched:
+    """Restricts ``statement`` (selecting from ``posts``) to the posts the words match.
+    ``selective``: the statement has a narrow filter of its own (an author, a tag, a
+    mention), which may be the better way in (see ``_sqlite``)."""
+    if conn.dialect.name == "postgresql":
         return _postgres(statement, query)
-    return _sqlite(statement, query)
+    return _sqlite(conn, statement, query, selective=selective)
 
 
 def _fts_string(term: Term) -> str:
@@ -55,20 +64,53 @@ def _fts_any(terms: list[Term]) -> str:
     return f"({inner})"
 
 
-def _sqlite(statement: Select[Any], query: SearchQuery) -> Matched:
+# Matches counted before choosing a plan (the count stops there: a bounded cost), and
+# how many of the newest matches ``relevance`` ranks when there are more.
+FEW_MATCHES = 5_000
+
+
+def _sqlite(
+    conn: Connection, statement: Select[Any], query: SearchQuery, *, selective: bool
+) -> Matched:
+    """SQLite's planner always starts from the FTS5 table when it is joined, which is
+    right for words alone (the table walks its matches newest first and the first
+    visible 20 end the query) but slow when another filter is narrower than the words
+    (20 posts of one author among 300,000 matches of a common word). So the matches
+    are first counted up to ``FEW_MATCHES`` (bounded): with a narrow filter, few
+    matches are taken whole as an ID list, many are checked post by post from the
+    filter's side (FTS5 seeks a rowid in its index)."""
     newest: ColumnElement[Any] = posts.c.id.desc()
     if not query.groups:
         if query.excluded:
             statement = statement.where(
                 posts.c.id.not_in(select(post_fts.c.rowid).where(_match(_fts_any(query.excluded))))
             )
-        return Matched(statement, newest, None)
+        return Matched(statement, newest)
     expression = " AND ".join(_fts_any(group) for group in query.groups)
     if query.excluded:
         expression = f"({expression}) NOT {_fts_any(query.excluded)}"
-    statement = statement.join(post_fts, post_fts.c.rowid == posts.c.id).where(_match(expression))
-    # Ordered by the FTS5 table's own rowid, which it walks newest first without sorting.
-    return Matched(statement, post_fts.c.rowid.desc(), literal_column("post_fts.rank"))
+    counted = select(post_fts.c.rowid).where(_match(expression)).limit(FEW_MATCHES).subquery()
+    many = (conn.scalar(select(func.count()).select_from(counted)) or 0) >= FEW_MATCHES
+    matching = select(post_fts.c.rowid).where(_match(expression))
+    joined = statement.join(post_fts, post_fts.c.rowid == posts.c.id).where(_match(expression))
+    ranked = joined
+    if many:  # relevance ranks the newest FEW_MATCHES matches, not all of a common word's
+        newest_matches = matching.order_by(post_fts.c.rowid.desc()).limit(FEW_MATCHES).subquery()
+        ranked = joined.where(
+            post_fts.c.rowid >= select(func.min(newest_matches.c.rowid)).scalar_subquery()
+        )
+    rank: ColumnElement[Any] = literal_column(
+        "post_fts.rank"
+    )  # bm25, negated by FTS5: ascending is best first
+    if not selective:
+        # Ordered by the FTS5 table's own rowid, which it walks newest first unsorted.
+        return Matched(joined, post_fts.c.rowid.desc(), ranked, rank)
+    if many:
+        probe = exists(
+            select(post_fts.c.rowid).where(_match(expression), post_fts.c.rowid == posts.c.id)
+        )
+        return Matched(statement.where(probe), newest, ranked, rank)
+    return Matched(statement.where(posts.c.id.in_(matching)), newest, ranked, rank)
 
 
 def _match(expression: str) -> ColumnElement[bool]:
@@ -102,7 +144,22 @@ def _postgres(statement: Select[Any], query: SearchQuery) -> Matched:
         excluded = func.tsquery_not(_ts_any(query.excluded))
         tsquery = excluded if tsquery is None else func.tsquery_and(tsquery, excluded)
     if tsquery is None:
-        return Matched(statement, posts.c.id.desc(), None)
+        return Matched(statement, posts.c.id.desc())
     statement = statement.where(post_search.c.document.op("@@")(tsquery))
-    relevance = func.ts_rank(post_search.c.document, tsquery).desc() if query.groups else None
-    return Matched(statement, post_search.c.post_id.desc(), relevance)
+    if not query.groups:
+        return Matched(statement, post_search.c.post_id.desc())
+    rank = func.ts_rank(post_search.c.document, tsquery).desc()
+    # Ranked among the newest FEW_MATCHES matches: ranking all of a common word's
+    # hundreds of thousands would read every one of them.
+    matches = post_search.alias("matches")
+    newest_matches = (
+        select(matches.c.post_id)
+        .where(matches.c.document.op("@@")(tsquery))
+        .order_by(matches.c.post_id.desc())
+        .limit(FEW_MATCHES)
+        .subquery()
+    )
+    ranked = statement.where(
+        post_search.c.post_id >= select(func.min(newest_matches.c.post_id)).scalar_subquery()
+    )
+    return Matched(statement, post_search.c.post_id.desc(), ranked, rank)

@@ -213,10 +213,13 @@ def search_status_ids(
         statement = statement.where(posts.c.account_id == account_id)
     if max_id is not None:
         statement = statement.where(posts.c.id < max_id)
+    selective = bool(query.from_users or query.to_users or query.tags or account_id)
     with rt.db.read() as conn:
-        matched = apply_words(conn.dialect.name, statement, query)
-        by = matched.relevance if order == "relevance" and matched.relevance is not None else None
-        ordered = matched.statement.order_by(*((by,) if by is not None else ()), matched.newest)
+        matched = apply_words(conn, statement, query, selective=selective)
+        if order == "relevance" and matched.ranked is not None and matched.rank is not None:
+            ordered = matched.ranked.order_by(matched.rank, posts.c.id.desc())
+        else:
+            ordered = matched.statement.order_by(matched.newest)
         return list(conn.scalars(ordered.limit(limit).offset(offset)))
 
 
@@ -243,10 +246,9 @@ def _filtered(rt: Runtime, viewer_id: int | None, query: SearchQuery) -> Any:
             if ids is None and not negated:
                 return None
             for account in ids or []:
-                to = exists(
-                    select(mentions.c.post_id).where(
-                        mentions.c.post_id == posts.c.id, mentions.c.account_id == account
-                    )
+                # An ID list the planner can start from (``selective``), as for tags.
+                to = posts.c.id.in_(
+                    select(mentions.c.post_id).where(mentions.c.account_id == account)
                 )
                 statement = statement.where(~to if negated else to)
     if query.tags:
@@ -284,11 +286,10 @@ def _midnight(day: date) -> datetime:
 
 
 def _tagged(tag_id: int) -> ColumnElement[bool]:
-    return exists(
-        select(post_tags.c.post_id).where(
-            post_tags.c.post_id == posts.c.id, post_tags.c.tag_id == tag_id
-        )
+    tagged: ColumnElement[bool] = posts.c.id.in_(
+        select(post_tags.c.post_id).where(post_tags.c.tag_id == tag_id)
     )
+    return tagged
 
 
 def _account_ids(rt: Runtime, viewer_id: int | None, names: list[str]) -> list[int] | None:
