@@ -225,16 +225,20 @@ def test_plans_for_many_matches_give_the_same_answers(
     rt: Runtime, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # SQLite picks its plan by how many posts the words match (counted up to
-    # FEW_MATCHES): with the threshold at 2 these few posts take the "many" paths.
+    # FEW_MATCHES) and how narrow the other filters are: with the thresholds this low
+    # these few posts take the paths of common words.
     tagged = do_create_post(rt, people.alice, "the river is high #flood")
     mine = do_create_post(rt, people.bob, "the river is low")
     other = do_create_post(rt, people.alice, "a river of words")
     queries = ["river", "river from:bob", "river #flood", "river -high", "river is"]
     before = {q: found(rt, people.carol, q) for q in queries}
+    monkeypatch.setattr(backends, "RANKED_MATCHES", 2)
     monkeypatch.setattr(backends, "FEW_MATCHES", 2)
+    assert {q: found(rt, people.carol, q) for q in queries} == before
+    monkeypatch.setattr(backends, "FEW_PROBES", 0)
     assert {q: found(rt, people.carol, q) for q in queries} == before
     assert before["river"] == [other, mine, tagged]
     assert before["river from:bob"] == [mine]
     assert before["river #flood"] == [tagged]
-    # Relevance ranks the newest FEW_MATCHES matches of words this common.
+    # Relevance ranks the newest RANKED_MATCHES matches.
     assert sorted(found(rt, people.carol, "river", order="relevance")) == sorted([other, mine])

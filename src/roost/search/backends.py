@@ -45,14 +45,14 @@ class Matched:
 
 
 def apply_words(
-    conn: Connection, statement: Select[Any], query: SearchQuery, *, selective: bool
+    conn: Connection, statement: Select[Any], query: SearchQuery, *, narrow: int | None = None
 ) -> Matched:
     """Restricts ``statement`` (selecting from ``posts``) to the posts the words match.
-    ``selective``: the statement has a narrow filter of its own (an author, a tag, a
-    mention), which may be the better way in (see ``_sqlite``)."""
+    ``narrow``: about how many posts the statement's narrowest filter of its own (an
+    author, a tag, a mention) leaves, if it has one: it may be the better way in."""
     if conn.dialect.name == "postgresql":
         return _postgres(statement, query)
-    return _sqlite(conn, statement, query, selective=selective)
+    return _sqlite(conn, statement, query, narrow=narrow)
 
 
 def _fts_string(term: Term) -> str:
@@ -64,21 +64,25 @@ def _fts_any(terms: list[Term]) -> str:
     return f"({inner})"
 
 
-# Matches counted before choosing a plan (the count stops there: a bounded cost), and
-# how many of the newest matches ``relevance`` ranks when there are more.
-FEW_MATCHES = 5_000
+# Matches counted before choosing a plan (the count stops there: a bounded cost); a
+# narrow filter's posts checked one by one against the words at most; and how many of
+# the newest matches ``relevance`` ranks (ranking all of a common word's would read
+# every one of its hundreds of thousands of matches).
+FEW_MATCHES = 50_000
+FEW_PROBES = 5_000
+RANKED_MATCHES = 5_000
 
 
 def _sqlite(
-    conn: Connection, statement: Select[Any], query: SearchQuery, *, selective: bool
+    conn: Connection, statement: Select[Any], query: SearchQuery, *, narrow: int | None
 ) -> Matched:
-    """SQLite's planner always starts from the FTS5 table when it is joined, which is
-    right for words alone (the table walks its matches newest first and the first
-    visible 20 end the query) but slow when another filter is narrower than the words
-    (20 posts of one author among 300,000 matches of a common word). So the matches
-    are first counted up to ``FEW_MATCHES`` (bounded): with a narrow filter, few
-    matches are taken whole as an ID list, many are checked post by post from the
-    filter's side (FTS5 seeks a rowid in its index)."""
+    """SQLite's planner always starts from the FTS5 table when it is joined: right for
+    words alone (the table walks its matches newest first; the first 20 visible end the
+    query), slow when another filter is much narrower than the words (20 posts of one
+    author among 300,000 matches of a common word). So the matches are first counted
+    up to ``FEW_MATCHES``: with a narrow filter, fewer matches are taken whole as an ID
+    list; more are checked post by post from the filter's side when it holds at most
+    ``FEW_PROBES`` posts; otherwise the FTS5 table leads."""
     newest: ColumnElement[Any] = posts.c.id.desc()
     if not query.groups:
         if query.excluded:
@@ -89,28 +93,25 @@ def _sqlite(
     expression = " AND ".join(_fts_any(group) for group in query.groups)
     if query.excluded:
         expression = f"({expression}) NOT {_fts_any(query.excluded)}"
-    counted = select(post_fts.c.rowid).where(_match(expression)).limit(FEW_MATCHES).subquery()
-    many = (conn.scalar(select(func.count()).select_from(counted)) or 0) >= FEW_MATCHES
     matching = select(post_fts.c.rowid).where(_match(expression))
     joined = statement.join(post_fts, post_fts.c.rowid == posts.c.id).where(_match(expression))
-    ranked = joined
-    if many:  # relevance ranks the newest FEW_MATCHES matches, not all of a common word's
-        newest_matches = matching.order_by(post_fts.c.rowid.desc()).limit(FEW_MATCHES).subquery()
-        ranked = joined.where(
-            post_fts.c.rowid >= select(func.min(newest_matches.c.rowid)).scalar_subquery()
-        )
-    rank: ColumnElement[Any] = literal_column(
-        "post_fts.rank"
-    )  # bm25, negated by FTS5: ascending is best first
-    if not selective:
-        # Ordered by the FTS5 table's own rowid, which it walks newest first unsorted.
+    newest_matches = matching.order_by(post_fts.c.rowid.desc()).limit(RANKED_MATCHES).subquery()
+    ranked = joined.where(
+        post_fts.c.rowid >= select(func.min(newest_matches.c.rowid)).scalar_subquery()
+    )
+    # bm25, which FTS5 negates: ascending is best first.
+    rank: ColumnElement[Any] = literal_column("post_fts.rank")
+    if narrow is None:
         return Matched(joined, post_fts.c.rowid.desc(), ranked, rank)
-    if many:
+    counted = matching.limit(FEW_MATCHES).subquery()
+    if (conn.scalar(select(func.count()).select_from(counted)) or 0) < FEW_MATCHES:
+        return Matched(statement.where(posts.c.id.in_(matching)), newest, ranked, rank)
+    if narrow <= FEW_PROBES:
         probe = exists(
             select(post_fts.c.rowid).where(_match(expression), post_fts.c.rowid == posts.c.id)
         )
         return Matched(statement.where(probe), newest, ranked, rank)
-    return Matched(statement.where(posts.c.id.in_(matching)), newest, ranked, rank)
+    return Matched(joined, post_fts.c.rowid.desc(), ranked, rank)
 
 
 def _match(expression: str) -> ColumnElement[bool]:
@@ -149,14 +150,13 @@ def _postgres(statement: Select[Any], query: SearchQuery) -> Matched:
     if not query.groups:
         return Matched(statement, post_search.c.post_id.desc())
     rank = func.ts_rank(post_search.c.document, tsquery).desc()
-    # Ranked among the newest FEW_MATCHES matches: ranking all of a common word's
-    # hundreds of thousands would read every one of them.
+    # Ranked among the newest RANKED_MATCHES matches (as on SQLite).
     matches = post_search.alias("matches")
     newest_matches = (
         select(matches.c.post_id)
         .where(matches.c.document.op("@@")(tsquery))
         .order_by(matches.c.post_id.desc())
-        .limit(FEW_MATCHES)
+        .limit(RANKED_MATCHES)
         .subquery()
     )
     ranked = statement.where(
