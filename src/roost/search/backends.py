@@ -52,7 +52,26 @@ def apply_words(
     author, a tag, a mention) leaves, if it has one: it may be the better way in."""
     if conn.dialect.name == "postgresql":
         return _postgres(statement, query)
-    return _sqlite(conn, statement, query, narrow=narrow)
+    return _sqlite(conn, _with_flags_sqlite(statement, query), query, narrow=narrow)
+
+
+def _flag(table: Any, name: str, wanted: bool) -> ColumnElement[bool]:
+    flag: ColumnElement[bool] = table.c[f"has_{name}"].is_(wanted)
+    return flag
+
+
+def _with_flags_sqlite(statement: Select[Any], query: SearchQuery) -> Select[Any]:
+    """``has:`` operators: each a lookup of the post's flags by its ID (PostgreSQL
+    joins the flags' table anyway, for the words: ``_postgres``)."""
+    for name, wanted in query.has.items():
+        statement = statement.where(
+            exists(
+                select(post_search.c.post_id).where(
+                    post_search.c.post_id == posts.c.id, _flag(post_search, name, wanted)
+                )
+            )
+        )
+    return statement
 
 
 def _fts_string(term: Term) -> str:
@@ -137,6 +156,8 @@ def _ts_any(terms: list[Term]) -> ColumnElement[Any]:
 
 def _postgres(statement: Select[Any], query: SearchQuery) -> Matched:
     statement = statement.join(post_search, post_search.c.post_id == posts.c.id)
+    for name, wanted in query.has.items():
+        statement = statement.where(_flag(post_search, name, wanted))
     tsquery: ColumnElement[Any] | None = None
     for group in query.groups:
         part = _ts_any(group)

@@ -27,7 +27,7 @@ from roost.accounts.queries import (
 from roost.errors import NotFound, ValidationFailed
 from roost.graph.models import follows
 from roost.ids import min_id_for
-from roost.posts.models import mentions, post_search, post_tags, posts, tags
+from roost.posts.models import mentions, post_tags, posts, tags
 from roost.posts.queries import StatusView, get_status, hydrate
 from roost.posts.visibility import blocked_clause, muted_clause, visible_clause
 from roost.runtime import Runtime
@@ -214,6 +214,10 @@ def search_status_ids(
     if max_id is not None:
         statement = statement.where(posts.c.id < max_id)
     with rt.db.read() as conn:
+        if conn.dialect.name == "postgresql":
+            # Parallel workers cost more to start than a page of results takes, and a
+            # busy server's searches run side by side already: none (this transaction).
+            conn.exec_driver_sql("SET LOCAL max_parallel_workers_per_gather = 0")
         narrow = _narrowest(conn, query, account_id, viewer_id)
         matched = apply_words(conn, statement, query, narrow=narrow)
         if order == "relevance" and matched.ranked is not None and matched.rank is not None:
@@ -266,15 +270,6 @@ def _filtered(rt: Runtime, viewer_id: int | None, query: SearchQuery) -> Any:
         statement = statement.where(posts.c.id >= min_id_for(_midnight(query.since)))
     if query.until is not None:
         statement = statement.where(posts.c.id < min_id_for(_midnight(query.until)))
-    if query.has:
-        flags = post_search.alias("flags")  # aliased: PostgreSQL joins post_search already
-        for name, wanted in query.has.items():
-            flagged = exists(
-                select(flags.c.post_id).where(
-                    flags.c.post_id == posts.c.id, flags.c[f"has_{name}"].is_(True)
-                )
-            )
-            statement = statement.where(flagged if wanted else ~flagged)
     if query.is_reply is not None:
         replied = posts.c.in_reply_to_id.is_not(None)
         statement = statement.where(replied if query.is_reply else ~replied)
