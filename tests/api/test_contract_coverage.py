@@ -18,6 +18,7 @@ from tests.api import (
     test_contract_filters,
     test_contract_follow_requests,
     test_contract_lists,
+    test_contract_media,
     test_contract_notifications,
     test_contract_search,
     test_contract_server,
@@ -37,6 +38,7 @@ CONTRACT_MODULES = (
     test_contract_circles,
     test_contract_filters,
     test_contract_authorized_apps,
+    test_contract_media,
     test_contract_search,
 )
 

@@ -13,11 +13,11 @@ from roost.errors import ValidationFailed
 from roost.graph.actions import do_follow
 from roost.graph.blocks import do_block, do_mute
 from roost.ids import new_id
+from roost.media.actions import do_upload_media
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.posts.models import posts
 from roost.posts.search_index import (
     index_post,
-    mark_post_media,
     mark_post_poll,
     reindex_post,
     unindex_post,
@@ -27,6 +27,7 @@ from roost.search import backends
 from roost.search.queries import search_status_ids, search_statuses
 from roost.search.syntax import Term, parse_query
 from tests.conftest import People
+from tests.media.pictures import picture
 
 
 def found(rt: Runtime, viewer: int | None, q: str, **kwargs: object) -> list[int]:
@@ -54,12 +55,12 @@ def test_post_is_searchable_when_committed_and_gone_when_deleted(
 def test_reindex_after_an_edit_finds_the_new_words_only(rt: Runtime, people: People) -> None:
     post = do_create_post(rt, people.alice, "a typo in the frist post")
     with rt.db.write() as tx:
-        mark_post_media(tx.conn, post)
+        mark_post_poll(tx.conn, post)
         tx.conn.execute(update(posts).where(posts.c.id == post).values(text="the first post"))
         reindex_post(tx.conn, post)
     assert found(rt, people.bob, "frist") == []
     assert found(rt, people.bob, "first") == [post]
-    assert found(rt, people.bob, "has:media first") == [post]  # flags survive a re-index
+    assert found(rt, people.bob, "has:poll first") == [post]  # flags survive a re-index
 
 
 def test_exact_phrase_and_exclusion(rt: Runtime, people: People) -> None:
@@ -132,6 +133,16 @@ def test_has_and_is_operators(rt: Runtime, people: People) -> None:
     assert found(rt, people.carol, "read -is:reply") == [plain, link]
     with pytest.raises(ValidationFailed):
         found(rt, people.carol, "read has:nothing")
+
+
+def test_has_media_reads_the_attachments(rt: Runtime, people: People) -> None:
+    media_id = do_upload_media(
+        rt, people.alice, picture("PNG"), content_type="image/png", filename=None
+    )
+    shown = do_create_post(rt, people.alice, "sunset pictures", media_ids=[media_id])
+    told = do_create_post(rt, people.alice, "sunset in words")
+    assert found(rt, people.bob, "sunset has:media") == [shown]
+    assert found(rt, people.bob, "sunset -has:media") == [told]
 
 
 def test_lang_operator(rt: Runtime, people: People) -> None:

@@ -133,8 +133,8 @@ def index_posts(rt: Runtime, ids: Sequence[int], advance: Callable[[int], None])
             if rt.db.is_sqlite:
                 tx.conn.execute(
                     text(
-                        "INSERT INTO post_search (post_id, has_link, has_media, has_poll)"
-                        " SELECT id, text LIKE '%https://%', 0, 0 FROM posts"
+                        "INSERT INTO post_search (post_id, has_link, has_poll)"
+                        " SELECT id, text LIKE '%https://%', 0 FROM posts"
                         " WHERE id BETWEEN :lo AND :hi"
                     ),
                     bounds,
@@ -149,8 +149,8 @@ def index_posts(rt: Runtime, ids: Sequence[int], advance: Callable[[int], None])
             else:
                 tx.conn.execute(
                     text(
-                        "INSERT INTO post_search (post_id, has_link, has_media, has_poll, document)"
-                        " SELECT id, text ~* 'https?://', false, false,"
+                        "INSERT INTO post_search (post_id, has_link, has_poll, document)"
+                        " SELECT id, text ~* 'https?://', false,"
                         " to_tsvector('simple', text || ' ' || spoiler_text)"
                         " FROM posts WHERE id BETWEEN :lo AND :hi"
                     ),

@@ -128,8 +128,9 @@ idempotency_keys = Table(
 )
 
 # The full-text index's side of a post (``roost.posts.search_index`` writes it in the
-# post's own transaction; ``roost.search`` reads it). The flags answer ``has:``
-# operators without reading other tables: media and polls set theirs when attached.
+# post's own transaction; ``roost.search`` reads it). The flags answer ``has:link``
+# and ``has:poll`` without reading other tables (polls set theirs when attached;
+# ``has:media`` reads ``media_attachments``).
 # ``document`` is PostgreSQL's tsvector (GIN-indexed); on SQLite it stays NULL and the
 # words live in the FTS5 table ``post_fts`` (rowid = post ID), which the migration
 # creates: a virtual table SQLAlchemy cannot declare.
@@ -138,7 +139,6 @@ post_search = Table(
     metadata,
     Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("has_link", Boolean, nullable=False, default=False, server_default=false()),
-    Column("has_media", Boolean, nullable=False, default=False, server_default=false()),
     Column("has_poll", Boolean, nullable=False, default=False, server_default=false()),
     Column("document", TSVECTOR().with_variant(Text(), "sqlite"), nullable=True),
 )

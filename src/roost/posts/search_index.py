@@ -8,8 +8,8 @@ both backends match whole words the same way). Reposts carry no text and are not
 indexed. ``roost.search`` reads the index.
 
 Callers: ``do_create_post`` (``index_post``), ``do_delete_post`` (``unindex_post``),
-an edit (``reindex_post``), and media and polls (``mark_post_media``,
-``mark_post_poll``) once they attach to a post.
+an edit (``reindex_post``), and polls (``mark_post_poll``) once one is attached.
+(``has:media`` reads the media table itself: ``roost.media.queries.has_media_clause``.)
 """
 
 from __future__ import annotations
@@ -34,20 +34,12 @@ def index_post(conn: Connection, post_id: int) -> None:
 
 def reindex_post(conn: Connection, post_id: int) -> None:
     """Re-indexes a post whose text changed (an edit), inside the edit's transaction;
-    its media and poll flags are kept."""
-    flags = conn.execute(
-        select(post_search.c.has_media, post_search.c.has_poll).where(
-            post_search.c.post_id == post_id
-        )
-    ).first()
+    its poll flag is kept."""
+    has_poll = conn.scalar(select(post_search.c.has_poll).where(post_search.c.post_id == post_id))
     unindex_post(conn, post_id)
     index_post(conn, post_id)
-    if flags is not None and (flags.has_media or flags.has_poll):
-        conn.execute(
-            update(post_search)
-            .where(post_search.c.post_id == post_id)
-            .values(has_media=flags.has_media, has_poll=flags.has_poll)
-        )
+    if has_poll:
+        mark_post_poll(conn, post_id)
 
 
 def unindex_post(conn: Connection, post_id: int) -> None:
@@ -56,13 +48,6 @@ def unindex_post(conn: Connection, post_id: int) -> None:
     conn.execute(delete(post_search).where(post_search.c.post_id == post_id))
     if conn.dialect.name == "sqlite":
         conn.execute(text("DELETE FROM post_fts WHERE rowid = :id"), {"id": post_id})
-
-
-def mark_post_media(conn: Connection, post_id: int, has_media: bool = True) -> None:
-    """For media attachments: whether the post has any (``has:media``)."""
-    conn.execute(
-        update(post_search).where(post_search.c.post_id == post_id).values(has_media=has_media)
-    )
 
 
 def mark_post_poll(conn: Connection, post_id: int, has_poll: bool = True) -> None:
@@ -76,17 +61,13 @@ def _write(conn: Connection, post_id: int, words: str, *, has_link: bool) -> Non
     if conn.dialect.name == "postgresql":
         conn.execute(
             text(
-                "INSERT INTO post_search (post_id, has_link, has_media, has_poll, document)"
-                " VALUES (:id, :link, false, false, to_tsvector('simple', :words))"
+                "INSERT INTO post_search (post_id, has_link, has_poll, document)"
+                " VALUES (:id, :link, false, to_tsvector('simple', :words))"
             ),
             {"id": post_id, "link": has_link, "words": words},
         )
         return
-    conn.execute(
-        insert(post_search).values(
-            post_id=post_id, has_link=has_link, has_media=False, has_poll=False
-        )
-    )
+    conn.execute(insert(post_search).values(post_id=post_id, has_link=has_link, has_poll=False))
     conn.execute(
         text("INSERT INTO post_fts (rowid, body) VALUES (:id, :words)"),
         {"id": post_id, "words": words},

@@ -26,6 +26,7 @@ from sqlalchemy import (
     table,
 )
 
+from roost.media.queries import has_media_clause
 from roost.posts.models import post_search, posts
 from roost.search.syntax import SearchQuery, Term
 
@@ -56,6 +57,8 @@ def apply_words(
 
 
 def _flag(table: Any, name: str, wanted: bool) -> ColumnElement[bool]:
+    if name == "media":  # the attachments themselves, whose presence is the answer
+        return has_media_clause(posts.c.id) if wanted else ~has_media_clause(posts.c.id)
     flag: ColumnElement[bool] = table.c[f"has_{name}"].is_(wanted)
     return flag
 
@@ -64,6 +67,9 @@ def _with_flags_sqlite(statement: Select[Any], query: SearchQuery) -> Select[Any
     """``has:`` operators: each a lookup of the post's flags by its ID (PostgreSQL
     joins the flags' table anyway, for the words: ``_postgres``)."""
     for name, wanted in query.has.items():
+        if name == "media":
+            statement = statement.where(_flag(post_search, name, wanted))
+            continue
         statement = statement.where(
             exists(
                 select(post_search.c.post_id).where(

@@ -6,7 +6,7 @@ PostgreSQL gets ``post_search.document``, a tsvector under a GIN index. Both are
 filled from the posts already there.
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0016
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from roost.store.schema import UTCDateTime
 
 revision: str = "0014"
-down_revision: str | None = "0009"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -36,7 +36,6 @@ def upgrade() -> None:
         "post_search",
         sa.Column("post_id", _ID, autoincrement=False, nullable=False),
         sa.Column("has_link", sa.Boolean(), server_default=sa.false(), nullable=False),
-        sa.Column("has_media", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("has_poll", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("document", TSVECTOR().with_variant(sa.Text(), "sqlite"), nullable=True),
         sa.ForeignKeyConstraint(
