@@ -118,6 +118,9 @@ class Reader:
         found = self.get("/api/v2/search", params={"q": "post", "type": "statuses", **LIMIT})
         for status in found["statuses"]:
             assert o.can_see(v, int(status["id"])), f"LEAK: {self.name} search {status['id']}"
+        # trending posts: only visible ones, none by people the viewer mutes
+        trending = self.get("/api/v1/trends/statuses", params=LIMIT)
+        self.no_leak(trending, "trends", timeline=True)
         if v is not None:
             self.check_signed_in(v)
 

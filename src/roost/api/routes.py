@@ -9,6 +9,7 @@ from roost.api import (
     apps,
     audience,
     authorized_apps,
+    chats,
     circles,
     conversations,
     filters,
@@ -24,8 +25,10 @@ from roost.api import (
     search,
     statuses,
     streaming,
+    suggestions,
     tags,
     timelines,
+    trends,
 )
 
 
@@ -43,6 +46,9 @@ def api_routes() -> list[BaseRoute]:
         *filters.routes,
         *tags.routes,
         *search.routes,
+        *trends.routes,
+        *suggestions.routes,
+        *chats.routes,
         *instance.routes,
         *apps.routes,
         *authorized_apps.routes,
