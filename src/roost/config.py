@@ -7,6 +7,7 @@ CLI or the ASGI factory, and tests build ``Settings(...)`` directly.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,24 @@ class Settings(BaseSettings):
     )
     admin_email: str = Field(
         "admin@localhost", description="Contact address in the instance entity."
+    )
+    sms_transport: Literal["log", "twilio"] = Field(
+        "log",
+        description="Where texts go: `log` (the log and the outbox page, no carrier) or"
+        " `twilio` (Twilio's REST API).",
+    )
+    sms_twilio_base_url: str = Field(
+        "https://api.twilio.com", description="Twilio's API (a fake one in tests)."
+    )
+    sms_twilio_account_sid: str = Field("", description="Twilio account SID (ACxxx...).")
+    sms_twilio_auth_token: str = Field(
+        "", description="Twilio auth token: authenticates sends and signs inbound webhooks."
+    )
+    sms_from: str = Field("", description="The number or short code texts come from.")
+    sms_rate: float = Field(
+        10.0,
+        description="Texts sent per second, at most, by all workers together (carriers"
+        " throttle short codes); 0 means no limit.",
     )
     s3_bucket: str = Field(
         "", description="Set: uploaded media go to this S3-compatible bucket, not a folder."

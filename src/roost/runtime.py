@@ -22,6 +22,7 @@ from roost.store.pubsub import MemoryPubSub, PubSub
 from roost.store.ratelimit import RateLimiter
 from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
 from roost.store.redis_timelines import RedisTimelineStore
+from roost.store.sms import LogTransport, SmsTransport, build_transport
 from roost.store.timelines import SqlTimelineStore, TimelineStore
 
 
@@ -35,6 +36,7 @@ class Runtime:
     media: MediaStorage
     limiter: RateLimiter
     memo: Memo = field(default_factory=Memo)
+    sms: SmsTransport = field(default_factory=LogTransport)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def close(self) -> None:
@@ -80,6 +82,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
             enabled=settings.rate_limits,
         ),
         extras=extras,
+        sms=build_transport(settings),
     )
 
 

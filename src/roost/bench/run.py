@@ -41,6 +41,7 @@ from roost.bench.report import targets, write_report
 from roost.bench.search import measure_search, seed_search_corpus
 from roost.bench.seed import World, seed_graph
 from roost.bench.servers import Backing, Stack
+from roost.bench.sms import measure_sms
 from roost.bench.suggestions import measure_suggestions, seed_follow_graph
 from roost.bench.workload import (
     MIXES,
@@ -55,7 +56,7 @@ from roost.store.migrate import migrate
 
 DEFAULT_THRESHOLD = 10_000
 DRAIN_WAIT = 20.0  # the longest wait for the queue to empty after a load (time budget)
-STEPS = ("workload", "fanout", "notifications", "suggestions", "search")
+STEPS = ("workload", "fanout", "notifications", "suggestions", "sms", "search")
 console = Console(stderr=True)
 
 
@@ -74,11 +75,13 @@ class Options:
     scale_web: int = 2
     scale_workers: int = 2
     profile: bool = True
-    # Which steps run after seeding: "workload", "fanout", "notifications", "search".
+    # Which steps run after seeding: "workload", "fanout", "notifications", "sms", "search".
     steps: list[str] = field(default_factory=lambda: list(STEPS))
     search_posts: int = 1_000_000  # posts added to the full-text index by the search step
     notification_people: int = 1_000  # 0 skips the notifications step
     notifications_each: int = 10_000
+    sms_followers: int = 10_000  # phone-linked followers of the one account that posts
+    sms_rate: float = 100.0  # ROOST_SMS_RATE during the sms step
     output: Path = Path("bench/results")
 
 
@@ -158,6 +161,8 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
         if "suggestions" in options.steps:
             out["suggestions"] = measure_suggestions(rt, graph, world.people.ids)
             console.log(f"suggestions {out['suggestions']}")
+        if "sms" in options.steps and options.sms_followers:
+            out["sms"] = _sms(rt, options)
         if "search" in options.steps:
             out["search"] = _search(rt, world, options)
     except Exception:  # keep what was measured so far: a late failure must not erase it
@@ -358,6 +363,16 @@ def _fanout(
     finally:
         stack.stop()
     return results, hybrid, memory
+
+
+def _sms(rt: Runtime, options: Options) -> dict[str, Any]:
+    discard_jobs(rt)  # earlier steps' undone jobs must not slow the senders
+    rate = options.sms_rate
+    budget = 120.0 + (options.sms_followers / rate * 2 if rate > 0 else 120.0)
+    console.log(f"sms: {options.sms_followers:,} phones at {rate:g} texts/s")
+    result = measure_sms(rt, followers=options.sms_followers, rate=rate, budget=budget)
+    console.log(f"sms {result}")
+    return result
 
 
 def _search(rt: Runtime, world: World, options: Options) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from roost.web import (
     messages,
     notifications,
     oauth,
+    phone,
     posts,
     profiles,
     search,
@@ -62,6 +63,7 @@ def web_routes() -> list[BaseRoute]:
         *lists.routes,
         *circles.routes,
         *search.routes,
+        *phone.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]
