@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+from starlette.testclient import TestClient
+
+from roost.api import search as search_api
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
+from roost.store.ratelimit import RateRule
 from tests.api.contract import Api, covers
 from tests.conftest import People
 
@@ -116,3 +121,17 @@ def test_featured_tags(api: Api, people: People, rt: Runtime) -> None:
     api.call("DELETE", "/api/v1/featured_tags/{id}", "Error", status=404, at=made, who="bob")
     api.call("DELETE", "/api/v1/featured_tags/{id}", "Empty", at=made)
     assert api.call("GET", "/api/v1/featured_tags", "[FeaturedTag]") == []
+
+
+def test_signed_out_search_is_limited_per_address(
+    client: TestClient, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt.limiter.enabled = True
+    monkeypatch.setattr(
+        search_api, "ANONYMOUS_SEARCH_RULE", RateRule("search-anonymous", 2, 300, "address")
+    )
+    for _ in range(2):
+        assert client.get("/api/v2/search", params={"q": "owls"}).status_code == 200
+    refused = client.get("/api/v2/search", params={"q": "owls"})
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0

@@ -9,6 +9,7 @@ import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
+from roost.addresses import client_address
 from roost.api.accounts import SEARCH_RULE
 from roost.api.entities.accounts import Account, account_entity
 from roost.api.entities.statuses import status_entities
@@ -16,6 +17,11 @@ from roost.api.entities.tags import Search, tag_info_entity
 from roost.api.http import ApiError, Ctx, endpoint, json_response
 from roost.ids import parse_id
 from roost.search.queries import directory, search
+from roost.store.ratelimit import RateRule
+
+# Signed-out searches count per client address (signed-in ones per account: SEARCH_RULE):
+# anyone may search, and a search costs more than most reads.
+ANONYMOUS_SEARCH_RULE = RateRule("search-anonymous", 300, 5 * 60, per="address")
 
 
 class SearchParams(msgspec.Struct, kw_only=True):
@@ -41,6 +47,8 @@ def search_v2(ctx: Ctx) -> Response:
     p: SearchParams = ctx.input
     if ctx.viewer_id is not None:
         ctx.rt.limiter.enforce(SEARCH_RULE, ctx.viewer_id)
+    else:
+        ctx.rt.limiter.enforce(ANONYMOUS_SEARCH_RULE, client_address(ctx.request))
     if p.offset < 0:
         raise ApiError(422, "Validation failed: offset must not be negative")
     account_id = None
