@@ -54,6 +54,15 @@ class Settings(BaseSettings):
         " database drivers release the GIL on every row, and many threads queue for it.",
     )
     workers: int = Field(1, description="Web processes `roost serve` starts.")
+    streaming_max_subscriptions: int = Field(
+        16, description="Streams one streaming WebSocket may subscribe to at once."
+    )
+    streaming_max_per_account: int = Field(
+        20, description="Open streaming connections per account, in each web process."
+    )
+    streaming_max_per_address: int = Field(
+        50, description="Open streaming connections per client address, in each web process."
+    )
     inprocess_worker: bool = Field(
         True, description="Run jobs in a thread of the web process (the embedded default)."
     )

@@ -64,7 +64,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         prefix = settings.redis_prefix
         timelines = RedisTimelineStore(client, prefix=prefix, cap=settings.timeline_cap)
         pubsub = RedisPubSub(settings.redis_url, prefix=prefix)
-        doorbell = RedisDoorbell(settings.redis_url, prefix=prefix)
+        doorbell = RedisDoorbell(settings.redis_url, prefix=prefix, bus=pubsub)
     else:
         timelines = SqlTimelineStore(db, cap=settings.timeline_cap)
         pubsub = MemoryPubSub()

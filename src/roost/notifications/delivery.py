@@ -33,7 +33,7 @@ from roost.posts.marks import FAVOURITE_JOB
 from roost.posts.models import favourites, mentions, posts
 from roost.posts.visibility import visible_clause
 from roost.runtime import Runtime
-from roost.store.db import Tx
+from roost.store.db import IdCollision, Tx
 from roost.store.schema import utcnow
 
 # Mastodon's: a group keeps gathering likes for 12 hours after it began.
@@ -74,6 +74,9 @@ def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
             .on_conflict_do_nothing()
         ).rowcount
         if not inserted:
+            mine = select(notifications.c.id).where(notifications.c.id == notification_id)
+            if tx.conn.scalar(mine) is not None:  # another notification holds this ID
+                raise IdCollision(f"notification {notification_id}")  # the job runs again
             continue
         created.append(notification_id)
         if decision == "filter":
