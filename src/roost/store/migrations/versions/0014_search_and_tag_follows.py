@@ -6,7 +6,7 @@ PostgreSQL gets ``post_search.document``, a tsvector under a GIN index. Both are
 filled from the posts already there.
 
 Revision ID: 0014
-Revises: 0013
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from roost.store.schema import UTCDateTime
 
 revision: str = "0014"
-down_revision: str | None = "0013"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
