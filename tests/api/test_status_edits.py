@@ -109,3 +109,21 @@ def test_source_needs_a_token_and_history_of_a_private_post_is_not_found(
     assert client.get(poll_url, headers=tokens.auth("mallory")).status_code == 404
     vote = client.post(f"{poll_url}/votes", json={"choices": [0]}, headers=tokens.auth("mallory"))
     assert vote.status_code == 404
+
+
+def test_an_edit_is_searchable_by_its_new_words(client: TestClient, tokens: Tokens) -> None:
+    auth = tokens.auth("alice")
+    posted = client.post("/api/v1/statuses", json={"status": "aubergine soup"}, headers=auth)
+    client.put(
+        f"/api/v1/statuses/{posted.json()['id']}",
+        json={"status": "courgette soup", "poll": {"options": ["yes", "no"], "expires_in": 600}},
+        headers=auth,
+    )
+
+    def found(q: str) -> list[str]:
+        body = client.get("/api/v2/search", params={"q": q, "type": "statuses"}, headers=auth)
+        return [s["id"] for s in body.json()["statuses"]]
+
+    assert found("courgette") == [posted.json()["id"]]
+    assert found("aubergine") == []
+    assert found("soup has:poll") == [posted.json()["id"]]

@@ -27,6 +27,7 @@ from roost.posts.models import (
     tags,
 )
 from roost.posts.polls import PollSpec, check_poll, insert_poll
+from roost.posts.search_index import index_post, unindex_post
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
 from roost.store.db import is_id_collision, retry_on_id_collision
@@ -165,8 +166,9 @@ def do_create_post(
             for tag_id in _tag_ids(tx.conn, hashtags):
                 tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
             attach_media(tx, account_id, post_id, media_ids, scheduled_id=scheduled_id)
+            index_post(tx.conn, post_id)  # searchable once committed
             if poll is not None:
-                insert_poll(rt, tx, post_id, account_id, poll)
+                insert_poll(rt, tx, post_id, account_id, poll)  # after: it marks has:poll
             if idempotency_key:
                 tx.conn.execute(
                     insert(idempotency_keys).values(
@@ -283,6 +285,7 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int, *, keep_media: bo
             )
         )
         remove_post_media(rt, tx, [post_id], keep=keep_media)
+        unindex_post(tx.conn, post_id)
         _delete_rows(tx.conn, post)
         for reblog in reblogs:
             _bump_statuses(tx.conn, reblog.account_id, -1)
@@ -397,3 +400,9 @@ def do_unreblog(rt: Runtime, account_id: int, post_id: int) -> None:
                 "reblog_of_id": post_id,
             },
         )
+
+
+def ensure_tags(conn: Connection, names: Sequence[str]) -> list[int]:
+    """IDs of these hashtags, creating the new ones: one can follow or feature a tag
+    nobody has used yet, as in Mastodon."""
+    return _tag_ids(conn, names)

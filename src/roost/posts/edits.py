@@ -21,6 +21,7 @@ from roost.ids import new_id
 from roost.posts.actions import _tag_ids
 from roost.posts.models import mentions, post_edits, post_tags, posts
 from roost.posts.polls import PollSpec, check_poll, poll_options_of, replace_poll
+from roost.posts.search_index import mark_post_poll, reindex_post
 from roost.posts.visibility import visible_clause
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
@@ -139,8 +140,8 @@ def do_edit_post(rt: Runtime, account_id: int, post_id: int, edit: Edit) -> None
         tx.conn.execute(
             insert(post_edits).values(**_snapshot(updated, poll_options_of(tx.conn, post_id), now))
         )
-        # SEARCH (merge with the search helper): re-index the post here, once its
-        # index exposes a function for it, inside this transaction.
+        reindex_post(tx.conn, post_id)  # search: the new words, and has:poll as it is now
+        mark_post_poll(tx.conn, post_id, poll_options_of(tx.conn, post_id) is not None)
         rt.jobs.enqueue(
             tx, EDITED_JOB, {"post_id": post_id, "new_mentions": sorted(after - before)}
         )

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from roost.errors import NotFound, ValidationFailed
 from roost.ids import new_id
 from roost.posts.models import poll_votes, polls, posts
+from roost.posts.search_index import mark_post_poll
 from roost.posts.visibility import visible_clause
 from roost.runtime import Runtime
 from roost.store.db import Tx
@@ -135,6 +136,7 @@ def insert_poll(rt: Runtime, tx: Tx, post_id: int, account_id: int, spec: PollSp
         )
     )
     rt.jobs.enqueue(tx, POLL_EXPIRED_JOB, {"poll_id": poll_id}, delay=spec.expires_in)
+    mark_post_poll(tx.conn, post_id)  # has:poll in search
     return poll_id
 
 

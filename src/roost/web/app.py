@@ -38,6 +38,7 @@ from roost.web import (
     profile_settings,
     profiles,
     scheduled,
+    search,
     timelines,
     unread,
 )
@@ -66,6 +67,7 @@ def web_routes() -> list[BaseRoute]:
         *chats.routes,
         *lists.routes,
         *circles.routes,
+        *search.routes,
         *phone.routes,
         *polls.routes,
         *scheduled.routes,
