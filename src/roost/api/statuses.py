@@ -18,8 +18,10 @@ from roost.api.entities.statuses import (
     status_entities,
     status_entity,
 )
-from roost.api.http import ApiError, Ctx, endpoint, json_response
-from roost.api.pagination import link_header, read_page
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.posts.actions import (
@@ -52,12 +54,11 @@ READ = "read:statuses"
 WRITE = "write:statuses"
 
 
-def _optional_id(ctx: Ctx, *names: str) -> int | None:
+def _optional_id(*raws: str | int | None) -> int | None:
     """An ID parameter that names a post; one that cannot exist is simply not found."""
-    for name in names:
-        raw = ctx.params.get_str(name)
-        if raw:
-            value = parse_id(raw)
+    for raw in raws:
+        if raw is not None and raw != "":
+            value = parse_id(str(raw))
             if value is None:
                 raise ApiError(404, "Record not found")
             return value
@@ -75,7 +76,7 @@ def _check_unsupported(ctx: Ctx) -> None:
     """Media, polls and scheduling are not here yet: refusing them beats posting
     something other than what the client asked for."""
     values = ctx.params.values
-    media = [m for m in ctx.params.get_list("media_ids") if m]
+    media = [str(m) for m in ctx.input.media_ids if m != ""]
     if media:
         message = f"Media not found: {', '.join(media[:4])}"
         raise ApiError(
@@ -85,14 +86,14 @@ def _check_unsupported(ctx: Ctx) -> None:
         )
     if "poll" in values or any(key.startswith("poll[") for key in values):
         raise ApiError(422, "Validation failed: polls are not supported on this server")
-    if values.get("scheduled_at"):
+    if ctx.input.scheduled_at:
         raise ApiError(422, "Validation failed: scheduled posts are not supported on this server")
 
 
 class NewStatus(msgspec.Struct, kw_only=True):
-    """The parameters of ``POST /api/v1/statuses``, declared for ``/openapi.json``
-    (the handler reads them from ``ctx.params``, as clients send them in many shapes;
-    IDs may come as strings or numbers). ``circle_id`` is Roost's: the post is seen
+    """The parameters of ``POST /api/v1/statuses`` (IDs may come as strings or
+    numbers; ``quote_id`` is the older name of ``quoted_status_id``; ``poll`` is
+    refused for now). ``circle_id`` is Roost's: the post is seen
     by the circle's members and its author only, and Mastodon clients see it as
     ``private``; a reply to a circle post stays in that circle whatever is asked."""
 
@@ -100,8 +101,9 @@ class NewStatus(msgspec.Struct, kw_only=True):
     visibility: str | None = None
     in_reply_to_id: str | int | None = None
     quoted_status_id: str | int | None = None
+    quote_id: str | int | None = None
     spoiler_text: str | None = None
-    sensitive: bool | str | None = None
+    sensitive: bool = False
     language: str | None = None
     media_ids: list[str | int] = []
     scheduled_at: str | None = None
@@ -111,21 +113,21 @@ class NewStatus(msgspec.Struct, kw_only=True):
 @endpoint(scope=WRITE, user=True, response=Status, request=NewStatus, limit=POSTING_RULE)
 def create_status(ctx: Ctx) -> Response:
     _check_unsupported(ctx)
-    p = ctx.params
+    form: NewStatus = ctx.input
     key = ctx.request.headers.get("idempotency-key")
     post_id = do_create_post(
         ctx.rt,
         ctx.account_id,
-        p.get_str("status") or "",
-        visibility=p.get_str("visibility") or "public",
-        in_reply_to_id=_optional_id(ctx, "in_reply_to_id"),
-        quote_id=_optional_id(ctx, "quoted_status_id", "quote_id"),
-        spoiler_text=p.get_str("spoiler_text") or "",
-        sensitive=bool(p.get_bool("sensitive", False)),
-        language=p.get_str("language") or None,
+        form.status or "",
+        visibility=form.visibility or "public",
+        in_reply_to_id=_optional_id(form.in_reply_to_id),
+        quote_id=_optional_id(form.quoted_status_id, form.quote_id),
+        spoiler_text=form.spoiler_text or "",
+        sensitive=form.sensitive,
+        language=form.language or None,
         idempotency_key=key.strip() if key and key.strip() else None,
         application_id=ctx.token.application_id if ctx.token else None,
-        circle_id=_optional_id(ctx, "circle_id"),
+        circle_id=_optional_id(form.circle_id),
     )
     return _status(ctx, post_id)
 
@@ -133,10 +135,14 @@ def create_status(ctx: Ctx) -> Response:
 MAX_MANY = 40
 
 
-@endpoint(scope=READ, response=list[Status])
+class StatusIds(msgspec.Struct, kw_only=True):
+    id: list[str] = []
+
+
+@endpoint(scope=READ, response=list[Status], request=StatusIds)
 def show_statuses(ctx: Ctx) -> Response:
     """``GET /api/v1/statuses?id[]=…``: the visible ones among them, in the order asked."""
-    raw = list(dict.fromkeys(ctx.params.get_list("id")))
+    raw = list(dict.fromkeys(ctx.input.id))
     if len(raw) > MAX_MANY:
         raise ApiError(422, f"Validation failed: at most {MAX_MANY} IDs")
     wanted = [i for i in map(parse_id, raw) if i is not None]
@@ -235,9 +241,9 @@ def unreblog(ctx: Ctx) -> Response:
     return _status(ctx, target)
 
 
-@endpoint(scope="read:accounts", response=list[Account])
+@endpoint(scope="read:accounts", response=list[Account], request=PageParams)
 def show_favourited_by(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     rows = favourited_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
     return json_response(
         [account_entity(ctx.rt, row) for _, row in rows],
@@ -245,9 +251,9 @@ def show_favourited_by(ctx: Ctx) -> Response:
     )
 
 
-@endpoint(scope="read:accounts", response=list[Account])
+@endpoint(scope="read:accounts", response=list[Account], request=PageParams)
 def show_reblogged_by(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     rows = reblogged_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
     return json_response(
         [account_entity(ctx.rt, row) for _, row in rows],

@@ -20,9 +20,11 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from roost.api.auth import authenticate
 from roost.api.entities.notifications import conversation_entity, notification_entity
 from roost.api.entities.statuses import status_entity
-from roost.api.http import ApiError, authenticate, error_response
+from roost.api.errors import ApiError
+from roost.api.responses import error_response
 from roost.channels import (
     direct_channel,
     home_channel,

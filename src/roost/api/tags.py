@@ -8,7 +8,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.statuses import Tag, tag_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.posts.queries import get_tag_name
 from roost.text import is_hashtag
 
