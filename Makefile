@@ -8,7 +8,7 @@ export ROOST_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export ROOST_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint test-embedded test-scale bench bench-property system-deps services clean
+.PHONY: help run test lint test-embedded test-scale bench bench-property bench-schema system-deps services clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ test: lint test-embedded test-scale ## Install, lint, type-check and run the who
 bench: $(STAMP) system-deps services ## Benchmark both modes; JSON and PNG under bench/results/
 	$(BIN)/roost bench
 	$(MAKE) bench-property
+
+bench-schema: $(STAMP) services ## Schemathesis at length over /openapi.json, both backends
+	ROOST_SCHEMATHESIS_EXAMPLES=$${ROOST_SCHEMATHESIS_EXAMPLES:-200} $(BIN)/pytest -q -s -p no:randomly --timeout=0 tests/api/test_schemathesis.py
 
 bench-property: $(STAMP) services ## The privacy property at length: 300 random networks per backend
 	ROOST_PROPERTY_EXAMPLES=$${ROOST_PROPERTY_EXAMPLES:-300} $(BIN)/pytest -n 2 -q tests/privacy
