@@ -14,7 +14,7 @@ checked, so an anonymous sender cannot make the server read or parse anything.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,3 +150,26 @@ def _split(form: FormData) -> Body:
         if strings:
             body.values[key] = strings if key.endswith("[]") or len(strings) > 1 else strings[0]
     return body
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
+def field_with_nul(*sources: Mapping[str, Any]) -> str | None:
+    """The first parameter whose name or value holds a NUL character, if any.
+
+    No text Roost keeps may contain one (PostgreSQL refuses it in text columns,
+    and no person types it): a front door refuses such a request as bad input
+    before it reaches a query, on either backend."""
+    for source in sources:
+        for name, value in source.items():
+            if _has_nul(name) or _has_nul(value):
+                return name.replace("\x00", "\\0")
+    return None

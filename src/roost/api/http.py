@@ -137,7 +137,7 @@ def endpoint(
                 params = await read_params(
                     request,
                     limit=info.body_limit,
-                    files=len(files),
+                    files_allowed=len(files),
                     file_limit=MAX_UPLOAD_BYTES,
                 )
                 return await run_in_threadpool(_call, handler, info, rt, request, params, token)

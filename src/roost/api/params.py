@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from roost.api.errors import ApiError
-from roost.bodies import SMALL_BODY_BYTES, BodyRefused, read_body
+from roost.bodies import SMALL_BODY_BYTES, BodyRefused, field_with_nul, read_body
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -33,22 +33,32 @@ class Params:
 
 
 async def read_params(
-    request: Request, *, limit: int = SMALL_BODY_BYTES, files: int = 0, file_limit: int = 0
+    request: Request, *, limit: int = SMALL_BODY_BYTES, files_allowed: int = 0, file_limit: int = 0
 ) -> Params:
     """The query string and, for a method with a body, the body read with
-    ``roost.bodies.read_body``'s caps (``limit``, ``files``, ``file_limit``)."""
+    ``roost.bodies.read_body``'s caps (``limit``, ``files_allowed``, ``file_limit``).
+    A NUL character anywhere (path, query or body) is a 422: see ``field_with_nul``."""
     values: dict[str, Any] = {}
     for key in request.query_params:
         items = request.query_params.getlist(key)
         values[key] = items if key.endswith("[]") or len(items) > 1 else items[0]
-    if request.method not in BODY_METHODS:
-        return Params(values, {})
-    try:
-        body = await read_body(request, limit=limit, files=files, file_limit=file_limit)
-    except BodyRefused as exc:
-        raise ApiError(exc.status, exc.message) from None
-    values.update(body.values)
-    return Params(values, body.files)
+    files: dict[str, UploadFile] = {}
+    if request.method in BODY_METHODS:
+        try:
+            body = await read_body(request, limit=limit, files=files_allowed, file_limit=file_limit)
+        except BodyRefused as exc:
+            raise ApiError(exc.status, exc.message) from None
+        values.update(body.values)
+        files = body.files
+    refused = field_with_nul(request.path_params, values)
+    if refused is not None:
+        message = f"{refused} must not contain a NUL character"
+        raise ApiError(
+            422,
+            f"Validation failed: {message}",
+            {refused: [{"error": "ERR_INVALID", "description": message}]},
+        )
+    return Params(values, files)
 
 
 _FIELD_AT = re.compile(r"at `\$\.(\w+)")

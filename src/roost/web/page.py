@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.queries import AccountRow, get_account
-from roost.bodies import SMALL_BODY_BYTES, BodyRefused, read_body
+from roost.bodies import SMALL_BODY_BYTES, BodyRefused, field_with_nul, read_body
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError
 from roost.filters.matcher import EMPTY
 from roost.ids import parse_id
@@ -29,6 +29,7 @@ from roost.web.templating import build_environment
 from roost.web.unread import Unread
 
 FRAGMENT_HEADER = "x-roost-fragment"
+_NUL_PROBLEM = "The address or the form holds a character no text can contain (NUL)."
 PAGE_SIZE = 20
 
 
@@ -157,6 +158,8 @@ def page(
                         403,
                         "This form has expired. Go back, reload the page and try again.",
                     )
+            if field_with_nul(request.path_params, request.query_params, web.form) is not None:
+                return await run_in_threadpool(_problem_page, web, 400, _NUL_PROBLEM)
             if login and web.viewer_id is None:
                 if request.method == "GET":
                     return web.redirect(f"/login?next={quote(web.here, safe='/')}")
