@@ -117,6 +117,8 @@ async def read_body(
             data = msgspec.json.decode(raw)
         except msgspec.DecodeError:
             raise BodyRefused(400, "The request body is not valid JSON") from None
+        except RecursionError:  # thousands of nested brackets: still the sender's fault
+            raise BodyRefused(400, "The request body is nested too deeply") from None
         if not isinstance(data, dict):
             raise BodyRefused(400, "The request body must be a JSON object")
         return Body(values=data)
