@@ -7,6 +7,7 @@ import msgspec
 import pytest
 
 from roost.api.errors import ApiError
+from roost.api.pagination import PageParams, read_page
 from roost.api.params import Params, parse_input
 
 
@@ -59,3 +60,11 @@ def test_nested_objects_from_forms_and_json() -> None:
     assert indexed.fields == [{"name": "a"}, {"name": "b"}]
     keyed = _parse(fields={"0": {"name": "a"}})  # Mastodon's JSON shape: not wrapped in a list
     assert keyed.fields == {"0": {"name": "a"}}
+
+
+def test_read_page_takes_a_struct_or_transitionally_raw_params() -> None:
+    declared = read_page(PageParams(limit=500, max_id="7"), default=20, maximum=40)
+    raw = read_page(Params({"limit": "500", "max_id": "7"}, {}), default=20, maximum=40)
+    assert declared == raw
+    assert (raw.limit, raw.max_id) == (40, 7)
+    assert Params({"flag": "on", "ids[]": ["1"]}, {}).get_bool("flag") is True

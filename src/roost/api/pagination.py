@@ -11,6 +11,7 @@ import msgspec
 from starlette.requests import Request
 
 from roost.api.errors import ApiError
+from roost.api.params import Params, parse_input
 from roost.paging import Page
 
 
@@ -37,10 +38,13 @@ class Paging(Protocol):
     def limit(self) -> int | None: ...
 
 
-def read_page(query: Paging, *, default: int = 20, maximum: int = 40) -> Page:
+def read_page(query: Paging | Params, *, default: int = 20, maximum: int = 40) -> Page:
     """The page asked for: ``limit`` above ``maximum`` is clamped to it (as Mastodon
-    does); below 1 it is refused; a cursor that is not an ID is refused."""
-    limit = default if query.limit is None else query.limit
+    does); below 1 it is refused; a cursor that is not an ID is refused. ``query`` is
+    the endpoint's request Struct (or, transitionally, raw ``Params`` of a handler
+    that declares none)."""
+    paging: Paging = parse_input(query, PageParams) if isinstance(query, Params) else query
+    limit = default if paging.limit is None else paging.limit
     if limit < 1:
         raise ApiError(422, "Validation failed: limit must be positive")
 
@@ -56,9 +60,9 @@ def read_page(query: Paging, *, default: int = 20, maximum: int = 40) -> Page:
         return number
 
     return Page(
-        max_id=cursor("max_id", query.max_id),
-        since_id=cursor("since_id", query.since_id),
-        min_id=cursor("min_id", query.min_id),
+        max_id=cursor("max_id", paging.max_id),
+        since_id=cursor("since_id", paging.since_id),
+        min_id=cursor("min_id", paging.min_id),
         limit=min(limit, maximum),
     )
 

@@ -28,6 +28,63 @@ class Params:
     values: dict[str, Any]
     files: dict[str, UploadFile]
 
+    # Transitional: the readers below serve handlers written before request Structs
+    # (branches merged after the Structs came). New code declares ``request=`` instead,
+    # so that /openapi.json documents its parameters.
+
+    def get_str(self, name: str, default: str | None = None) -> str | None:
+        value = self.values.get(name, default)
+        if value is None:
+            return None
+        if isinstance(value, list):
+            value = value[0] if value else default
+        if isinstance(value, bool | int | float):
+            return str(value).lower() if isinstance(value, bool) else str(value)
+        if not isinstance(value, str):
+            raise ApiError(422, f"Validation failed: {name} must be a string")
+        return value
+
+    def get_required(self, name: str) -> str:
+        value = self.get_str(name)
+        if value is None or value == "":
+            raise ApiError(
+                422,
+                f"Validation failed: {name} can't be blank",
+                {name: [{"error": "ERR_BLANK", "description": f"{name} can't be blank"}]},
+            )
+        return value
+
+    def get_bool(self, name: str, default: bool | None = None) -> bool | None:
+        value = self.values.get(name)
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("true", "1", "on", "yes", "t"):
+            return True
+        if text in ("false", "0", "off", "no", "f", ""):
+            return False
+        raise ApiError(422, f"Validation failed: {name} must be a boolean")
+
+    def get_int(self, name: str, default: int | None = None) -> int | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            return default
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ApiError(422, f"Validation failed: {name} must be an integer") from None
+
+    def get_list(self, name: str) -> list[str]:
+        """Array parameters arrive as ``name[]=a&name[]=b``, ``name=a`` or a JSON list."""
+        value = self.values.get(f"{name}[]", self.values.get(name))
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            value = [value]
+        return [str(v) for v in value]
+
     def get_file(self, name: str) -> UploadFile | None:
         return self.files.get(name)
 
