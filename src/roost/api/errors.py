@@ -22,14 +22,15 @@ from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, 
 
 from roost.api.responses import error_response, rate_headers
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
+from roost.media.actions import MAX_ATTACHMENTS
 from roost.media.images import MAX_UPLOAD_BYTES
 from roost.store.ratelimit import RateState
 
 JSON_PREFIXES = ("/api/", "/oauth/", "/.well-known/")
 BROWSER_PAGES = frozenset({"/oauth/authorize"})
-# update_credentials may carry an avatar and a header in one request; the margin
-# is for the other fields and the multipart framing.
-MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 1024 * 1024
+# The web composer may carry four pictures in one form (update_credentials two); the
+# margin is for the other fields and the multipart framing.
+MAX_BODY_BYTES = MAX_ATTACHMENTS * MAX_UPLOAD_BYTES + 1024 * 1024
 
 
 class ApiError(Exception):
