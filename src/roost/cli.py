@@ -189,7 +189,8 @@ def bench(
     fanout_budget: float = typer.Option(45.0, help="Seconds allowed per follower count."),
     profile: bool = typer.Option(True, help="Profile a web process with py-spy under load."),
     steps: str = typer.Option(
-        "workload,fanout,notifications", help="Steps to run after seeding, comma-separated."
+        "workload,fanout,notifications,suggestions",
+        help="Steps after seeding, comma-separated ('suggestions' alone seeds follows only).",
     ),
     notification_people: int = typer.Option(
         1_000, help="People given notifications in the notifications step (0: skip it)."

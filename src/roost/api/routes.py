@@ -9,6 +9,7 @@ from roost.api import (
     apps,
     audience,
     authorized_apps,
+    chats,
     circles,
     conversations,
     filters,
@@ -23,8 +24,10 @@ from roost.api import (
     openapi,
     statuses,
     streaming,
+    suggestions,
     tags,
     timelines,
+    trends,
 )
 
 
@@ -41,6 +44,9 @@ def api_routes() -> list[BaseRoute]:
         *circles.routes,
         *filters.routes,
         *tags.routes,
+        *trends.routes,
+        *suggestions.routes,
+        *chats.routes,
         *instance.routes,
         *apps.routes,
         *authorized_apps.routes,

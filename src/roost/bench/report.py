@@ -111,6 +111,20 @@ def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
     checks += _notification_targets(mode.get("notifications", {}).get("runs", {}))
+    suggestions = mode.get("suggestions")
+    if suggestions and "uniform" in suggestions:
+        worst = max(
+            suggestions[part].get("p99_ms", 0.0)
+            for part in ("uniform", "most_following", "following_nobody")
+        )
+        checks.append(
+            _check(
+                "suggestions for a user (p99, worst sample group)",
+                worst,
+                f"< {suggestions['target_ms']} ms",
+                worst < suggestions["target_ms"],
+            )
+        )
     # Every stack of the run counts, the one serving 10 million notifications too.
     stacks = [
         mode.get("memory", {}),

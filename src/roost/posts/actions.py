@@ -35,6 +35,8 @@ from roost.text import Linker, count_length, extract_hashtags, extract_mentions,
 # Job kinds the timelines package handles (registered in roost.worker).
 FANOUT_JOB = "timelines.fanout"
 UNFANOUT_JOB = "timelines.unfanout"
+# Records a public post's tags and links for trends (handled by roost.trends).
+TRENDS_JOB = "trends.record"
 
 
 # Mastodon's: 300 posts per 3 hours per account (API and web alike: counted here).
@@ -167,6 +169,10 @@ def do_create_post(
                 .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
             )
             rt.jobs.enqueue(tx, FANOUT_JOB, {"post_id": post_id})
+            # Only a public post with a hashtag or (likely) a link needs the job; a
+            # "://" that is no link costs a job that records nothing.
+            if visibility == "public" and circle_id is None and (hashtags or "://" in text):
+                rt.jobs.enqueue(tx, TRENDS_JOB, {"post_id": post_id})
     except IntegrityError:
         if idempotency_key:  # a concurrent retry with the same key committed first
             existing = _idempotent_post(rt, account_id, idempotency_key)

@@ -21,7 +21,9 @@ from roost.web import (
     accounts,
     audience,
     authorized_apps,
+    chats,
     circles,
+    discovery,
     filters,
     follow_requests,
     lists,
@@ -54,6 +56,8 @@ def web_routes() -> list[BaseRoute]:
         *authorized_apps.routes,
         *oauth.routes,
         *timelines.routes,
+        *discovery.routes,
+        *chats.routes,
         *lists.routes,
         *circles.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
