@@ -23,6 +23,7 @@ from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
+from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
 from roost.runtime import Runtime
 from roost.store.jobs import Job
 from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
@@ -36,6 +37,7 @@ HANDLERS: dict[str, Handler] = {
     **TIMELINE_JOBS,
     **NOTIFICATION_JOBS,
     **GRAPH_JOBS,
+    **PHONE_JOBS,
     **MEDIA_JOBS,
     **TREND_JOBS,
     **CHAT_JOBS,

@@ -446,6 +446,28 @@ DEFS: dict[str, Any] = {
     ),
     # Roost's own entity (``/api/roost/v1/circles``): Mastodon has no circles.
     "Circle": entity({"id": ID, "name": STR, "members_count": {"type": "integer"}}),
+    # Roost's own (``/api/roost/v1/phone``): one's linked phone and its texts.
+    "Phone": entity(
+        {
+            "number": {"type": "string", "pattern": r"^\+[1-9][0-9]{6,14}$"},
+            "verified": BOOL,
+            "receiving": BOOL,
+            "stopped": BOOL,
+        }
+    ),
+    "PhoneSettings": entity(
+        {
+            "texts_on": BOOL,
+            "posts": BOOL,
+            "mentions": BOOL,
+            "direct_messages": BOOL,
+            "quiet_hours_start": {"type": ["string", "null"], "pattern": r"^\d\d:\d\d$"},
+            "quiet_hours_end": {"type": ["string", "null"], "pattern": r"^\d\d:\d\d$"},
+            "quiet_hours": {"enum": ["hold", "drop"]},
+            "time_zone": STR,
+            "daily_cap": INT,
+        }
+    ),
     # Roost's own: hashtag chats (``/api/roost/v1/chats``).
     "Chat": entity(
         {

@@ -21,6 +21,7 @@ from tests.api import (
     test_contract_lists,
     test_contract_media,
     test_contract_notifications,
+    test_contract_phone,
     test_contract_server,
     test_contract_statuses,
 )
@@ -39,6 +40,7 @@ CONTRACT_MODULES = (
     test_contract_discovery,
     test_contract_filters,
     test_contract_authorized_apps,
+    test_contract_phone,
     test_contract_media,
 )
 

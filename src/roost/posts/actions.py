@@ -28,6 +28,7 @@ from roost.posts.models import (
 )
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
+from roost.store.db import is_id_collision, retry_on_id_collision
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 from roost.text import Linker, count_length, extract_hashtags, extract_mentions, render_html
@@ -43,6 +44,7 @@ TRENDS_JOB = "trends.record"
 POSTING_RULE = RateRule("statuses", 300, 3 * 3600, per="account")
 
 
+@retry_on_id_collision
 def do_create_post(
     rt: Runtime,
     account_id: int,
@@ -173,7 +175,9 @@ def do_create_post(
             # "://" that is no link costs a job that records nothing.
             if visibility == "public" and circle_id is None and (hashtags or "://" in text):
                 rt.jobs.enqueue(tx, TRENDS_JOB, {"post_id": post_id})
-    except IntegrityError:
+    except IntegrityError as exc:
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         if idempotency_key:  # a concurrent retry with the same key committed first
             existing = _idempotent_post(rt, account_id, idempotency_key)
             if existing is not None:

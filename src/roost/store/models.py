@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "roost.markers.models",
     "roost.lists.models",
     "roost.filters.models",
+    "roost.phones.models",
     "roost.trends.models",
     "roost.suggestions.models",
     "roost.chats.models",

@@ -31,6 +31,7 @@ from roost.web import (
     messages,
     notifications,
     oauth,
+    phone,
     posts,
     profiles,
     timelines,
@@ -60,6 +61,7 @@ def web_routes() -> list[BaseRoute]:
         *chats.routes,
         *lists.routes,
         *circles.routes,
+        *phone.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]
