@@ -201,3 +201,11 @@ def test_a_web_body_over_the_outer_limit_is_refused_unread(client: Any) -> None:
     answer = _send(client.app, "POST", "/login", b"", headers, declare_length=False)
     assert answer.status == 413
     assert answer.pulled == 0
+
+
+def test_an_unsigned_sms_webhook_is_refused_without_being_read(client: Any) -> None:
+    body = b"From=%2B15550001&Body=" + b"x" * SIXTEEN_MB
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+    answer = _send(client.app, "POST", "/sms/twilio", body, headers)
+    assert answer.status == 403
+    assert answer.pulled == 0
