@@ -227,5 +227,27 @@ def bench(
     typer.echo(f"results: {json_path}\nplot: {png_path}")
 
 
+@app.command()
+def soak(
+    minutes: float = typer.Option(30.0, help="How long the soak runs."),
+    fraction: float = typer.Option(0.7, help="Share of the measured capacity to hold."),
+    mode: str = typer.Option("embedded", help="embedded or scale."),
+    connections: int = typer.Option(16, help="Concurrent connections of wrk."),
+    window: float = typer.Option(30.0, help="Seconds per wrk run (one p99 each)."),
+) -> None:
+    """The mixed workload at a share of capacity for a long time: errors, p99, RSS slope
+    of every process and the job queue, as JSON and PNG under bench/results/."""
+    from roost.bench.soak import SoakOptions, run_soak  # numpy/matplotlib: see ``bench``
+
+    if mode not in ("embedded", "scale"):
+        raise typer.BadParameter("choose embedded or scale", param_hint="--mode")
+    json_path, png_path = run_soak(
+        SoakOptions(
+            mode=mode, minutes=minutes, fraction=fraction, connections=connections, window=window
+        )
+    )
+    typer.echo(f"results: {json_path}\nplot: {png_path}")
+
+
 def main() -> None:
     app()
