@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import random
+from pathlib import Path
+from typing import Annotated
 
 import typer
 import uvicorn
@@ -17,6 +19,7 @@ from roost.errors import RoostError, ValidationFailed
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
 from roost.runtime import build_runtime
+from roost.store.backup import BackupError, do_backup, do_restore
 from roost.store.migrate import migrate as run_migrations
 from roost.worker import drain, run_until_signalled
 
@@ -225,6 +228,33 @@ def bench(
     )
     json_path, png_path = run_bench(options)
     typer.echo(f"results: {json_path}\nplot: {png_path}")
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="A new, empty folder for the copy.")]) -> None:
+    """Copy the database and media while serving (SQLite online backup, or pg_dump)."""
+    try:
+        folder = do_backup(load_settings(), path)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"backed up to {folder}")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A folder written by `roost backup`.")],
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Replace the database and media with a backup. Stop the server and workers first."""
+    if not yes:
+        typer.confirm("This replaces the current database and media. Go on?", abort=True)
+    try:
+        do_restore(load_settings(), path)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"restored from {path}")
 
 
 @app.command()

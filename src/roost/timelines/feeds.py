@@ -22,6 +22,20 @@ from roost.store.schema import utcnow
 REBUILD_OVERLAP = timedelta(minutes=1)
 
 
+# Hysteresis of the hybrid fan-out. An account above ``fanout_max_followers`` is not
+# fanned out: its posts are merged into its followers' homes when read. Reads go on
+# merging it until it falls to ``merge_floor`` (a tenth lower), so an account hovering
+# at the threshold costs nothing; when it falls to the floor its followers' stored homes
+# are dropped, to be rebuilt from the database with the posts it made while above
+# (``timelines.actions.handle_purge``). Without this, those posts vanished from homes.
+MERGE_MARGIN = 0.1
+
+
+def merge_floor(threshold: int) -> int:
+    """Accounts with more followers than this are merged into homes at read time."""
+    return max(min(int(threshold * (1 - MERGE_MARGIN)), threshold - 1), 0)
+
+
 def home_key(account_id: int) -> str:
     return f"home:{account_id}"
 

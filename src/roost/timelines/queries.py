@@ -24,6 +24,7 @@ from roost.timelines.feeds import (
     home_key,
     list_feed,
     list_key,
+    merge_floor,
     rebuild,
     rebuild_home,
 )
@@ -41,7 +42,7 @@ def home_page_ids(rt: Runtime, viewer_id: int, page: Page) -> list[int]:
     if do_touch_active(rt, viewer_id):
         rebuild_home(rt, viewer_id)  # back after a long absence: fan-out skipped this account
     ids = read_feed(rt, home_key(viewer_id), lambda: home_feed(rt, viewer_id), page)
-    heavy = followed_heavy_accounts(rt, viewer_id, rt.settings.fanout_max_followers)
+    heavy = followed_heavy_accounts(rt, viewer_id, merge_floor(rt.settings.fanout_max_followers))
     if heavy:
         hidden = exclusive_member_ids(rt, viewer_id)
         heavy = [a for a in heavy if a not in hidden]
