@@ -258,6 +258,19 @@ def restore(
 
 
 @app.command()
+def faults(
+    down: float = typer.Option(10.0, help="Seconds PostgreSQL, then Redis, stay down."),
+    clients: int = typer.Option(6, help="Client threads reading homes and posting."),
+) -> None:
+    """Stop PostgreSQL, then Redis, under load (a private cluster and Redis of their
+    own): outcomes and latency over time, and the checks after, under bench/results/."""
+    from roost.bench.faults import FaultOptions, run_faults  # numpy/matplotlib: see ``bench``
+
+    json_path, png_path = run_faults(FaultOptions(down_seconds=down, clients=clients))
+    typer.echo(f"results: {json_path}\nplot: {png_path}")
+
+
+@app.command()
 def soak(
     minutes: float = typer.Option(30.0, help="How long the soak runs."),
     fraction: float = typer.Option(0.7, help="Share of the measured capacity to hold."),

@@ -22,7 +22,7 @@ from roost.paging import Page
 from roost.posts.actions import do_create_post
 from roost.posts.models import posts
 from roost.runtime import Runtime, build_runtime
-from roost.timelines.queries import home_page_ids
+from roost.timelines.feeds import home_page_ids
 from tests.conftest import ADMIN_URL, REDIS_URL, SCALE, People, delete_redis_prefix
 
 

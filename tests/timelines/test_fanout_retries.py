@@ -21,8 +21,7 @@ from roost.store.jobs import jobs
 from roost.store.memo import Memo
 from roost.timelines import actions as timeline_actions
 from roost.timelines.actions import DELIVER_JOB, handle_fanout
-from roost.timelines.feeds import home_key
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import home_key, home_timeline
 from tests.conftest import People
 
 END = "end-of-test"

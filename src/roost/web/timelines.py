@@ -18,7 +18,7 @@ from roost.posts.queries import (
     tag_statuses,
 )
 from roost.text import HASHTAG_RE
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import home_timeline
 from roost.web.filters import filtered
 from roost.web.page import PAGE_SIZE, Web, page
 
