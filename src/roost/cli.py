@@ -261,12 +261,15 @@ def restore(
 def faults(
     down: float = typer.Option(10.0, help="Seconds PostgreSQL, then Redis, stay down."),
     clients: int = typer.Option(6, help="Client threads reading homes and posting."),
+    web: int = typer.Option(1, help="Web processes."),
 ) -> None:
     """Stop PostgreSQL, then Redis, under load (a private cluster and Redis of their
     own): outcomes and latency over time, and the checks after, under bench/results/."""
     from roost.bench.faults import FaultOptions, run_faults  # numpy/matplotlib: see ``bench``
 
-    json_path, png_path = run_faults(FaultOptions(down_seconds=down, clients=clients))
+    json_path, png_path = run_faults(
+        FaultOptions(down_seconds=down, clients=clients, web_processes=web)
+    )
     typer.echo(f"results: {json_path}\nplot: {png_path}")
 
 
