@@ -155,9 +155,21 @@ def _soak(rt: Runtime, stack: Stack, users: Path, options: SoakOptions) -> dict[
     wrk(5.0)  # warm-up
     wait_for_idle_queue(rt, 20.0)
     capacity = wrk(options.capacity_seconds)
-    wait_for_idle_queue(rt, 20.0)
-    target = capacity["ok_per_second"] * options.fraction
-    console.log(f"capacity {capacity['ok_per_second']} req/s; soaking at {target:.0f} req/s")
+    # Capacity counts the jobs the requests left behind: a full-speed run outruns the
+    # workers, so the time they then take to catch up is part of serving those requests
+    # (70 % of the request rate alone is more than the workers keep up with).
+    capacity["drain_after_s"] = round(wait_for_idle_queue(rt, 300.0), 2)
+    capacity["sustainable_per_second"] = round(
+        capacity["ok_per_second"]
+        * capacity["seconds"]
+        / (capacity["seconds"] + capacity["drain_after_s"]),
+        1,
+    )
+    target = capacity["sustainable_per_second"] * options.fraction
+    console.log(
+        f"capacity {capacity['ok_per_second']} req/s, {capacity['sustainable_per_second']}"
+        f" with the jobs drained; soaking at {target:.0f} req/s"
+    )
     samples = Samples(rt, stack, options.sample_every)
     sampler = threading.Thread(target=samples.run, daemon=True)
     sampler.start()
@@ -232,6 +244,8 @@ def summarise(windows: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict
 
 def plot_soak(report: dict[str, Any], path: Path) -> None:
     windows, rows = report.get("windows", []), report.get("samples", [])
+    measured = report.get("capacity", {})
+    capacity = measured.get("sustainable_per_second", measured.get("ok_per_second"))
     fig, (lat, mem, queue) = plt.subplots(3, 1, figsize=(10, 10), sharex=True)
     minutes = [w["t"] / 60 for w in windows]
     lat.plot(minutes, [w["latency_ms"]["p99"] for w in windows], label="p99")
@@ -246,7 +260,7 @@ def plot_soak(report: dict[str, Any], path: Path) -> None:
     lat.set_ylabel("latency (ms)")
     lat.set_title(
         f"soak, {report['options'].get('mode')}: {report.get('target_per_second')} req/s target"
-        f" (70% of {report.get('capacity', {}).get('ok_per_second')}),"
+        f" ({report['options'].get('fraction')} of {capacity}),"
         f" {report.get('summary', {}).get('errors')} errors"
     )
     lat.legend()
