@@ -65,6 +65,20 @@ class Settings(BaseSettings):
     admin_email: str = Field(
         "admin@localhost", description="Contact address in the instance entity."
     )
+    s3_bucket: str = Field(
+        "", description="Set: uploaded media go to this S3-compatible bucket, not a folder."
+    )
+    s3_endpoint: str = Field(
+        "", description="The S3-compatible store's URL (empty: AWS S3 of `s3_region`)."
+    )
+    s3_region: str = Field("us-east-1", description="The bucket's region.")
+    s3_access_key_id: str = Field("", description="Key ID for the S3-compatible store.")
+    s3_secret_access_key: str = Field("", description="Secret key for the S3-compatible store.")
+    s3_public_url: str = Field(
+        "",
+        description="Where browsers fetch the bucket's files (a CDN, say);"
+        " empty: the endpoint followed by the bucket.",
+    )
 
     @property
     def effective_base_url(self) -> str:

@@ -16,7 +16,7 @@ import redis
 from roost.config import Settings
 from roost.store.db import Database
 from roost.store.jobs import Doorbell, JobQueue, LocalDoorbell
-from roost.store.media import FolderMediaStorage, MediaStorage
+from roost.store.media import FolderMediaStorage, MediaStorage, S3MediaStorage
 from roost.store.memo import Memo
 from roost.store.pubsub import MemoryPubSub, PubSub
 from roost.store.ratelimit import RateLimiter
@@ -77,7 +77,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         timelines=timelines,
         jobs=JobQueue(db, lease_seconds=settings.job_lease_seconds, doorbell=doorbell),
         pubsub=pubsub,
-        media=FolderMediaStorage(settings.data_dir / "media", settings.effective_base_url),
+        media=build_media_storage(settings),
         limiter=RateLimiter(
             settings.redis_url or "memory://",
             prefix=settings.redis_prefix,
@@ -85,3 +85,17 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         ),
         redis=client,
     )
+
+
+def build_media_storage(settings: Settings) -> MediaStorage:
+    """The S3-compatible bucket when one is configured, else the data folder."""
+    if settings.s3_bucket:
+        return S3MediaStorage(
+            endpoint=settings.s3_endpoint,
+            bucket=settings.s3_bucket,
+            access_key=settings.s3_access_key_id,
+            secret_key=settings.s3_secret_access_key,
+            region=settings.s3_region,
+            public_url=settings.s3_public_url,
+        )
+    return FolderMediaStorage(settings.data_dir / "media", settings.effective_base_url)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
+from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.runtime import Runtime
 from roost.store.jobs import Job
@@ -29,7 +30,12 @@ log = logging.getLogger("roost.worker")
 
 Handler = Callable[[Runtime, dict[str, Any]], None]
 
-HANDLERS: dict[str, Handler] = {**TIMELINE_JOBS, **NOTIFICATION_JOBS, **GRAPH_JOBS}
+HANDLERS: dict[str, Handler] = {
+    **TIMELINE_JOBS,
+    **NOTIFICATION_JOBS,
+    **GRAPH_JOBS,
+    **MEDIA_JOBS,
+}
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

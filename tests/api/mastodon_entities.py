@@ -90,7 +90,7 @@ STATUS = {
     "visibility": VISIBILITY,
     "sensitive": BOOL,
     "spoiler_text": STR,
-    "media_attachments": {"type": "array"},
+    "media_attachments": many("MediaAttachment"),
     "mentions": many("Mention"),
     "tags": many("StatusTag"),
     "emojis": many("CustomEmoji"),
@@ -185,6 +185,31 @@ DEFS: dict[str, Any] = {
         },
     ),
     "Mention": entity({"id": ID, "username": STR, "url": URL, "acct": STR}),
+    "MediaAttachment": entity(
+        {
+            "id": ID,
+            "type": {"enum": ["unknown", "image", "gifv", "video", "audio"]},
+            "url": URL_OR_NULL,
+            "preview_url": URL_OR_NULL,
+            "remote_url": URL_OR_NULL,
+            "meta": {
+                "type": "object",
+                "properties": {
+                    "original": ref("MediaSize"),
+                    "small": ref("MediaSize"),
+                    "focus": entity(
+                        {
+                            "x": {"type": "number", "minimum": -1, "maximum": 1},
+                            "y": {"type": "number", "minimum": -1, "maximum": 1},
+                        }
+                    ),
+                },
+            },
+            "description": STR_OR_NULL,
+            "blurhash": STR_OR_NULL,
+        }
+    ),
+    "MediaSize": entity({"width": INT, "height": INT, "size": STR, "aspect": {"type": "number"}}),
     "StatusTag": entity({"name": STR, "url": URL}),
     "Quote": entity(
         {"state": STR},

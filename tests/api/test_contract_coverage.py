@@ -18,6 +18,7 @@ from tests.api import (
     test_contract_filters,
     test_contract_follow_requests,
     test_contract_lists,
+    test_contract_media,
     test_contract_notifications,
     test_contract_server,
     test_contract_statuses,
@@ -36,6 +37,7 @@ CONTRACT_MODULES = (
     test_contract_circles,
     test_contract_filters,
     test_contract_authorized_apps,
+    test_contract_media,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

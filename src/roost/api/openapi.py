@@ -87,6 +87,11 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
                 ],
                 "responses": {
                     "200": _success(info, schema_of, route),
+                    # 202 Accepted, 206 still processing (media uploads): same entity.
+                    **{
+                        status: _success(info, schema_of, route)
+                        for status in getattr(route.endpoint, "__roost_other_statuses__", ())
+                    },
                     **_error_responses(path),
                 },
             }

@@ -17,6 +17,7 @@ from roost.api import (
     lists,
     markers,
     marks,
+    media,
     notifications,
     oauth,
     openapi,
@@ -30,6 +31,7 @@ from roost.api import (
 def api_routes() -> list[BaseRoute]:
     return [
         *statuses.routes,
+        *media.routes,
         *timelines.routes,
         *marks.routes,
         *notifications.routes,

@@ -64,6 +64,21 @@ def _optional_id(ctx: Ctx, *names: str) -> int | None:
     return None
 
 
+def _media_ids(ctx: Ctx) -> list[int]:
+    """``media_ids[]``: an ID that cannot exist is "not found", like one of someone else's."""
+    raw = [m for m in ctx.params.get_list("media_ids") if m]
+    found = [parse_id(m) for m in raw]
+    missing = [m for m, i in zip(raw, found, strict=True) if i is None]
+    if missing:
+        message = f"Media not found: {', '.join(missing[:4])}"
+        raise ApiError(
+            422,
+            f"Validation failed: {message}",
+            {"media_ids": [{"error": "ERR_INVALID", "description": message}]},
+        )
+    return [i for i in found if i is not None]
+
+
 def _status(ctx: Ctx, post_id: int) -> Response:
     """A status asked for by ID is never hidden; ``filtered`` lists every filter it
     trips, whatever the context, as Mastodon's does (the app decides)."""
@@ -72,17 +87,9 @@ def _status(ctx: Ctx, post_id: int) -> Response:
 
 
 def _check_unsupported(ctx: Ctx) -> None:
-    """Media, polls and scheduling are not here yet: refusing them beats posting
+    """Polls and scheduling are not here yet: refusing them beats posting
     something other than what the client asked for."""
     values = ctx.params.values
-    media = [m for m in ctx.params.get_list("media_ids") if m]
-    if media:
-        message = f"Media not found: {', '.join(media[:4])}"
-        raise ApiError(
-            422,
-            f"Validation failed: {message}",
-            {"media_ids": [{"error": "ERR_INVALID", "description": message}]},
-        )
     if "poll" in values or any(key.startswith("poll[") for key in values):
         raise ApiError(422, "Validation failed: polls are not supported on this server")
     if values.get("scheduled_at"):
@@ -126,6 +133,7 @@ def create_status(ctx: Ctx) -> Response:
         idempotency_key=key.strip() if key and key.strip() else None,
         application_id=ctx.token.application_id if ctx.token else None,
         circle_id=_optional_id(ctx, "circle_id"),
+        media_ids=_media_ids(ctx),
     )
     return _status(ctx, post_id)
 
@@ -153,7 +161,9 @@ def delete_status(ctx: Ctx) -> Response:
     view = get_status(ctx.rt, ctx.account_id, ctx.path_id())
     if view.post.account_id != ctx.account_id:
         raise ApiError(404, "Record not found")  # as Mastodon: others' posts are not "yours"
-    deleted = do_delete_post(ctx.rt, ctx.account_id, view.post.id)
+    # Mastodon keeps the pictures a day for "delete and redraft" unless ``delete_media``.
+    keep_media = not ctx.params.get_bool("delete_media", False)
+    deleted = do_delete_post(ctx.rt, ctx.account_id, view.post.id, keep_media=keep_media)
     return json_response(deleted_status_entity(ctx.rt, view, deleted.text))
 
 

@@ -17,6 +17,7 @@ from roost.circles.models import circles
 from roost.circles.queries import circle_audience_ids
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
+from roost.media.actions import attach_media, remove_post_media
 from roost.posts.models import (
     VISIBILITIES,
     idempotency_keys,
@@ -54,9 +55,12 @@ def do_create_post(
     idempotency_key: str | None = None,
     application_id: int | None = None,
     circle_id: int | None = None,
+    media_ids: Sequence[int] = (),
 ) -> int:
     """``circle_id``: address the post to one of the author's circles (it is stored
-    as "private"). A reply to a circle post stays in that circle, whatever was asked."""
+    as "private"). A reply to a circle post stays in that circle, whatever was asked.
+    ``media_ids``: the author's unattached, processed attachments (up to 4); a post
+    with pictures may have no text."""
     text = text.replace("\r\n", "\n").strip()
     if idempotency_key:
         existing = _idempotent_post(rt, account_id, idempotency_key)
@@ -70,7 +74,7 @@ def do_create_post(
     for name, value in (("status", text), ("spoiler_text", spoiler_text), ("language", language)):
         if value and "\x00" in value:  # PostgreSQL cannot store NUL in text
             raise ValidationFailed("Text contains a NUL character", field=name)
-    if not text:
+    if not text and not media_ids:
         raise ValidationFailed("Text can't be blank", field="status", code="ERR_BLANK")
     limit = rt.settings.max_post_chars
     length = count_length(text) + len(spoiler_text)
@@ -147,6 +151,7 @@ def do_create_post(
                 )
             for tag_id in _tag_ids(tx.conn, hashtags):
                 tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
+            attach_media(tx, account_id, post_id, media_ids)
             if idempotency_key:
                 tx.conn.execute(
                     insert(idempotency_keys).values(
@@ -215,8 +220,9 @@ def _existing_tags(conn: Connection, names: Sequence[str]) -> dict[str, int]:
     return {r.name.lower(): r.id for r in rows}
 
 
-def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
-    """Deletes the post and its reposts; returns the deleted row (the API echoes its text)."""
+def do_delete_post(rt: Runtime, account_id: int, post_id: int, *, keep_media: bool = False) -> Any:
+    """Deletes the post and its reposts; returns the deleted row (the API echoes its text).
+    ``keep_media``: its pictures stay a day, unattached, for a redraft to post again."""
     with rt.db.write() as tx:
         post = tx.conn.execute(select(posts).where(posts.c.id == post_id)).first()
         if post is None:
@@ -240,6 +246,7 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int) -> Any:
                 .where(post_tags.c.post_id == post_id)
             )
         )
+        remove_post_media(rt, tx, [post_id], keep=keep_media)
         _delete_rows(tx.conn, post)
         for reblog in reblogs:
             _bump_statuses(tx.conn, reblog.account_id, -1)

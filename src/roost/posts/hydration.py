@@ -34,6 +34,7 @@ from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
 from roost.circles.models import circles
 from roost.graph.models import conversation_mutes
+from roost.media.queries import attachments_of
 from roost.oauth.models import applications
 from roost.posts.models import bookmarks, favourites, mentions, pins, post_tags, posts, tags
 from roost.posts.visibility import muted_clause, visible_clause
@@ -53,6 +54,7 @@ class StatusView:
     quote: StatusView | None = None
     mentions: list[AccountRow] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    media: list[Any] = field(default_factory=list)  # media_attachments rows, in order
     favourited: bool = False
     reblogged: bool = False
     bookmarked: bool = False
@@ -204,6 +206,7 @@ def hydrate(
         apps: dict[int, Any] = {}
         if app_ids:
             apps = {a.id: a for a in conn.execute(_APPLICATIONS, {"ids": list(app_ids)})}
+        media = attachments_of(conn, all_ids)
     mentions_by_post: dict[int, list[AccountRow]] = {}
     for post_id, account_id in mention_rows:
         if account_id in authors:
@@ -222,6 +225,7 @@ def hydrate(
             account=authors[row.account_id],
             mentions=mentions_by_post.get(post_id, []),
             tags=tags_by_post.get(post_id, []),
+            media=media.get(post_id, []),
             favourited=post_id in marks["favourited"],
             reblogged=post_id in marks["reblogged"],
             bookmarked=post_id in marks["bookmarked"],

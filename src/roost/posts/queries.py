@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 from roost.accounts.models import accounts
 from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
 from roost.errors import NotFound
+from roost.media.queries import has_media_clause
 from roost.paging import Page, paginate
 from roost.posts.hydration import PostRow as PostRow
 from roost.posts.hydration import StatusView as StatusView
@@ -50,8 +51,6 @@ def account_statuses(
     pinned: bool = False,
     tagged: str | None = None,
 ) -> list[StatusView]:
-    if only_media:
-        return []  # media attachments arrive with a later issue; no post has any yet
     if pinned:
         query = (
             select(pins.c.post_id)
@@ -67,6 +66,8 @@ def account_statuses(
         )
     if exclude_reblogs:
         query = query.where(posts.c.reblog_of_id.is_(None))
+    if only_media:
+        query = query.where(has_media_clause(posts.c.id))
     if tagged:
         query = query.where(
             posts.c.id.in_(

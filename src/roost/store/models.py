@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "roost.markers.models",
     "roost.lists.models",
     "roost.filters.models",
+    "roost.media.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

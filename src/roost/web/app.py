@@ -66,7 +66,7 @@ def web_middleware(settings: Settings) -> list[Middleware]:
     return [
         Middleware(
             SecurityHeadersMiddleware,
-            media_origin=_origin(settings.effective_base_url),
+            media_origin=_media_origin(settings),
             https=https,
         ),
         Middleware(SessionMiddleware, secret=load_secret(settings), https=https),
@@ -74,6 +74,13 @@ def web_middleware(settings: Settings) -> list[Middleware]:
 
 
 HSTS = b"max-age=31536000; includeSubDomains"
+
+
+def _media_origin(settings: Settings) -> str:
+    """Where pictures are served from: this site, or the S3 bucket's public URL."""
+    if settings.s3_bucket:
+        return _origin(settings.s3_public_url or settings.s3_endpoint or "https://s3.amazonaws.com")
+    return _origin(settings.effective_base_url)
 
 
 def _origin(url: str) -> str:

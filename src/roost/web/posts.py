@@ -12,6 +12,7 @@ from starlette.routing import Route
 from roost.errors import NotFound, ValidationFailed
 from roost.filters.queries import get_matcher
 from roost.ids import parse_id
+from roost.media.actions import MAX_ATTACHMENTS, do_upload_media
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog, do_unreblog
 from roost.posts.marks import do_bookmark, do_favourite, do_unbookmark, do_unfavourite
 from roost.posts.queries import StatusView, get_context, get_status, hydrate
@@ -48,6 +49,7 @@ def create_post(web: Web) -> Response:
     if visibility.startswith("circle:"):
         circle_id = parse_id(visibility.removeprefix("circle:")) or 0
     try:
+        media_ids, undescribed = _upload_pictures(web)
         post_id = do_create_post(
             web.rt,
             web.me,
@@ -55,6 +57,7 @@ def create_post(web: Web) -> Response:
             visibility=visibility if visibility in FORM_VISIBILITIES else "public",
             in_reply_to_id=in_reply_to_id,
             circle_id=circle_id,
+            media_ids=media_ids,
         )
     except ValidationFailed as exc:
         errors = {"status": exc.message}
@@ -71,7 +74,28 @@ def create_post(web: Web) -> Response:
     if in_reply_to_id is not None:
         parent = get_status(web.rt, web.me, in_reply_to_id)
         return web.redirect(f"{post_url(parent)}#post-{post_id}")
+    if undescribed:  # the gentle notice (with JavaScript, a confirm came first)
+        return web.redirect(web.next_url(f"/?posted={post_id}&undescribed={undescribed}"))
     return web.redirect(web.next_url(f"/?posted={post_id}"))
+
+
+def _upload_pictures(web: Web) -> tuple[list[int], int]:
+    """The composer's pictures (``media_1``..``media_4``, each with its ``alt_N``),
+    processed at once; returns their IDs and how many have no description."""
+    media_ids: list[int] = []
+    undescribed = 0
+    for n in range(1, MAX_ATTACHMENTS + 1):
+        data = web.files.get(f"media_{n}")
+        if not data:
+            continue
+        alt = web.form.get(f"alt_{n}", "").strip()
+        undescribed += not alt
+        media_ids.append(
+            do_upload_media(
+                web.rt, web.me, data, content_type=None, filename=None, description=alt or None
+            )
+        )
+    return media_ids, undescribed
 
 
 @page(login=True)

@@ -30,6 +30,7 @@ def build_environment(rt: Runtime) -> Environment:
     env.filters["plural"] = plural
     env.globals["avatar_url"] = lambda account: image_url(rt, account.avatar, "avatar")
     env.globals["header_url"] = lambda account: image_url(rt, account.header, "header")
+    env.globals["media_url"] = rt.media.url
     env.globals["instance_title"] = rt.settings.instance_title
     env.globals["max_post_chars"] = rt.settings.max_post_chars
     env.globals["registrations"] = rt.settings.registrations

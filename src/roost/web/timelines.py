@@ -42,6 +42,7 @@ def render_home(web: Web, status: int = 200, **context: Any) -> Response:
         older=_older(views),
         live_url=_live(web, "/live/home"),
         circles=get_circles(web.rt, web.me),
+        undescribed=web.query_int("undescribed") if posted is not None else None,
         **context,
     )
 

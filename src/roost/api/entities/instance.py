@@ -9,6 +9,8 @@ from typing import Any
 import msgspec
 
 from roost.accounts.queries import local_stats
+from roost.media.actions import MAX_ATTACHMENTS, MAX_DESCRIPTION
+from roost.media.images import MAX_PIXELS, MAX_UPLOAD_BYTES
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 
@@ -93,13 +95,14 @@ def _configuration(rt: Runtime) -> dict[str, Any]:
         "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
         "statuses": {
             "max_characters": rt.settings.max_post_chars,
-            "max_media_attachments": 4,
+            "max_media_attachments": MAX_ATTACHMENTS,
             "characters_reserved_per_url": 23,
         },
         "media_attachments": {
             "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
-            "image_size_limit": 8 * 1024 * 1024,
-            "image_matrix_limit": 16_777_216,
+            "image_size_limit": MAX_UPLOAD_BYTES,
+            "image_matrix_limit": MAX_PIXELS,  # what media.images enforces, uploads and avatars
+            "description_limit": MAX_DESCRIPTION,
             "video_size_limit": 0,
             "video_frame_rate_limit": 0,
             "video_matrix_limit": 0,

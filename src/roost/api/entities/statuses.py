@@ -18,6 +18,7 @@ from msgspec import UNSET, UnsetType
 
 from roost.api.entities.accounts import Account, account_entity, iso
 from roost.api.entities.filters import FilterResult, filter_result_entity
+from roost.api.entities.media import MediaAttachment, media_entity
 from roost.filters.matcher import EMPTY, Matcher
 from roost.posts.queries import Context as ContextView
 from roost.posts.queries import StatusView
@@ -105,7 +106,7 @@ class Status(msgspec.Struct, kw_only=True):
     reblog: Status | None
     application: StatusApplication | None
     account: Account
-    media_attachments: list[Any]
+    media_attachments: list[MediaAttachment]
     mentions: list[Mention]
     tags: list[Tag]
     emojis: list[Any]
@@ -183,7 +184,7 @@ class _Builder:
             reblog=self.status(view.reblog, quoted=quoted) if view.reblog else None,
             application=application,
             account=self.account(author),
-            media_attachments=[],
+            media_attachments=[media_entity(self.rt, m) for m in view.media],
             mentions=[
                 Mention(
                     id=str(m.id),

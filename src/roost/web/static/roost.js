@@ -94,6 +94,7 @@
           area.removeAttribute("aria-invalid");
           area.value = area.dataset.prefill || "";
           area.dispatchEvent(new Event("input"));
+          clearPictures(form);
           prependPosts(text);
         });
       })
@@ -128,9 +129,32 @@
       .catch(function () { form.submit(); });
   }
 
+  // Pictures in the composer: warn before posting one without a description.
+  function undescribedPictures(form) {
+    return Array.prototype.filter.call(form.querySelectorAll("input[type=file][data-alt]"), function (input) {
+      var alt = document.getElementById(input.dataset.alt);
+      return input.files && input.files.length && alt && !alt.value.trim();
+    }).length;
+  }
+
+  function clearPictures(form) {
+    form.querySelectorAll("input[type=file][data-alt]").forEach(function (input) {
+      input.value = "";
+      var alt = document.getElementById(input.dataset.alt);
+      if (alt) alt.value = "";
+    });
+    var box = form.querySelector("details.pictures");
+    if (box) box.open = false;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;
+    if (form.classList.contains("composer") && undescribedPictures(form) &&
+        !window.confirm("A picture has no description, so people who cannot see it will not know what it shows. Post anyway?")) {
+      event.preventDefault();
+      return;
+    }
     if (form.dataset.confirm && form.dataset.enhance !== "post" && !window.confirm(form.dataset.confirm)) {
       event.preventDefault();
       return;
