@@ -1,7 +1,8 @@
 """``roost backup`` and ``roost restore``: a consistent copy of a running instance.
 
 A backup is a folder: the database (``roost.sqlite3`` or ``roost.pgdump``), the
-uploaded media (``media/``) and ``backup.json`` saying what it holds.
+uploaded media of the data folder (``media/``; a bucket of S3 media storage is the
+operator's to back up) and ``backup.json`` saying what it holds.
 
 Why these tools: SQLite's online backup API (``sqlite3.Connection.backup``, in the
 standard library) copies the file page by page under a read transaction, so the copy
