@@ -55,6 +55,7 @@ test: lint test-embedded test-scale ## Install, lint, type-check and run the who
 
 bench: $(STAMP) system-deps services ## Benchmark both modes; JSON and PNG under bench/results/
 	$(BIN)/roost bench
+	$(BIN)/roost bench --mode both --graph powerlaw --people 100000 --steps suggestions
 	$(MAKE) bench-property
 
 bench-property: $(STAMP) services ## The privacy property at length: 300 random networks per backend

@@ -16,6 +16,7 @@ from roost.api.errors import BodyLimitMiddleware, api_exception_handlers
 from roost.api.routes import api_routes
 from roost.config import Settings, load_settings
 from roost.runtime import Runtime, build_runtime
+from roost.sms.webhook import sms_routes
 from roost.web.app import web_middleware, web_routes
 from roost.worker import Worker
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, *, rt: Runtime | None = None) -
 
     routes = [
         *api_routes(),
+        *sms_routes(),
         Mount("/media", app=StaticFiles(directory=media_dir), name="media"),
         *web_routes(),
     ]

@@ -1,4 +1,4 @@
-"""The ``roost`` command: serve, migrate, worker, user, seed, jobs.
+"""The ``roost`` command: serve, migrate, worker, user, seed, jobs, sms.
 
 Each command reads Settings from the environment once, at its start."""
 
@@ -17,8 +17,11 @@ from roost.accounts.actions import do_register, hash_password
 from roost.config import load_settings
 from roost.errors import RoostError, ValidationFailed
 from roost.graph.actions import do_follow
+from roost.ids import new_id
+from roost.phones.queries import outbox
 from roost.posts.actions import do_create_post
 from roost.runtime import build_runtime
+from roost.sms.gateway import receive
 from roost.store.backup import BackupError, do_backup, do_restore
 from roost.store.migrate import migrate as run_migrations
 from roost.worker import drain, run_until_signalled
@@ -28,6 +31,8 @@ user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Inspect and retry the job queue.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(jobs_app, name="jobs")
+sms_app = typer.Typer(help="The SMS gateway: the outbox, and texts as if from a phone.")
+app.add_typer(sms_app, name="sms")
 
 
 @app.command()
@@ -178,6 +183,29 @@ def jobs_retry(
     rt.close()
 
 
+@sms_app.command("outbox")
+def sms_outbox(limit: int = typer.Option(50, help="How many texts, newest first.")) -> None:
+    """Every account's texts: sent, waiting, dropped (and why). For the operator."""
+    rt = build_runtime(load_settings())
+    for text in outbox(rt, None, limit=limit):
+        detail = f" ({text.detail})" if text.detail else ""
+        when = text.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        typer.echo(f"{when} {text.to_number} {text.kind} {text.status}{detail}: {text.body}")
+    rt.close()
+
+
+@sms_app.command("text")
+def sms_text(
+    number: str = typer.Argument(..., help="The sender, a linked phone (E.164)."),
+    body: str = typer.Argument(..., help="The text."),
+) -> None:
+    """Receive a text as if from a phone (what the Twilio webhook does) and print the reply."""
+    rt = build_runtime(load_settings())
+    reply = receive(rt, number, body, f"CLI{new_id()}")
+    typer.echo(reply or "(no reply)")
+    rt.close()
+
+
 @app.command()
 def bench(
     mode: str = typer.Option("both", help="embedded, scale or both."),
@@ -192,12 +220,17 @@ def bench(
     fanout_budget: float = typer.Option(45.0, help="Seconds allowed per follower count."),
     profile: bool = typer.Option(True, help="Profile a web process with py-spy under load."),
     steps: str = typer.Option(
-        "workload,fanout,notifications", help="Steps to run after seeding, comma-separated."
+        "workload,fanout,notifications,suggestions,sms",
+        help="Steps after seeding, comma-separated ('suggestions' alone seeds follows only).",
     ),
     notification_people: int = typer.Option(
         1_000, help="People given notifications in the notifications step (0: skip it)."
     ),
     notifications_each: int = typer.Option(10_000, help="Notifications per such person."),
+    sms_followers: int = typer.Option(
+        10_000, help="Phone-linked followers of the account that posts in the sms step."
+    ),
+    sms_rate: float = typer.Option(100.0, help="ROOST_SMS_RATE (texts/s) in the sms step."),
 ) -> None:
     """Benchmark the stack through its HTTP API; JSON and PNG under bench/results/."""
     # Imported here, not at the top: the harness pulls in numpy and matplotlib, which
@@ -225,6 +258,8 @@ def bench(
         steps=chosen,
         notification_people=notification_people,
         notifications_each=notifications_each,
+        sms_followers=sms_followers,
+        sms_rate=sms_rate,
     )
     json_path, png_path = run_bench(options)
     typer.echo(f"results: {json_path}\nplot: {png_path}")

@@ -7,6 +7,7 @@ CLI or the ASGI factory, and tests build ``Settings(...)`` directly.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -53,6 +54,15 @@ class Settings(BaseSettings):
         " database drivers release the GIL on every row, and many threads queue for it.",
     )
     workers: int = Field(1, description="Web processes `roost serve` starts.")
+    streaming_max_subscriptions: int = Field(
+        16, description="Streams one streaming WebSocket may subscribe to at once."
+    )
+    streaming_max_per_account: int = Field(
+        20, description="Open streaming connections per account, in each web process."
+    )
+    streaming_max_per_address: int = Field(
+        50, description="Open streaming connections per client address, in each web process."
+    )
     inprocess_worker: bool = Field(
         True, description="Run jobs in a thread of the web process (the embedded default)."
     )
@@ -64,6 +74,24 @@ class Settings(BaseSettings):
     )
     admin_email: str = Field(
         "admin@localhost", description="Contact address in the instance entity."
+    )
+    sms_transport: Literal["log", "twilio"] = Field(
+        "log",
+        description="Where texts go: `log` (the log and the outbox page, no carrier) or"
+        " `twilio` (Twilio's REST API).",
+    )
+    sms_twilio_base_url: str = Field(
+        "https://api.twilio.com", description="Twilio's API (a fake one in tests)."
+    )
+    sms_twilio_account_sid: str = Field("", description="Twilio account SID (ACxxx...).")
+    sms_twilio_auth_token: str = Field(
+        "", description="Twilio auth token: authenticates sends and signs inbound webhooks."
+    )
+    sms_from: str = Field("", description="The number or short code texts come from.")
+    sms_rate: float = Field(
+        10.0,
+        description="Texts sent per second, at most, by all workers together (carriers"
+        " throttle short codes); 0 means no limit.",
     )
     s3_bucket: str = Field(
         "", description="Set: uploaded media go to this S3-compatible bucket, not a folder."

@@ -22,6 +22,7 @@ from roost.store.pubsub import MemoryPubSub, PubSub
 from roost.store.ratelimit import RateLimiter
 from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
 from roost.store.redis_timelines import RedisTimelineStore
+from roost.store.sms import LogTransport, SmsTransport, build_transport
 from roost.store.timelines import SqlTimelineStore, TimelineStore
 
 
@@ -35,6 +36,7 @@ class Runtime:
     media: MediaStorage
     limiter: RateLimiter
     memo: Memo = field(default_factory=Memo)
+    sms: SmsTransport = field(default_factory=LogTransport)
     # The scale-mode Redis client (timelines), None in the embedded default.
     redis: redis.Redis | None = None
     # Accounts this process marked active in the last hour (``do_touch_active``).
@@ -66,7 +68,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         prefix = settings.redis_prefix
         timelines = RedisTimelineStore(client, prefix=prefix, cap=settings.timeline_cap)
         pubsub = RedisPubSub(settings.redis_url, prefix=prefix)
-        doorbell = RedisDoorbell(settings.redis_url, prefix=prefix)
+        doorbell = RedisDoorbell(settings.redis_url, prefix=prefix, bus=pubsub)
     else:
         timelines = SqlTimelineStore(db, cap=settings.timeline_cap)
         pubsub = MemoryPubSub()
@@ -84,6 +86,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
             enabled=settings.rate_limits,
         ),
         redis=client,
+        sms=build_transport(settings),
     )
 
 

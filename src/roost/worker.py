@@ -19,12 +19,15 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
+from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
 from roost.runtime import Runtime
 from roost.store.jobs import Job
 from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
+from roost.trends.actions import JOB_HANDLERS as TREND_JOBS
 
 log = logging.getLogger("roost.worker")
 
@@ -34,7 +37,10 @@ HANDLERS: dict[str, Handler] = {
     **TIMELINE_JOBS,
     **NOTIFICATION_JOBS,
     **GRAPH_JOBS,
+    **PHONE_JOBS,
     **MEDIA_JOBS,
+    **TREND_JOBS,
+    **CHAT_JOBS,
 }
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``

@@ -446,6 +446,105 @@ DEFS: dict[str, Any] = {
     ),
     # Roost's own entity (``/api/roost/v1/circles``): Mastodon has no circles.
     "Circle": entity({"id": ID, "name": STR, "members_count": {"type": "integer"}}),
+    # Roost's own (``/api/roost/v1/phone``): one's linked phone and its texts.
+    "Phone": entity(
+        {
+            "number": {"type": "string", "pattern": r"^\+[1-9][0-9]{6,14}$"},
+            "verified": BOOL,
+            "receiving": BOOL,
+            "stopped": BOOL,
+        }
+    ),
+    "PhoneSettings": entity(
+        {
+            "texts_on": BOOL,
+            "posts": BOOL,
+            "mentions": BOOL,
+            "direct_messages": BOOL,
+            "quiet_hours_start": {"type": ["string", "null"], "pattern": r"^\d\d:\d\d$"},
+            "quiet_hours_end": {"type": ["string", "null"], "pattern": r"^\d\d:\d\d$"},
+            "quiet_hours": {"enum": ["hold", "drop"]},
+            "time_zone": STR,
+            "daily_cap": INT,
+        }
+    ),
+    # Roost's own: hashtag chats (``/api/roost/v1/chats``).
+    "Chat": entity(
+        {
+            "id": ID,
+            "tag": STR,
+            "title": STR,
+            "host": ref("Account"),
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "url": URL,
+            "transcript_url": URL,
+            "questions": {
+                "type": "array",
+                "items": entity(
+                    {"number": INT, "text": STR, "at": DATETIME, "status_id": ID_OR_NULL}
+                ),
+            },
+        }
+    ),
+    "ChatTranscript": entity(
+        {
+            "chat": ref("Chat"),
+            "questions": {
+                "type": "array",
+                "items": entity(
+                    {
+                        "number": INT,
+                        "text": STR,
+                        "status": {"oneOf": [ref("Status"), {"type": "null"}]},
+                        "answers": many("Status"),
+                    }
+                ),
+            },
+            "conversation": many("Status"),
+        }
+    ),
+    # Trends::Link: a PreviewCard with the Tag's history.
+    "TrendsLink": entity(
+        {
+            "url": URL,
+            "title": STR,
+            "description": STR,
+            "type": {"enum": ["link", "photo", "video", "rich"]},
+            "author_name": STR,
+            "author_url": STR,
+            "provider_name": STR,
+            "provider_url": STR,
+            "html": STR,
+            "width": INT,
+            "height": INT,
+            "image": URL_OR_NULL,
+            "embed_url": STR,
+            "blurhash": STR_OR_NULL,
+            "history": {
+                "type": "array",
+                "items": entity({"day": STR, "uses": STR, "accounts": STR}),
+            },
+        }
+    ),
+    "Suggestion": entity(
+        {
+            "source": {"enum": ["staff", "past_interactions", "global"]},
+            "sources": {
+                "type": "array",
+                "items": {
+                    "enum": [
+                        "featured",
+                        "most_followed",
+                        "most_interactions",
+                        "similar_to_recently_followed",
+                        "friends_of_friends",
+                    ]
+                },
+            },
+            "account": ref("Account"),
+        }
+    ),
     # Roost's own (``/api/roost/v1/authorized_apps``): an app holding one's live tokens.
     "AuthorizedApp": entity(
         {

@@ -15,11 +15,13 @@ from tests.api import (
     test_contract_audience,
     test_contract_authorized_apps,
     test_contract_circles,
+    test_contract_discovery,
     test_contract_filters,
     test_contract_follow_requests,
     test_contract_lists,
     test_contract_media,
     test_contract_notifications,
+    test_contract_phone,
     test_contract_server,
     test_contract_statuses,
 )
@@ -35,8 +37,10 @@ CONTRACT_MODULES = (
     test_contract_audience,
     test_contract_lists,
     test_contract_circles,
+    test_contract_discovery,
     test_contract_filters,
     test_contract_authorized_apps,
+    test_contract_phone,
     test_contract_media,
 )
 

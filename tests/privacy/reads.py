@@ -114,6 +114,9 @@ class Reader:
         assert self.listing(f"/api/v1/timelines/tag/{TAG}", "tag") == o.public(v, tagged=True), (
             f"{self.name} tag timeline"
         )
+        # trending posts: only visible ones, none by people the viewer mutes
+        trending = self.get("/api/v1/trends/statuses", params=LIMIT)
+        self.no_leak(trending, "trends", timeline=True)
         if v is not None:
             self.check_signed_in(v)
 

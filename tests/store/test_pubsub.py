@@ -5,6 +5,7 @@ the shared Redis; pub/sub keeps no keys, so there is nothing to delete."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import uuid
@@ -150,6 +151,67 @@ def test_close_sends_what_is_still_queued() -> None:
     assert [m for _, m in received] == [f"update:{i}" for i in range(2000)]
 
 
+def _pubsub_connections(prefix: str) -> int:
+    """Connections the bus opened for listening, by the client name it gives them."""
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        return sum(1 for c in client.client_list() if c.get("name") == f"{prefix}pubsub")
+    finally:
+        client.close()
+
+
+def test_one_redis_connection_carries_every_subscription_of_a_process() -> None:
+    # given one process's bus and 50 listeners on 50 channels (and 5 on a shared one)
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+
+    async def scenario() -> tuple[int, list[tuple[str, str]], int]:
+        async with contextlib.AsyncExitStack() as stack:
+            subs = [
+                await stack.enter_async_context(bus.subscribe([f"timeline:home:{i}"]))
+                for i in range(50)
+            ]
+            shared = [
+                await stack.enter_async_context(bus.subscribe(["timeline:public"]))
+                for _ in range(5)
+            ]
+            connections = _pubsub_connections(prefix)
+            # when a message goes to one home and one to the public channel
+            publish_from_thread(
+                bus, [("timeline:home:7", "update:1"), ("timeline:public", "update:2")]
+            )
+            got = [await asyncio.wait_for(subs[7].get(), TIMEOUT)]
+            got += [await asyncio.wait_for(s.get(), TIMEOUT) for s in shared]
+            others = sum(s.queue.qsize() for i, s in enumerate(subs) if i != 7)
+        return connections, got, others
+
+    try:
+        connections, got, others = asyncio.run(scenario())
+    finally:
+        bus.close()
+    # then one connection listened for all of them, and each listener heard its own
+    assert connections == 1
+    assert got == [("timeline:home:7", "update:1")] + [("timeline:public", "update:2")] * 5
+    assert others == 0
+
+
+def test_a_channel_left_and_listened_again_is_heard_again() -> None:
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+
+    async def scenario() -> tuple[str, str]:
+        async with bus.subscribe(["timeline:home:1"]):
+            pass
+        async with bus.subscribe(["timeline:home:1"]) as again:
+            publish_from_thread(bus, [("timeline:home:1", "update:3")])
+            return await asyncio.wait_for(again.get(), TIMEOUT)
+
+    try:
+        assert asyncio.run(scenario()) == ("timeline:home:1", "update:3")
+    finally:
+        bus.close()
+
+
 # -- doorbells -------------------------------------------------------------------------
 
 
@@ -206,3 +268,64 @@ def test_a_listener_that_stopped_waiting_still_hears_later_messages(pubsub: PubS
             return await asyncio.wait_for(sub.get(), TIMEOUT)
 
     assert asyncio.run(scenario()) == ("timeline:home:1", "update:5")
+
+
+def test_the_doorbell_rings_over_the_connection_live_updates_use() -> None:
+    # given a process whose bus has a live listener and whose worker listens for rings
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+    listener = RedisDoorbell(REDIS_URL, prefix=prefix, bus=bus)
+    ringer = RedisDoorbell(REDIS_URL, prefix=prefix)  # another process, without a bus
+    woken = threading.Event()
+
+    async def scenario() -> tuple[int, tuple[str, str]]:
+        async with bus.subscribe(["timeline:public"]) as sub:
+            listener.listen(woken.set)
+            # when another process rings, and a live update goes out
+            for _ in range(25):  # the doorbell does not wait for Redis to confirm
+                await asyncio.to_thread(ringer.ring)
+                if await asyncio.to_thread(woken.wait, 0.2):
+                    break
+            assert woken.is_set()
+            publish_from_thread(bus, [("timeline:public", "update:9")])
+            heard = await asyncio.wait_for(sub.get(), TIMEOUT)
+            return _pubsub_connections(prefix), heard
+
+    try:
+        connections, heard = asyncio.run(scenario())
+    finally:
+        ringer.close()
+        listener.close()
+        bus.close()
+    # then both arrived over the process's one listening connection
+    assert connections == 1
+    assert heard == ("timeline:public", "update:9")
+
+
+def test_listeners_hear_again_after_the_listening_connection_is_killed() -> None:
+    # given a listener on a process's bus
+    prefix = new_prefix()
+    bus = RedisPubSub(REDIS_URL, prefix=prefix)
+    admin = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+
+    async def scenario() -> tuple[str, str]:
+        async with bus.subscribe(["timeline:home:1"]) as sub:
+            # when Redis drops its connection
+            ours = [c["id"] for c in admin.client_list() if c.get("name") == f"{prefix}pubsub"]
+            assert len(ours) == 1
+            admin.client_kill_filter(_id=ours[0])
+            # then the bus subscribes again, and later messages arrive
+            for _ in range(50):
+                publish_from_thread(bus, [("timeline:home:1", "update:11")])
+                try:
+                    return await asyncio.wait_for(sub.get(), 0.2)
+                except TimeoutError:
+                    continue
+            raise AssertionError("never heard again")
+
+    try:
+        assert asyncio.run(scenario()) == ("timeline:home:1", "update:11")
+    finally:
+        bus.close()
+        admin.close()
+    assert _pubsub_connections(prefix) == 0  # closed with the bus

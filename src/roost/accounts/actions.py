@@ -14,10 +14,12 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
+from roost.accounts.sessions import end_all_web_sessions
 from roost.errors import InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
+from roost.store.db import is_id_collision, retry_on_id_collision
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 
@@ -137,6 +139,7 @@ def check_registration(
     return address
 
 
+@retry_on_id_collision
 def do_register(
     rt: Runtime,
     username: str,
@@ -187,6 +190,8 @@ def do_register(
                 )
             )
     except IntegrityError as exc:  # a concurrent registration won the race
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         raise ValidationFailed(
             "Username is already taken", field="username", code="ERR_TAKEN"
         ) from exc
@@ -308,6 +313,7 @@ def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> 
             .where(accounts.c.id == account_id)
             .values(password_hash=new_hash, session_epoch=accounts.c.session_epoch + 1)
         )
+        end_all_web_sessions(tx, account_id)
 
 
 def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
@@ -319,6 +325,7 @@ def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
             .where(accounts.c.id == account_id)
             .values(session_epoch=accounts.c.session_epoch + 1)
         )
+        end_all_web_sessions(tx, account_id)
 
 
 ACTIVITY_RESOLUTION = timedelta(hours=1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, String, Table, Text, func
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, func
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
@@ -31,3 +31,18 @@ accounts = Table(
 )
 Index("uq_accounts_username_lower", func.lower(accounts.c.username), unique=True)
 Index("uq_accounts_email_lower", func.lower(accounts.c.email), unique=True)
+
+# A signed-in browser. The cookie carries a random session ID; only its SHA-256 is
+# stored, so a copy of this table does not sign anyone in. Logging out deletes the row
+# (a copied cookie stops working); a password change or "log out everywhere" deletes
+# all of an account's rows.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("user_agent", String(200), nullable=False, default=""),
+)
+Index("ix_web_sessions_account", web_sessions.c.account_id)

@@ -2,27 +2,37 @@
 and one WebSocket at ``/api/v1/streaming`` that multiplexes streams.
 
 Fan-out publishes post IDs on pub/sub channels (``roost.timelines.actions``);
-each listener turns an ID into a Status *for its own viewer* (so visibility is
-decided by the same ``hydrate`` every read uses) or drops it when hidden.
+each listener gets the ID as a Status *for its own viewer* (so visibility is
+decided by the same ``hydrate`` every read uses), rendered once per audience
+(``roost.api.stream_render``), or nothing when hidden. Connections per account and
+per address, and streams per WebSocket, are capped (``roost.api.stream_limits``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from roost.api.entities.notifications import conversation_entity, notification_entity
-from roost.api.entities.statuses import status_entity
+from roost.addresses import client_address
 from roost.api.http import ApiError, authenticate, error_response
+from roost.api.stream_limits import (
+    TOO_MANY_CONNECTIONS,
+    TOO_MANY_SUBSCRIPTIONS,
+    StreamSlots,
+    slots_of,
+)
+from roost.api.stream_render import filter_context, render
 from roost.channels import (
     direct_channel,
     home_channel,
@@ -31,14 +41,10 @@ from roost.channels import (
     public_channel,
     tag_channel,
 )
-from roost.conversations.queries import get_conversation
 from roost.errors import NotFound
-from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.lists.queries import access_list
-from roost.notifications.queries import get_notification
 from roost.oauth.queries import TokenInfo, scope_allows
-from roost.posts.queries import hydrate
 from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
 
@@ -117,53 +123,6 @@ def _token(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
     return token
 
 
-def filter_context(channel: str) -> str:
-    """The filter context of a channel: the user stream is home, hashtags are public."""
-    kind = channel.split(":")[1] if channel.count(":") >= 1 else ""
-    return {"home": "home", "notifications": "notifications"}.get(kind, "public")
-
-
-async def render(
-    rt: Runtime, viewer: int | None, message: str, context: str = "public"
-) -> tuple[str, str] | None:
-    """(event, payload) for a pub/sub message, or None when the viewer may not see it
-    (or a ``hide`` filter of theirs for ``context`` catches it). Deletes are published
-    only on channels whose listeners could see the post."""
-    kind, _, raw_id = message.partition(":")
-    if not raw_id.isdigit():
-        return None
-    if kind == "delete":
-        return "delete", raw_id
-    entity = await run_in_threadpool(_entity, rt, viewer, kind, int(raw_id), context)
-    return None if entity is None else (kind, _encode(entity).decode())
-
-
-def _entity(
-    rt: Runtime, viewer: int | None, kind: str, item_id: int, context: str
-) -> object | None:
-    """The entity a message names, as this viewer may see it (their own notification
-    or conversation only), with their filters for ``context`` applied."""
-    if kind == "update":
-        views = hydrate(rt, viewer, [item_id], timeline=True)
-        matcher = get_matcher(rt, viewer, context)
-        shown = matcher.shown(views)
-        return status_entity(rt, shown[0], matcher) if shown else None
-    if viewer is None:
-        return None
-    try:
-        if kind == "notification":
-            found = get_notification(rt, viewer, item_id)
-            matcher = get_matcher(rt, viewer, "notifications")
-            if found.status is not None and matcher.hides(found.status):
-                return None
-            return notification_entity(rt, found, matcher)
-        if kind == "conversation":
-            return conversation_entity(rt, get_conversation(rt, viewer, item_id))
-    except NotFound:
-        return None
-    return None
-
-
 async def _events(rt: Runtime, viewer: int | None, channels: Sequence[str]) -> AsyncIterator[str]:
     async with rt.pubsub.subscribe(channels) as sub:
         yield ":)\n"
@@ -194,10 +153,37 @@ async def sse(request: Request, name: str) -> Response:
     except ApiError as exc:
         return error_response(exc.status, exc.message)
     viewer = token.account_id if token else None
-    return StreamingResponse(
+    give_back = _slots(rt, request).take(viewer, client_address(request))
+    if give_back is None:
+        return error_response(429, TOO_MANY_CONNECTIONS)
+    return _HeldStream(
         _events(rt, viewer, stream.channels),
+        give_back,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+class _HeldStream(StreamingResponse):
+    """An event stream that gives its connection slot back however it ends."""
+
+    def __init__(
+        self, content: AsyncIterator[str], give_back: Callable[[], None], **kwargs: Any
+    ) -> None:
+        super().__init__(content, **kwargs)
+        self.give_back = give_back
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.give_back()
+
+
+def _slots(rt: Runtime, conn: HTTPConnection) -> StreamSlots:
+    settings = rt.settings
+    return slots_of(
+        conn.app.state, settings.streaming_max_per_account, settings.streaming_max_per_address
     )
 
 
@@ -210,7 +196,23 @@ async def websocket(ws: WebSocket) -> None:
         await ws.close(code=4001)
         return
     viewer = token.account_id if token else None
+    give_back = _slots(rt, ws).take(viewer, client_address(ws))
+    if give_back is None:
+        try:  # refused before the upgrade, as a 429 with Mastodon's error body
+            await ws.send_denial_response(error_response(429, TOO_MANY_CONNECTIONS))
+        except RuntimeError:  # a server without the denial extension: a plain refusal
+            await ws.close(code=1013)
+        return
+    try:
+        await _serve(ws, rt, token)
+    finally:
+        give_back()
+
+
+async def _serve(ws: WebSocket, rt: Runtime, token: TokenInfo | None) -> None:
+    viewer = token.account_id if token else None
     tasks: dict[tuple[str, ...], asyncio.Task[None]] = {}
+    most = rt.settings.streaming_max_subscriptions
     accepted = asyncio.Event()
 
     async def pump(stream: Stream, ready: asyncio.Event) -> None:
@@ -233,6 +235,8 @@ async def websocket(ws: WebSocket) -> None:
         except ApiError as exc:
             return exc.message
         key = tuple(stream.name)
+        if key not in tasks and len(tasks) >= most:
+            return TOO_MANY_SUBSCRIPTIONS
         if key not in tasks:
             ready = asyncio.Event()
             tasks[key] = asyncio.create_task(pump(stream, ready))

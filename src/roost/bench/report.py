@@ -47,6 +47,29 @@ def _check(name: str, measured: Any, target: str, met: bool | None) -> dict[str,
     return {"target": name, "measured": measured, "wanted": target, "met": met}
 
 
+def _sms_targets(sms: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """One post to N phone-linked followers: every text sent, none twice, the pace kept."""
+    if not sms:
+        return []
+    rate = sms["rate_setting"]
+    return [
+        _check(
+            f"texts to {sms['followers']:,} phones sent once each",
+            {"sent": sms["sent"], "sent_twice": sms["sent_twice"]},
+            "all sent, none twice",
+            sms["sent"] == sms["followers"] and sms["sent_twice"] == 0,
+        ),
+        # The pace is kept where the send is decided; a database write and the HTTP
+        # call lie between that and the carrier, whose clock sees their jitter.
+        _check(
+            "busiest second at the carrier",
+            sms["busiest_second"],
+            f"<= ROOST_SMS_RATE ({rate:g}/s) + 10% for the jitter of the calls",
+            rate <= 0 or sms["busiest_second"] <= rate * 1.1,
+        ),
+    ]
+
+
 def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
     runs = mode.get("workload", {})
     checks = []
@@ -111,6 +134,21 @@ def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
     checks += _notification_targets(mode.get("notifications", {}).get("runs", {}))
+    checks += _sms_targets(mode.get("sms"))
+    suggestions = mode.get("suggestions")
+    if suggestions and "uniform" in suggestions:
+        worst = max(
+            suggestions[part].get("p99_ms", 0.0)
+            for part in ("uniform", "most_following", "following_nobody")
+        )
+        checks.append(
+            _check(
+                "suggestions for a user (p99, worst sample group)",
+                worst,
+                f"< {suggestions['target_ms']} ms",
+                worst < suggestions["target_ms"],
+            )
+        )
     # Every stack of the run counts, the one serving 10 million notifications too.
     stacks = [
         mode.get("memory", {}),

@@ -40,6 +40,8 @@ from roost.bench.profile import start_recording, summarise
 from roost.bench.report import targets, write_report
 from roost.bench.seed import World, seed_graph
 from roost.bench.servers import Backing, Stack
+from roost.bench.sms import measure_sms
+from roost.bench.suggestions import measure_suggestions, seed_follow_graph
 from roost.bench.workload import (
     MIXES,
     NOTIFICATION_MIXES,
@@ -53,7 +55,7 @@ from roost.store.migrate import migrate
 
 DEFAULT_THRESHOLD = 10_000
 DRAIN_WAIT = 20.0  # the longest wait for the queue to empty after a load (time budget)
-STEPS = ("workload", "fanout", "notifications")
+STEPS = ("workload", "fanout", "notifications", "suggestions", "sms")
 console = Console(stderr=True)
 
 
@@ -72,10 +74,12 @@ class Options:
     scale_web: int = 2
     scale_workers: int = 2
     profile: bool = True
-    # Which steps run after seeding: "workload", "fanout", "notifications".
+    # Which steps run after seeding: "workload", "fanout", "notifications", "sms".
     steps: list[str] = field(default_factory=lambda: list(STEPS))
     notification_people: int = 1_000  # 0 skips the notifications step
     notifications_each: int = 10_000
+    sms_followers: int = 10_000  # phone-linked followers of the one account that posts
+    sms_rate: float = 100.0  # ROOST_SMS_RATE during the sms step
     output: Path = Path("bench/results")
 
 
@@ -118,6 +122,9 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
     rt = build_runtime(settings, pool_size=4)
     out: dict[str, Any] = {"mode": mode, "settings": _describe(backing, options)}
     try:
+        if options.steps == ["suggestions"]:  # the follow graph is all it needs
+            out["suggestions"] = _suggestions_alone(rt, graph)
+            return out
         redis_before = redis_used_memory(backing.redis.url) if backing.redis else 0
         posts = options.posts or graph.people * 10
         with _seeding_progress() as advance:
@@ -149,6 +156,11 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
             )
         if "notifications" in options.steps and options.notification_people:
             out["notifications"] = _notifications(rt, backing, world, options)
+        if "suggestions" in options.steps:
+            out["suggestions"] = measure_suggestions(rt, graph, world.people.ids)
+            console.log(f"suggestions {out['suggestions']}")
+        if "sms" in options.steps and options.sms_followers:
+            out["sms"] = _sms(rt, options)
     except Exception:  # keep what was measured so far: a late failure must not erase it
         out["error"] = traceback.format_exc()
         console.print_exception()
@@ -156,6 +168,18 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
         rt.close()
         backing.destroy()
     return out
+
+
+def _suggestions_alone(rt: Runtime, graph: Graph) -> dict[str, Any]:
+    started = time.perf_counter()
+    with _seeding_progress() as advance:
+        people = seed_follow_graph(rt, graph, advance)
+    seeded: dict[str, Any] = {"accounts": len(people.ids), "follows": graph.follow_count}
+    seeded["seconds"] = round(time.perf_counter() - started, 1)
+    console.log(f"seeded {seeded}")
+    result = measure_suggestions(rt, graph, people.ids) | {"seed": seeded}
+    console.log(f"suggestions {result}")
+    return result
 
 
 @contextmanager
@@ -335,6 +359,16 @@ def _fanout(
     finally:
         stack.stop()
     return results, hybrid, memory
+
+
+def _sms(rt: Runtime, options: Options) -> dict[str, Any]:
+    discard_jobs(rt)  # earlier steps' undone jobs must not slow the senders
+    rate = options.sms_rate
+    budget = 120.0 + (options.sms_followers / rate * 2 if rate > 0 else 120.0)
+    console.log(f"sms: {options.sms_followers:,} phones at {rate:g} texts/s")
+    result = measure_sms(rt, followers=options.sms_followers, rate=rate, budget=budget)
+    console.log(f"sms {result}")
+    return result
 
 
 def _notifications(rt: Runtime, backing: Backing, world: World, options: Options) -> dict[str, Any]:

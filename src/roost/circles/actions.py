@@ -19,7 +19,7 @@ from roost.circles.models import NAME_MAX, circle_members, circles
 from roost.errors import NotFound, ValidationFailed
 from roost.ids import new_id
 from roost.runtime import Runtime
-from roost.store.db import Tx
+from roost.store.db import Tx, is_id_collision, retry_on_id_collision
 from roost.store.schema import utcnow
 
 # Enough for any circle of people one knows; keeps a fan-out's member read bounded.
@@ -73,6 +73,7 @@ def do_delete_circle(rt: Runtime, owner_id: int, circle_id: int) -> None:
         tx.conn.execute(delete(circles).where(circles.c.id == circle_id))
 
 
+@retry_on_id_collision
 def do_add_circle_members(
     rt: Runtime, owner_id: int, circle_id: int, account_ids: Sequence[int]
 ) -> None:
@@ -105,7 +106,9 @@ def do_add_circle_members(
                 circle_members.insert(),
                 [{"id": new_id(), "circle_id": circle_id, "account_id": a} for a in added],
             )
-    except IntegrityError:  # a concurrent add of the same member committed first
+    except IntegrityError as exc:  # a concurrent add of the same member committed first
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return
 
 

@@ -14,7 +14,7 @@ from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.graph.models import blocks, follow_requests, follows
 from roost.ids import new_id
 from roost.runtime import Runtime
-from roost.store.db import Tx
+from roost.store.db import Tx, is_id_collision, retry_on_id_collision
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 
@@ -32,6 +32,7 @@ FOLLOW_REQUEST_NOTIFY_JOB = "notifications.follow_request"
 FOLLOW_RULE = RateRule("follows", 400, 24 * 3600, per="account")
 
 
+@retry_on_id_collision
 def do_follow(rt: Runtime, account_id: int, target_id: int, *, notify: bool | None = None) -> bool:
     """Returns True if a new follow or follow request was made (False if it already
     existed). A locked target gets a request to approve instead of a follow, as in
@@ -61,7 +62,9 @@ def do_follow(rt: Runtime, account_id: int, target_id: int, *, notify: bool | No
             if locked:
                 return _request(rt, tx, account_id, target_id, notify)
             _make_follow(rt, tx, account_id, target_id, notify=bool(notify))
-    except IntegrityError:  # a concurrent identical follow (or request) committed first
+    except IntegrityError as exc:  # a concurrent identical follow (or request) committed first
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return False
     return True
 
@@ -146,6 +149,7 @@ def _drop_request(rt: Runtime, tx: Tx, account_id: int, target_id: int) -> bool 
     return bool(row.notify)
 
 
+@retry_on_id_collision
 def do_authorize_follow_request(rt: Runtime, target_id: int, account_id: int) -> None:
     """``target_id`` approves ``account_id``'s request: it becomes a follow with the
     requested ``notify``. Raises NotFound when there is no such request."""
@@ -156,7 +160,9 @@ def do_authorize_follow_request(rt: Runtime, target_id: int, account_id: int) ->
                 raise NotFound("Follow request not found")
             if not _following(tx.conn, account_id, target_id):
                 _make_follow(rt, tx, account_id, target_id, notify=notify)
-    except IntegrityError:  # a concurrent approval made the follow first
+    except IntegrityError as exc:  # a concurrent approval made the follow first
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return
 
 

@@ -16,10 +16,11 @@ from roost.graph.actions import unfollow_in
 from roost.graph.models import blocks, mutes
 from roost.ids import new_id
 from roost.runtime import Runtime
-from roost.store.db import Tx
+from roost.store.db import Tx, is_id_collision, retry_on_id_collision
 from roost.store.schema import utcnow
 
 
+@retry_on_id_collision
 def do_block(rt: Runtime, account_id: int, target_id: int) -> bool:
     """Returns True if a new block was made (False if it already existed)."""
     if account_id == target_id:
@@ -44,7 +45,9 @@ def do_block(rt: Runtime, account_id: int, target_id: int) -> bool:
             )
             unfollow_in(tx, rt, account_id, target_id)
             unfollow_in(tx, rt, target_id, account_id)
-    except IntegrityError:  # a concurrent identical block committed first
+    except IntegrityError as exc:  # a concurrent identical block committed first
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return False
     return True
 
@@ -59,6 +62,7 @@ def do_unblock(rt: Runtime, account_id: int, target_id: int) -> bool:
     return bool(deleted)
 
 
+@retry_on_id_collision
 def do_mute(
     rt: Runtime,
     account_id: int,
@@ -96,7 +100,9 @@ def do_mute(
                         **values,
                     )
                 )
-    except IntegrityError:  # a concurrent mute committed first; its options stand
+    except IntegrityError as exc:  # a concurrent mute committed first; its options stand
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return
 
 

@@ -19,7 +19,7 @@ from roost.graph.models import follows
 from roost.ids import new_id
 from roost.lists.models import REPLIES_POLICIES, TITLE_MAX, list_accounts, lists
 from roost.runtime import Runtime
-from roost.store.db import Tx
+from roost.store.db import Tx, is_id_collision, retry_on_id_collision
 from roost.store.schema import utcnow
 
 # Payload: list_id, owner_id, added (account IDs), removed (account IDs), exclusive.
@@ -113,6 +113,7 @@ def do_delete_list(rt: Runtime, owner_id: int, list_id: int) -> None:
         )
 
 
+@retry_on_id_collision
 def do_add_list_accounts(
     rt: Runtime, owner_id: int, list_id: int, account_ids: Sequence[int]
 ) -> None:
@@ -159,7 +160,9 @@ def do_add_list_accounts(
             rt.jobs.enqueue(
                 tx, LIST_MEMBERS_JOB, _members_payload(list_id, owner_id, exclusive, added=added)
             )
-    except IntegrityError:  # a concurrent add of the same member committed first
+    except IntegrityError as exc:  # a concurrent add of the same member committed first
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from roost.channels import notifications_channel
 from roost.graph.actions import FOLLOW_NOTIFY_JOB, FOLLOW_REQUEST_NOTIFY_JOB
-from roost.graph.models import follow_requests, follows
+from roost.graph.models import blocks, follow_requests, follows
 from roost.ids import new_id
 from roost.notifications.models import (
     GROUPABLE,
@@ -28,22 +28,26 @@ from roost.notifications.models import (
     notifications,
 )
 from roost.notifications.policy import Cause, decide, is_following, silenced
+from roost.phones.outbound import queue_texts
 from roost.posts.marks import FAVOURITE_JOB
 from roost.posts.models import favourites, mentions, posts
 from roost.posts.visibility import visible_clause
 from roost.runtime import Runtime
-from roost.store.db import Tx
+from roost.store.db import IdCollision, Tx
 from roost.store.schema import utcnow
 
 # Mastodon's: a group keeps gathering likes for 12 hours after it began.
 GROUP_SPAN_HOURS = 12
+NOTIFY_BATCH = 500  # causes per transaction in a post's job
 
 
 def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
     """Creates the notifications for these causes (existing ones stay as they are);
     the recipient's policy may file them as requests or drop them. Live listeners
-    hear of the new, unfiltered ones after commit. Returns the new IDs."""
+    hear of the new, unfiltered ones after commit, and the phones of those who
+    asked for texts get theirs (``roost.phones.outbound``). Returns the new IDs."""
     created: list[int] = []
+    texted: list[tuple[int, str, int | None]] = []
     now = utcnow()
     for cause in causes:
         if cause.recipient_id == cause.from_account_id:
@@ -70,12 +74,18 @@ def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
             .on_conflict_do_nothing()
         ).rowcount
         if not inserted:
+            mine = select(notifications.c.id).where(notifications.c.id == notification_id)
+            if tx.conn.scalar(mine) is not None:  # another notification holds this ID
+                raise IdCollision(f"notification {notification_id}")  # the job runs again
             continue
         created.append(notification_id)
         if decision == "filter":
             _file_request(tx.conn, cause, now)
         else:
             tx.on_commit(_announce(rt, cause.recipient_id, notification_id))
+            if cause.type != "status":  # those were texted before (``notify_about_post``)
+                texted.append((cause.recipient_id, cause.type, cause.post_id))
+    queue_texts(tx, rt, texted)
     return created
 
 
@@ -221,9 +231,18 @@ def notify_about_post(rt: Runtime, post_id: int) -> None:
     (on SQLite, no turn at the single writer's lock)."""
     with rt.db.read() as conn:
         causes = _post_causes(conn, post_id)
-    if causes:
+    subscribed = [(c.recipient_id, c.type, c.post_id) for c in causes if c.type == "status"]
+    if subscribed:
+        # The people who asked for this author's posts get their texts queued first, in
+        # one short transaction, not after 10,000 notifications are written.
         with rt.db.write() as tx:
-            notify(tx, causes, rt)
+            queue_texts(tx, rt, subscribed)
+    # In slices: 10,000 "notify me" followers must not hold SQLite's one write lock
+    # for the whole of it, and their texts (``roost.phones``) start with the first
+    # slice. A repeated job skips the notifications that exist (and their texts).
+    for start in range(0, len(causes), NOTIFY_BATCH):
+        with rt.db.write() as tx:
+            notify(tx, causes[start : start + NOTIFY_BATCH], rt)
 
 
 def _post_causes(conn: Connection, post_id: int) -> list[Cause]:
@@ -262,7 +281,37 @@ def _post_causes(conn: Connection, post_id: int) -> list[Cause]:
 
 def _visible_to_recipients(conn: Connection, post_id: int, causes: list[Cause]) -> list[Cause]:
     """Only those who may read the post hear of it (a followers-only answer tells a
-    stranger nothing)."""
+    stranger nothing). A public post is everyone's but across a block: one query per
+    500 recipients, not one each (a post to 10,000 "notify me" followers)."""
+    post = conn.execute(
+        select(posts.c.account_id, posts.c.visibility, posts.c.circle_id).where(
+            posts.c.id == post_id
+        )
+    ).first()
+    if post is None:
+        return []
+    if post.visibility in ("public", "unlisted") and post.circle_id is None:
+        ids = sorted({c.recipient_id for c in causes})
+        blocked: set[int] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            blocked.update(
+                conn.scalars(
+                    select(blocks.c.target_account_id).where(
+                        blocks.c.account_id == post.account_id,
+                        blocks.c.target_account_id.in_(chunk),
+                    )
+                )
+            )
+            blocked.update(
+                conn.scalars(
+                    select(blocks.c.account_id).where(
+                        blocks.c.target_account_id == post.account_id,
+                        blocks.c.account_id.in_(chunk),
+                    )
+                )
+            )
+        return [c for c in causes if c.recipient_id not in blocked]
     kept = []
     for cause in causes:
         seen = conn.scalar(

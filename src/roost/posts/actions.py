@@ -28,6 +28,7 @@ from roost.posts.models import (
 )
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
+from roost.store.db import is_id_collision, retry_on_id_collision
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 from roost.text import Linker, count_length, extract_hashtags, extract_mentions, render_html
@@ -35,12 +36,15 @@ from roost.text import Linker, count_length, extract_hashtags, extract_mentions,
 # Job kinds the timelines package handles (registered in roost.worker).
 FANOUT_JOB = "timelines.fanout"
 UNFANOUT_JOB = "timelines.unfanout"
+# Records a public post's tags and links for trends (handled by roost.trends).
+TRENDS_JOB = "trends.record"
 
 
 # Mastodon's: 300 posts per 3 hours per account (API and web alike: counted here).
 POSTING_RULE = RateRule("statuses", 300, 3 * 3600, per="account")
 
 
+@retry_on_id_collision
 def do_create_post(
     rt: Runtime,
     account_id: int,
@@ -167,7 +171,13 @@ def do_create_post(
                 .values(statuses_count=accounts.c.statuses_count + 1, last_status_at=now)
             )
             rt.jobs.enqueue(tx, FANOUT_JOB, {"post_id": post_id})
-    except IntegrityError:
+            # Only a public post with a hashtag or (likely) a link needs the job; a
+            # "://" that is no link costs a job that records nothing.
+            if visibility == "public" and circle_id is None and (hashtags or "://" in text):
+                rt.jobs.enqueue(tx, TRENDS_JOB, {"post_id": post_id})
+    except IntegrityError as exc:
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         if idempotency_key:  # a concurrent retry with the same key committed first
             existing = _idempotent_post(rt, account_id, idempotency_key)
             if existing is not None:

@@ -14,6 +14,7 @@ from roost.ids import new_id
 from roost.posts.models import bookmarks, favourites, pins, posts
 from roost.posts.visibility import access_visible_post, visible_clause
 from roost.runtime import Runtime
+from roost.store.db import is_id_collision, retry_on_id_collision
 from roost.store.schema import utcnow
 
 # Tells (or stops telling) the author, after commit (``roost.notifications`` handles it).
@@ -75,6 +76,7 @@ def do_unpin(rt: Runtime, account_id: int, post_id: int) -> None:
     _toggle(rt, pins, account_id, post_id, on=False, with_time=False)
 
 
+@retry_on_id_collision
 def _toggle(
     rt: Runtime,
     table: Any,
@@ -119,10 +121,13 @@ def _toggle(
                 )
             if job:
                 rt.jobs.enqueue(tx, job, {"account_id": account_id, "post_id": post_id})
-    except IntegrityError:  # the same mark committed concurrently: the goal state holds
+    except IntegrityError as exc:  # the same mark committed concurrently: the goal state holds
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return
 
 
+@retry_on_id_collision
 def do_mute_conversation(rt: Runtime, account_id: int, post_id: int, *, on: bool = True) -> None:
     """Mutes (``on``) or unmutes the thread of a visible post: no more notifications
     from it (``roost.notifications.delivery``). Idempotent both ways."""
@@ -145,5 +150,7 @@ def do_mute_conversation(rt: Runtime, account_id: int, post_id: int, *, on: bool
                 tx.conn.execute(
                     delete(conversation_mutes).where(conversation_mutes.c.id == current)
                 )
-    except IntegrityError:  # muted concurrently: the goal state holds
+    except IntegrityError as exc:  # muted concurrently: the goal state holds
+        if is_id_collision(exc):  # not the same thing: retried with a new ID
+            raise
         return

@@ -12,16 +12,23 @@ back: waking workers and publishing live events.
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import psycopg
 import redis
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
+
+log = logging.getLogger("roost.db")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # How long a request may wait for a PostgreSQL connection: to open one (the server is
 # down or unreachable) or to get one from a pool that a stalled database has emptied.
@@ -123,3 +130,41 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class IdCollision(Exception):
+    """An insert met a row that has its new ID but is not the same thing (another
+    process made that ID in the same millisecond); the action retries."""
+
+
+def is_id_collision(exc: IntegrityError) -> bool:
+    """Whether the unique violation was on a primary key ``id``, not on the natural key
+    (the same follow twice) that an action may treat as "already done"."""
+    diag = getattr(exc.orig, "diag", None)
+    if diag is not None:  # psycopg: 'Key (id)=(123) already exists.'
+        return str(getattr(diag, "message_detail", "") or "").startswith("Key (id)=")
+    return str(exc.orig).endswith(".id")  # sqlite3: 'UNIQUE constraint failed: follows.id'
+
+
+ID_COLLISION_ATTEMPTS = 3
+
+
+def retry_on_id_collision(action: Callable[P, R]) -> Callable[P, R]:
+    """Runs an action again (it owns its transaction, which rolled back) when one of
+    its inserts collided on ID: the next attempt draws fresh IDs."""
+
+    @functools.wraps(action)
+    def attempt(*args: P.args, **kwargs: P.kwargs) -> R:
+        for remaining in range(ID_COLLISION_ATTEMPTS - 1, -1, -1):
+            try:
+                return action(*args, **kwargs)
+            except IntegrityError as exc:
+                if not remaining or not is_id_collision(exc):
+                    raise
+            except IdCollision:
+                if not remaining:
+                    raise
+            log.warning("ID collision in %s; retrying", action.__qualname__)
+        raise AssertionError("unreachable")
+
+    return attempt

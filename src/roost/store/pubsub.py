@@ -32,10 +32,18 @@ class PubSub(Protocol):
     def close(self) -> None: ...
 
 
-class _MemorySubscription:
+BACKLOG = 5000
+
+
+class LocalSubscription:
+    """One listener's queue on its own event loop; delivery may come from any thread.
+    A listener that falls ``BACKLOG`` messages behind loses the newest (live updates
+    are a convenience: a reload shows everything). Messages are short (an event and an
+    ID), so the bound is a few hundred kilobytes per listener at most."""
+
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self.queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue(maxsize=1000)
+        self.queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue(maxsize=BACKLOG)
 
     def deliver(self, channel: str, message: str) -> None:
         def put() -> None:
@@ -48,40 +56,81 @@ class _MemorySubscription:
         return await self.queue.get()
 
 
-class MemoryPubSub:
-    """In-process pub/sub; safe to publish from worker threads."""
+class Listener(Protocol):
+    def deliver(self, channel: str, message: str) -> None:
+        """Called on the publishing (or reading) thread: must not block."""
+        ...
+
+
+class Listeners:
+    """Who listens to which channel in this process: the in-process bus uses it alone;
+    the Redis bus puts it behind its one subscribed connection, so Redis hears each
+    channel once per process, however many listeners share it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._subscribers: dict[str, set[_MemorySubscription]] = defaultdict(set)
+        self._by_channel: dict[str, set[Listener]] = defaultdict(set)
 
-    def publish(self, channel: str, message: str) -> None:
+    def add(self, sub: Listener, channels: Sequence[str]) -> list[str]:
+        """Returns the channels that had no listener before (to subscribe upstream)."""
         with self._lock:
-            targets = list(self._subscribers.get(channel, ()))
+            first = [c for c in dict.fromkeys(channels) if c not in self._by_channel]
+            for channel in channels:
+                self._by_channel[channel].add(sub)
+            return first
+
+    def remove(self, sub: Listener, channels: Sequence[str]) -> list[str]:
+        """Returns the channels nobody listens to any more (to unsubscribe upstream)."""
+        emptied = []
+        with self._lock:
+            for channel in dict.fromkeys(channels):
+                listeners = self._by_channel.get(channel)
+                if listeners is None:
+                    continue
+                listeners.discard(sub)
+                if not listeners:
+                    del self._by_channel[channel]
+                    emptied.append(channel)
+        return emptied
+
+    def channels(self) -> list[str]:
+        with self._lock:
+            return list(self._by_channel)
+
+    def has(self, channel: str) -> bool:
+        with self._lock:
+            return channel in self._by_channel
+
+    def deliver(self, channel: str, message: str) -> None:
+        with self._lock:
+            targets = list(self._by_channel.get(channel, ()))
         for sub in targets:
             try:
                 sub.deliver(channel, message)
             except RuntimeError:  # the listener's event loop has closed
                 pass
 
+
+class MemoryPubSub:
+    """In-process pub/sub; safe to publish from worker threads."""
+
+    def __init__(self) -> None:
+        self._listeners = Listeners()
+
+    def publish(self, channel: str, message: str) -> None:
+        self._listeners.deliver(channel, message)
+
     @asynccontextmanager
-    async def subscribe(self, channels: Sequence[str]) -> AsyncIterator[_MemorySubscription]:
-        sub = _MemorySubscription(asyncio.get_running_loop())
-        with self._lock:
-            for channel in channels:
-                self._subscribers[channel].add(sub)
+    async def subscribe(self, channels: Sequence[str]) -> AsyncIterator[LocalSubscription]:
+        sub = LocalSubscription(asyncio.get_running_loop())
+        self._listeners.add(sub, channels)
         try:
             yield sub
         finally:
-            with self._lock:
-                for channel in channels:
-                    self._subscribers[channel].discard(sub)
-                    if not self._subscribers[channel]:
-                        del self._subscribers[channel]
+            self._listeners.remove(sub, channels)
 
     def has_listeners(self, channel: str) -> bool:
-        with self._lock:
-            return channel in self._subscribers
+        return self._listeners.has(channel)
 
     def close(self) -> None:
         pass

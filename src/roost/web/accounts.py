@@ -13,14 +13,16 @@ from roost.accounts.actions import (
     do_register,
     do_update_profile,
 )
-from roost.accounts.queries import get_account, get_email
+from roost.accounts.queries import get_email
+from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
 from roost.errors import RateLimited, ValidationFailed
 from roost.web.page import Web, page
 
 
 def _log_in(web: Web, account_id: int) -> None:
-    web.session.log_in(account_id, int(get_account(web.rt, account_id).session_epoch))
+    user_agent = web.request.headers.get("user-agent", "")
+    web.session.log_in(account_id, do_start_web_session(web.rt, account_id, user_agent))
 
 
 @page()
@@ -85,6 +87,8 @@ def signup(web: Web) -> Response:
 
 @page()
 def logout(web: Web) -> Response:
+    if web.session.session_id:
+        do_end_web_session(web.rt, web.session.session_id)
     web.session.log_out()
     return web.redirect("/")
 

@@ -1,16 +1,16 @@
 """Web sessions, CSRF tokens and the log-in rate limit.
 
-A session is a signed cookie (no server-side store) holding the account ID, the
-account's ``session_epoch`` when it signed in, and a CSRF token. "Log out
-everywhere" and a password change bump the epoch, so every older cookie stops
-counting on its next request.
+A session is a signed cookie holding a CSRF token and, once signed in, a random
+session ID whose row (``roost.accounts.sessions``) names the account. Every request
+checks the row: logging out deletes it, so a copied cookie stops working too, and
+"log out everywhere" and a password change delete all of the account's rows.
 
 ``SessionMiddleware`` runs for the whole application, so pages outside this
 package (the OAuth consent page in ``roost.api``) can use the session without
 importing the web front door. It leaves two keys in the ASGI scope:
 
 - ``scope["roost.session"]``: the ``WebSession`` (``.account_id`` is the signed-in
-  account, already checked against its epoch, or None);
+  account, already checked against its session row, or None);
 - ``csrf_token(scope)`` / ``scope["roost.session"].csrf_token``: the token a form
   must send back in its ``csrf_token`` field; compare with ``check_csrf``.
 """
@@ -29,9 +29,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from roost.accounts.queries import get_account
+from roost.accounts.sessions import do_resume_web_session
 from roost.config import Settings
-from roost.errors import NotFound
 from roost.runtime import Runtime
 
 COOKIE_NAME = "roost_session"
@@ -65,7 +64,7 @@ def load_secret(settings: Settings) -> str:
 @dataclass
 class WebSession:
     account_id: int | None = None
-    epoch: int = 0
+    session_id: str | None = None
     _csrf: str = ""
     changed: bool = False
     cleared: bool = False
@@ -79,21 +78,22 @@ class WebSession:
             self.changed = True
         return self._csrf
 
-    def log_in(self, account_id: int, epoch: int) -> None:
-        """A new CSRF token with every log-in: a token seen before it is worthless after."""
+    def log_in(self, account_id: int, session_id: str) -> None:
+        """``session_id``: from ``do_start_web_session``. A new CSRF token with every
+        log-in: a token seen before it is worthless after."""
         self.account_id = account_id
-        self.epoch = epoch
+        self.session_id = session_id
         self._csrf = secrets.token_urlsafe(32)
         self.changed = True
 
     def log_out(self) -> None:
         self.account_id = None
-        self.epoch = 0
+        self.session_id = None
         self._csrf = secrets.token_urlsafe(32)
         self.changed = True
 
     def dump(self) -> dict[str, Any]:
-        return {"a": self.account_id, "e": self.epoch, "c": self._csrf}
+        return {"s": self.session_id, "c": self._csrf}
 
 
 def session_of(scope: Scope) -> WebSession:
@@ -110,7 +110,7 @@ def check_csrf(scope: Scope, sent: str | None) -> bool:
 
 
 class SessionMiddleware:
-    """Reads the session cookie, drops it if its epoch is stale, writes it back if changed."""
+    """Reads the session cookie, drops it if its session has ended, writes it back if changed."""
 
     def __init__(self, app: ASGIApp, *, secret: str, https: bool) -> None:
         self.app = app
@@ -147,28 +147,22 @@ class SessionMiddleware:
             return WebSession()
         try:
             data = self.serializer.loads(raw, max_age=SESSION_DAYS * 86400)
-            account_id = data["a"]
-            epoch = int(data["e"])
+            session_id = data.get("s")
             csrf = str(data["c"])
-        except (BadSignature, KeyError, TypeError, ValueError):
+        except (AttributeError, BadSignature, KeyError, TypeError, ValueError):
             return WebSession(cleared=True)
         session = WebSession(account_id=None, _csrf=csrf)
-        if account_id is not None:
+        if isinstance(session_id, str) and session_id:
             rt: Runtime = scope["app"].state.rt
-            current = await anyio.to_thread.run_sync(_current_epoch, rt, int(account_id))
-            if current is not None and current == epoch:
-                session.account_id = int(account_id)
-                session.epoch = epoch
-            else:  # logged out everywhere, password changed, or the account is gone
+            account_id = await anyio.to_thread.run_sync(do_resume_web_session, rt, session_id)
+            if account_id is not None:
+                session.account_id = account_id
+                session.session_id = session_id
+            else:  # logged out (maybe elsewhere), password changed, or the account is gone
                 session.log_out()
+        elif "a" in data and data["a"] is not None:  # a cookie from before server-side sessions
+            session.log_out()
         return session
-
-
-def _current_epoch(rt: Runtime, account_id: int) -> int | None:
-    try:
-        return int(get_account(rt, account_id).session_epoch)
-    except NotFound:
-        return None
 
 
 def _cookie(scope: Scope, name: str) -> str | None:

@@ -80,8 +80,16 @@ def _people(web: Web, kind: str) -> Response:
     return _profile(web, account, kind, people=[row for _cursor, row in edges], older=older)
 
 
+def _bell(on: bool) -> Any:
+    """The bell: "tell me when they post" (the follow's notify switch, which the
+    notifications, the API's ``notify`` and the phone's ON/OFF share)."""
+    return lambda rt, me, target: do_follow(rt, me, target, notify=on)
+
+
 VERBS: dict[str, Any] = {
     "follow": do_follow,
+    "notify": _bell(True),
+    "unnotify": _bell(False),
     "unfollow": do_unfollow,
     "mute": do_mute,
     "unmute": do_unmute,

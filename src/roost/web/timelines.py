@@ -19,6 +19,7 @@ from roost.posts.queries import (
 )
 from roost.text import HASHTAG_RE
 from roost.timelines.feeds import home_timeline
+from roost.web.discovery import side_column
 from roost.web.filters import filtered
 from roost.web.page import PAGE_SIZE, Web, page
 
@@ -42,6 +43,7 @@ def render_home(web: Web, status: int = 200, **context: Any) -> Response:
         older=_older(views),
         live_url=_live(web, "/live/home"),
         circles=get_circles(web.rt, web.me),
+        **side_column(web),
         undescribed=web.query_int("undescribed") if posted is not None else None,
         **context,
     )

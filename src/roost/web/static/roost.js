@@ -52,10 +52,18 @@
     var articles = Array.prototype.filter.call(content.children, function (el) {
       return el.matches("article.post") && !document.getElementById(el.id);
     });
-    articles.slice().reverse().forEach(function (el) {
-      timeline.insertBefore(el, timeline.firstChild);
-      live.forget(el.dataset.id);
-    });
+    if (timeline.dataset.order === "chronological") {
+      // A chat page reads oldest first: new posts go at the bottom.
+      articles.forEach(function (el) {
+        timeline.appendChild(el);
+        live.forget(el.dataset.id);
+      });
+    } else {
+      articles.slice().reverse().forEach(function (el) {
+        timeline.insertBefore(el, timeline.firstChild);
+        live.forget(el.dataset.id);
+      });
+    }
     markFresh(articles);
     var empty = document.getElementById("timeline-empty");
     if (empty && articles.length) empty.remove();

@@ -1,0 +1,1 @@
+"""Who to follow: friends of friends, then popular local accounts."""

@@ -1,0 +1,1 @@
+"""Trends: hashtags, links and posts whose use stands out against their own usual rate."""
