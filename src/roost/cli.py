@@ -220,7 +220,7 @@ def bench(
     fanout_budget: float = typer.Option(45.0, help="Seconds allowed per follower count."),
     profile: bool = typer.Option(True, help="Profile a web process with py-spy under load."),
     steps: str = typer.Option(
-        "workload,fanout,notifications,suggestions,sms",
+        "workload,fanout,notifications,suggestions,sms,search",
         help="Steps after seeding, comma-separated ('suggestions' alone seeds follows only).",
     ),
     notification_people: int = typer.Option(
@@ -231,6 +231,7 @@ def bench(
         10_000, help="Phone-linked followers of the account that posts in the sms step."
     ),
     sms_rate: float = typer.Option(100.0, help="ROOST_SMS_RATE (texts/s) in the sms step."),
+    search_posts: int = typer.Option(1_000_000, help="Posts indexed by the search step."),
 ) -> None:
     """Benchmark the stack through its HTTP API; JSON and PNG under bench/results/."""
     # Imported here, not at the top: the harness pulls in numpy and matplotlib, which
@@ -260,6 +261,7 @@ def bench(
         notifications_each=notifications_each,
         sms_followers=sms_followers,
         sms_rate=sms_rate,
+        search_posts=search_posts,
     )
     json_path, png_path = run_bench(options)
     typer.echo(f"results: {json_path}\nplot: {png_path}")

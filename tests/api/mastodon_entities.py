@@ -435,6 +435,21 @@ DEFS: dict[str, Any] = {
         "additionalProperties": ref("Marker"),
     },
     "Empty": {"type": "object", "maxProperties": 0},
+    # https://docs.joinmastodon.org/entities/Search/
+    "Search": entity(
+        {"accounts": many("Account"), "statuses": many("Status"), "hashtags": many("Tag")}
+    ),
+    # https://docs.joinmastodon.org/entities/FeaturedTag/ (Mastodon sends the count as
+    # a string, and the last post's date without a time)
+    "FeaturedTag": entity(
+        {
+            "id": ID,
+            "name": STR,
+            "url": URL,
+            "statuses_count": {"type": ["string", "integer"], "pattern": "^[0-9]+$"},
+            "last_status_at": DATE_OR_NULL,
+        }
+    ),
     # https://docs.joinmastodon.org/entities/List/ (``exclusive`` since 4.2)
     "List": entity(
         {

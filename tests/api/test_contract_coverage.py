@@ -22,6 +22,7 @@ from tests.api import (
     test_contract_media,
     test_contract_notifications,
     test_contract_phone,
+    test_contract_search,
     test_contract_server,
     test_contract_statuses,
 )
@@ -42,6 +43,7 @@ CONTRACT_MODULES = (
     test_contract_authorized_apps,
     test_contract_phone,
     test_contract_media,
+    test_contract_search,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

@@ -190,7 +190,9 @@ def test_tag_timeline_any_all_none(client: TestClient, rt: Runtime, people: Peop
 def test_tag_entity(client: TestClient, rt: Runtime, tokens: Tokens, people: People) -> None:
     do_create_post(rt, people.bob, "about #Roost")
     tag = client.get("/api/v1/tags/roost").json()
-    assert tag == {"name": "Roost", "url": "http://roost.test/tags/roost", "history": []}
+    assert (tag["name"], tag["url"]) == ("Roost", "http://roost.test/tags/roost")
+    assert len(tag["history"]) == 7  # a week, today first: one use by one account
+    assert (tag["history"][0]["uses"], tag["history"][0]["accounts"]) == ("1", "1")
     mine = client.get("/api/v1/tags/ROOST", headers=tokens.auth("alice")).json()
     assert mine["following"] is False
     unused = client.get("/api/v1/tags/never_used")

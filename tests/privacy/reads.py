@@ -4,7 +4,7 @@
 ``check_reads`` asserts both ways where the rules are crisp (status by ID and
 ``?id[]=``, account timelines, public and hashtag timelines, home, mention
 notifications, bookmarks and favourites) and one way, "nothing that should not",
-everywhere (context, list timelines, favourited_by/reblogged_by, notifications,
+everywhere (context, list timelines, search, favourited_by/reblogged_by, notifications,
 conversations, and every status nested in a repost or a quote).
 """
 
@@ -114,6 +114,10 @@ class Reader:
         assert self.listing(f"/api/v1/timelines/tag/{TAG}", "tag") == o.public(v, tagged=True), (
             f"{self.name} tag timeline"
         )
+        # search: nothing the viewer may not read (one way: it leaves out more, unlisted)
+        found = self.get("/api/v2/search", params={"q": "post", "type": "statuses", **LIMIT})
+        for status in found["statuses"]:
+            assert o.can_see(v, int(status["id"])), f"LEAK: {self.name} search {status['id']}"
         # trending posts: only visible ones, none by people the viewer mutes
         trending = self.get("/api/v1/trends/statuses", params=LIMIT)
         self.no_leak(trending, "trends", timeline=True)

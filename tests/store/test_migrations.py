@@ -85,3 +85,35 @@ def test_0002_gives_earlier_threads_conversations_and_an_inbox(empty_url: str) -
         engine.dispose()
     assert [tuple(r) for r in threads] == [(10, 10), (11, 10), (12, 10), (20, 20)]
     assert [tuple(r) for r in inbox] == [(1, 10, 11), (2, 10, 11)]
+
+
+def test_0014_indexes_the_posts_already_there(empty_url: str) -> None:
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0001")
+    engine = make_engine(empty_url, pool_size=0)
+    try:
+        _seed_0001(engine)
+        with engine.begin() as conn:
+            conn.execute(
+                text("UPDATE posts SET text = 'old words https://example.com' WHERE id = 20")
+            )
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            flags = conn.execute(
+                text("SELECT post_id, has_link FROM post_search ORDER BY post_id")
+            ).all()
+            if conn.dialect.name == "sqlite":
+                found = conn.execute(
+                    text("SELECT rowid FROM post_fts WHERE post_fts MATCH 'words'")
+                )
+            else:
+                found = conn.execute(
+                    text("SELECT post_id FROM post_search WHERE document @@ 'words'::tsquery")
+                )
+            matched = [r[0] for r in found]
+    finally:
+        engine.dispose()
+    assert [(r[0], bool(r[1])) for r in flags] == [
+        (10, False), (11, False), (12, False), (20, True)
+    ]  # fmt: skip
+    assert matched == [20]

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from roost.posts.actions import do_create_post
 from tests.conftest import PASSWORD
 from tests.web.conftest import LiveServer, OpenPage, screenshot
 
@@ -317,3 +318,17 @@ def test_a_mention_and_a_message_arrive_live(open_page: OpenPage, live_server: L
         )
         assert overflow <= 0, f"the conversation scrolls sideways by {overflow}px at {width}px"
     assert reader.evaluate(UNLABELLED) == []
+
+
+def test_search_results_appear_while_typing(open_page: OpenPage, live_server: LiveServer) -> None:
+    author = unique("owl")
+    author_id = live_server.register(author)
+    word = unique("hoot")
+    do_create_post(live_server.rt, author_id, f"a {word} in the night")
+    page = open_page()
+    page.goto(live_server.url + "/search")
+    # typed, never submitted: the script fetches the results as the words come
+    page.get_by_label("Posts, people and hashtags").press_sequentially(word, delay=20)
+    expect(page.locator("#search-results")).to_contain_text(f"a {word} in the night")
+    expect(page).to_have_url(re.compile(rf"/search\?q={word}"))
+    screenshot(page, "search")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select, true
 
 from roost.accounts.models import accounts
 from roost.errors import NotFound, ValidationFailed
@@ -71,14 +71,20 @@ MAX_SEARCH_OFFSET = 10_000
 
 
 def search_accounts(
-    rt: Runtime, query: str, *, limit: int = 40, offset: int = 0
+    rt: Runtime,
+    query: str,
+    *,
+    limit: int = 40,
+    offset: int = 0,
+    among: ColumnElement[bool] | None = None,
 ) -> list[AccountRow]:
     """Accounts whose lowercased username or display name starts with ``query``.
 
     Prefix only, never ``%query%``: a leading wildcard scans every account, and
     anyone may search. Each side is served by an index (migration 0009): a range
     over ``lower(...)`` on SQLite, ``LIKE 'prefix%'`` over a ``text_pattern_ops``
-    index on PostgreSQL. ``offset`` is capped at ``MAX_SEARCH_OFFSET``."""
+    index on PostgreSQL. ``offset`` is capped at ``MAX_SEARCH_OFFSET``. ``among``: a
+    further condition on ``accounts`` (``roost.search``: followed, not blocked)."""
     if offset > MAX_SEARCH_OFFSET:
         raise ValidationFailed(
             f"offset must be at most {MAX_SEARCH_OFFSET}", field="offset", code="ERR_TOO_LONG"
@@ -94,7 +100,8 @@ def search_accounts(
                 or_(
                     _starts_with(accounts.c.username, query, postgres),
                     _starts_with(accounts.c.display_name, query, postgres),
-                )
+                ),
+                true() if among is None else among,
             )
             .order_by(func.lower(accounts.c.username) != query, accounts.c.followers_count.desc())
             .limit(limit)

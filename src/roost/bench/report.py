@@ -108,6 +108,16 @@ def targets(mode: dict[str, Any]) -> list[dict[str, Any]]:
                     ok,
                 )
             )
+    search = mode.get("search")
+    if search and "worst_p99_ms" in search:
+        checks.append(
+            _check(
+                f"search p99 over {search['seed_posts']:,} posts (worst query shape)",
+                search["worst_p99_ms"],
+                f"< {search['target_p99_ms']} ms",
+                search["met"],
+            )
+        )
     hybrid = mode.get("hybrid")
     if hybrid:
         checks.append(

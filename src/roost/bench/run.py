@@ -38,6 +38,7 @@ from roost.bench.memory import redis_timeline_entries, redis_used_memory
 from roost.bench.notifications import seed_notifications
 from roost.bench.profile import start_recording, summarise
 from roost.bench.report import targets, write_report
+from roost.bench.search import measure_search, seed_search_corpus
 from roost.bench.seed import World, seed_graph
 from roost.bench.servers import Backing, Stack
 from roost.bench.sms import measure_sms
@@ -55,7 +56,7 @@ from roost.store.migrate import migrate
 
 DEFAULT_THRESHOLD = 10_000
 DRAIN_WAIT = 20.0  # the longest wait for the queue to empty after a load (time budget)
-STEPS = ("workload", "fanout", "notifications", "suggestions", "sms")
+STEPS = ("workload", "fanout", "notifications", "suggestions", "sms", "search")
 console = Console(stderr=True)
 
 
@@ -74,8 +75,9 @@ class Options:
     scale_web: int = 2
     scale_workers: int = 2
     profile: bool = True
-    # Which steps run after seeding: "workload", "fanout", "notifications", "sms".
+    # Which steps run after seeding: "workload", "fanout", "notifications", "sms", "search".
     steps: list[str] = field(default_factory=lambda: list(STEPS))
+    search_posts: int = 1_000_000  # posts added to the full-text index by the search step
     notification_people: int = 1_000  # 0 skips the notifications step
     notifications_each: int = 10_000
     sms_followers: int = 10_000  # phone-linked followers of the one account that posts
@@ -161,6 +163,8 @@ def run_mode(mode: str, graph: Graph, options: Options) -> dict[str, Any]:
             console.log(f"suggestions {out['suggestions']}")
         if "sms" in options.steps and options.sms_followers:
             out["sms"] = _sms(rt, options)
+        if "search" in options.steps:
+            out["search"] = _search(rt, world, options)
     except Exception:  # keep what was measured so far: a late failure must not erase it
         out["error"] = traceback.format_exc()
         console.print_exception()
@@ -369,6 +373,17 @@ def _sms(rt: Runtime, options: Options) -> dict[str, Any]:
     result = measure_sms(rt, followers=options.sms_followers, rate=rate, budget=budget)
     console.log(f"sms {result}")
     return result
+
+
+def _search(rt: Runtime, world: World, options: Options) -> dict[str, Any]:
+    """A million posts into the full-text index, then each query shape timed."""
+    with _seeding_progress() as advance:
+        corpus = seed_search_corpus(rt, world.people.ids, options.search_posts, advance)
+    console.log(f"seeded {corpus.posts:,} searchable posts in {corpus.seconds:.0f} s")
+    measured = measure_search(rt, corpus, world.people.ids)
+    for name, shape in measured["shapes"].items():
+        console.log(f"search {name}: {shape['ms']} ({shape['example']!r})")
+    return {"seed_posts": corpus.posts, "seed_seconds": round(corpus.seconds, 1)} | measured
 
 
 def _notifications(rt: Runtime, backing: Backing, world: World, options: Options) -> dict[str, Any]:

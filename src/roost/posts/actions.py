@@ -26,6 +26,7 @@ from roost.posts.models import (
     posts,
     tags,
 )
+from roost.posts.search_index import index_post, unindex_post
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
 from roost.store.db import is_id_collision, retry_on_id_collision
@@ -156,6 +157,7 @@ def do_create_post(
             for tag_id in _tag_ids(tx.conn, hashtags):
                 tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
             attach_media(tx, account_id, post_id, media_ids)
+            index_post(tx.conn, post_id)  # searchable once committed
             if idempotency_key:
                 tx.conn.execute(
                     insert(idempotency_keys).values(
@@ -257,6 +259,7 @@ def do_delete_post(rt: Runtime, account_id: int, post_id: int, *, keep_media: bo
             )
         )
         remove_post_media(rt, tx, [post_id], keep=keep_media)
+        unindex_post(tx.conn, post_id)
         _delete_rows(tx.conn, post)
         for reblog in reblogs:
             _bump_statuses(tx.conn, reblog.account_id, -1)
@@ -371,3 +374,9 @@ def do_unreblog(rt: Runtime, account_id: int, post_id: int) -> None:
                 "reblog_of_id": post_id,
             },
         )
+
+
+def ensure_tags(conn: Connection, names: Sequence[str]) -> list[int]:
+    """IDs of these hashtags, creating the new ones: one can follow or feature a tag
+    nobody has used yet, as in Mastodon."""
+    return _tag_ids(conn, names)

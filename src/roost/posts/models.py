@@ -17,8 +17,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from roost.store.schema import Id, UTCDateTime, metadata
 
@@ -123,4 +125,20 @@ idempotency_keys = Table(
     Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     PrimaryKeyConstraint("account_id", "key"),
+)
+
+# The full-text index's side of a post (``roost.posts.search_index`` writes it in the
+# post's own transaction; ``roost.search`` reads it). The flags answer ``has:link``
+# and ``has:poll`` without reading other tables (polls set theirs when attached;
+# ``has:media`` reads ``media_attachments``).
+# ``document`` is PostgreSQL's tsvector (GIN-indexed); on SQLite it stays NULL and the
+# words live in the FTS5 table ``post_fts`` (rowid = post ID), which the migration
+# creates: a virtual table SQLAlchemy cannot declare.
+post_search = Table(
+    "post_search",
+    metadata,
+    Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("has_link", Boolean, nullable=False, default=False, server_default=false()),
+    Column("has_poll", Boolean, nullable=False, default=False, server_default=false()),
+    Column("document", TSVECTOR().with_variant(Text(), "sqlite"), nullable=True),
 )

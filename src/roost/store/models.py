@@ -28,6 +28,7 @@ MODEL_MODULES = (
     "roost.suggestions.models",
     "roost.chats.models",
     "roost.media.models",
+    "roost.tags.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

@@ -46,6 +46,8 @@ from roost.posts.visibility import (
 )
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
+from roost.tags.actions import HOME_RESET_JOB
+from roost.tags.queries import tag_follower_ids, tag_follower_ids_named
 from roost.timelines.feeds import (
     home_key,
     list_feed,
@@ -108,6 +110,9 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
     )
     # An exclusive list keeps its members' posts out of its owner's home.
     recipients -= {held_list.account_id for held_list in held if held_list.exclusive}
+    if post.visibility == "public" and post.reblog_of_id is None:  # followed_tags_clause
+        active_since = utcnow() - timedelta(days=rt.settings.active_days)
+        recipients.update(tag_follower_ids(rt, post_id, active_since=active_since))
     replied_to = post.in_reply_to_account_id
     is_reply = replied_to is not None and replied_to != post.account_id
     listening = (
@@ -226,6 +231,8 @@ def handle_unfanout(rt: Runtime, payload: dict[str, Any]) -> None:
         holders.add(account_id)
         if visibility != "direct" and not circle:
             holders.update(follower_ids(rt, account_id))
+    if visibility == "public":  # followers of its tags got it too
+        holders.update(tag_follower_ids_named(rt, payload.get("tags", [])))
     # Lists hold no direct posts; they hold the others of their members.
     list_ids = (
         []
@@ -387,7 +394,13 @@ def handle_list_reset(rt: Runtime, payload: dict[str, Any]) -> None:
         rt.timelines.drop(home_key(int(payload["owner_id"])))
 
 
+def handle_home_reset(rt: Runtime, payload: dict[str, Any]) -> None:
+    """Followed hashtags changed: home is dropped, to be rebuilt when next read."""
+    rt.timelines.drop(home_key(int(payload["account_id"])))
+
+
 JOB_HANDLERS = {
+    HOME_RESET_JOB: handle_home_reset,
     FANOUT_JOB: handle_fanout,
     DELIVER_JOB: handle_deliver,
     UNFANOUT_JOB: handle_unfanout,

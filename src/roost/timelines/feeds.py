@@ -31,6 +31,7 @@ from roost.posts.visibility import home_clause, in_circles_clause, visible_claus
 from roost.runtime import Runtime
 from roost.store.db import is_unavailable
 from roost.store.schema import utcnow
+from roost.tags.queries import followed_tag_ids, followed_tags_clause
 from roost.timelines.queries import feed_page_from_database, merge_heavy
 
 # Longer than any post's wait between taking its ID and committing.
@@ -75,15 +76,20 @@ class Feed:
 
 def home_feed(rt: Runtime, account_id: int) -> Feed:
     """One's own posts and those of the people one follows, except the members of one's
-    exclusive lists (they are read in those lists)."""
+    exclusive lists (they are read in those lists); and the public posts of the
+    hashtags one follows (whoever wrote them, as fan-out delivers them)."""
     hidden = exclusive_member_ids(rt, account_id)
     followed = [a for a in following_ids(rt, account_id) if a not in hidden]
+    also = in_circles_clause(account_id)
+    tag_ids = followed_tag_ids(rt, account_id)
+    if tag_ids:
+        also = or_(also, followed_tags_clause(tag_ids))
     return Feed(
         home_key(account_id),
         account_id,
         [account_id, *followed],
         home_clause(account_id),
-        also=in_circles_clause(account_id),
+        also=also,
     )
 
 

@@ -34,6 +34,7 @@ from roost.web import (
     phone,
     posts,
     profiles,
+    search,
     timelines,
     unread,
 )
@@ -61,6 +62,7 @@ def web_routes() -> list[BaseRoute]:
         *chats.routes,
         *lists.routes,
         *circles.routes,
+        *search.routes,
         *phone.routes,
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,

@@ -15,6 +15,7 @@ from roost.graph.actions import do_follow, do_unfollow
 from roost.graph.blocks import do_block, do_mute, do_unblock, do_unmute
 from roost.graph.queries import Relationship, followers, following, relationships
 from roost.posts.queries import account_statuses, marked_statuses
+from roost.tags.queries import featured_tags_of
 from roost.web.filters import filtered
 from roost.web.page import PAGE_SIZE, Web, page
 
@@ -43,6 +44,7 @@ def _profile(web: Web, account: AccountRow, tab: str, **context: Any) -> Respons
         followed_by_them=followed_by_them,
         requested=requested,
         rel=rel,
+        featured_tags=featured_tags_of(web.rt, account.id),
         **context,
     )
 

@@ -17,6 +17,7 @@ from roost.posts.queries import (
     public_statuses,
     tag_statuses,
 )
+from roost.tags.queries import get_tag
 from roost.text import HASHTAG_RE
 from roost.timelines.feeds import home_timeline
 from roost.web.discovery import side_column
@@ -73,9 +74,11 @@ def tag_page(web: Web) -> Response:
         return web.render("problem.html", 404, message="That is not a hashtag.", status_code=404)
     name = get_tag_name(web.rt, raw) or raw
     views = tag_statuses(web.rt, web.viewer_id, name, web.page())
+    info = get_tag(web.rt, web.viewer_id, name)
     return web.render(
         "tag.html",
         tag=name,
+        following=bool(info and info.following),
         **filtered(web, views, "public"),
         older=_older(views),
         live_url=_live(web, f"/live/tags/{name.lower()}"),

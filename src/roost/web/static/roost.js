@@ -325,6 +325,33 @@
     });
   }
 
+  // The search form answers as one types: the same GET the form would send, with the
+  // results fragment swapped in and the address kept in step (so Back and reload work).
+  function setupSearch(form) {
+    var results = document.getElementById(form.dataset.searchLive);
+    var timer = null;
+    var latest = 0;
+    function run() {
+      var query = new URLSearchParams(new FormData(form)).toString();
+      var mine = ++latest;
+      fetch(form.action + "?" + query, {
+        credentials: "same-origin",
+        headers: { "X-Roost-Fragment": "1" },
+      })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          if (mine !== latest) return; // an answer to an older query: a newer one is coming
+          results.replaceChildren(fragment(html));
+          history.replaceState(null, "", form.action + "?" + query);
+        })
+        .catch(function () {});
+    }
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(run, 250);
+    });
+  }
+
   function init() {
     document.querySelectorAll("textarea[data-counter]").forEach(setupCounter);
     window.setInterval(refreshTimes, 30000);
@@ -332,6 +359,7 @@
     if (timeline) setupLive(timeline);
     var unread = document.querySelector("[data-unread-live]");
     if (unread) setupUnread(unread);
+    document.querySelectorAll("form[data-search-live]").forEach(setupSearch);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

@@ -1,7 +1,7 @@
 """job marks: a split job's "done once" mark (an idempotent fan-out)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from roost.store.schema import UTCDateTime
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
