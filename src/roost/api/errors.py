@@ -12,9 +12,12 @@ fetches it, it only sends the browser there.
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
+import redis
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -24,7 +27,10 @@ from roost.api.responses import error_response, rate_headers
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
 from roost.media.actions import MAX_ATTACHMENTS
 from roost.media.images import MAX_UPLOAD_BYTES
+from roost.store.db import is_unavailable
 from roost.store.ratelimit import RateState
+
+log = logging.getLogger("roost.api")
 
 JSON_PREFIXES = ("/api/", "/oauth/", "/.well-known/")
 BROWSER_PAGES = frozenset({"/oauth/authorize"})
@@ -96,8 +102,27 @@ async def server_error(request: Request, _exc: Exception) -> Response:
     return error_response(500, _phrase(500))
 
 
+RETRY_AFTER_S = 5
+UNAVAILABLE = (sa_exc.DBAPIError, sa_exc.TimeoutError, redis.ConnectionError, redis.TimeoutError)
+
+
+async def service_unavailable(request: Request, exc: Exception) -> Response:
+    """The database or Redis is not answering (a restart, an outage): a quick 503 with
+    ``Retry-After``, on API paths in JSON. Any other database error is a bug: a 500."""
+    if not is_unavailable(exc):
+        raise exc
+    log.warning("503 for %s %s: %s", request.method, request.url.path, exc.__class__.__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    if not speaks_json(request.url.path):
+        return PlainTextResponse(_phrase(503), status_code=503, headers=headers)
+    response = error_response(503, _phrase(503))
+    response.headers.update(headers)
+    return response
+
+
 def api_exception_handlers() -> dict[Any, ExceptionHandler]:
-    return {HTTPException: http_exception, Exception: server_error}
+    handlers: dict[Any, ExceptionHandler] = {HTTPException: http_exception, Exception: server_error}
+    return handlers | dict.fromkeys(UNAVAILABLE, service_unavailable)
 
 
 class BodyLimitMiddleware:

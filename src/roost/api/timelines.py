@@ -18,7 +18,7 @@ from roost.api.responses import json_response
 from roost.filters.queries import get_matcher
 from roost.paging import Page
 from roost.posts.queries import StatusView, hydrate, public_statuses, tag_statuses
-from roost.timelines.queries import home_page_ids, list_page_ids
+from roost.timelines.feeds import home_page_ids, list_page_ids
 
 READ = "read:statuses"
 

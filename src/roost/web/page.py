@@ -34,11 +34,9 @@ PAGE_SIZE = 20
 
 
 def environment(rt: Runtime) -> Environment:
-    env = rt.extras.get("web.env")
-    if env is None:
-        env = rt.extras["web.env"] = build_environment(rt)
-    assert isinstance(env, Environment)
-    return env
+    if rt.web_env is None:
+        rt.web_env = build_environment(rt)
+    return rt.web_env
 
 
 @dataclass

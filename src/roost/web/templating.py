@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from roost.runtime import Runtime
-from roost.text import Linker, render_html
+from roost.text import render_bio
 
 
 def build_environment(rt: Runtime) -> Environment:
@@ -68,10 +68,7 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 
 def bio_html(rt: Runtime, note: str) -> Markup:
     """A bio gets the same escaping and links as a post (hashtags and URLs)."""
-    if not note:
-        return Markup("")
-    base = rt.settings.effective_base_url
-    return Markup(render_html(note, Linker(base, lambda _username: None)))  # noqa: S704
+    return Markup(render_bio(note, rt.settings.effective_base_url))  # noqa: S704
 
 
 def render_post_html(content: str) -> Markup:

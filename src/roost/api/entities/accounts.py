@@ -9,7 +9,7 @@ import msgspec
 
 from roost.graph.queries import Relationship as RelationshipView
 from roost.runtime import Runtime
-from roost.text import Linker, render_html
+from roost.text import render_bio
 
 
 class Field(msgspec.Struct):
@@ -124,7 +124,7 @@ def account_entity(rt: Runtime, row: Any) -> Account:
         discoverable=row.discoverable,
         group=False,
         created_at=iso(row.created_at),
-        note=render_html(row.note, Linker(base, lambda u: f"{base}/@{u}")) if row.note else "",
+        note=render_bio(row.note, base),
         url=profile,
         uri=f"{base}/users/{row.username}",
         avatar=avatar,
