@@ -8,7 +8,7 @@ export ROOST_TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export ROOST_TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test lint test-embedded test-scale bench bench-property system-deps services clean
+.PHONY: help run test lint test-embedded test-scale bench bench-property bench-schema faults soak system-deps services clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,8 +58,17 @@ bench: $(STAMP) system-deps services ## Benchmark both modes; JSON and PNG under
 	$(BIN)/roost bench --mode both --graph powerlaw --people 100000 --steps suggestions
 	$(MAKE) bench-property
 
+bench-schema: $(STAMP) services ## Schemathesis at length over /openapi.json, both backends
+	ROOST_SCHEMATHESIS_EXAMPLES=$${ROOST_SCHEMATHESIS_EXAMPLES:-200} $(BIN)/pytest -q -s -p no:randomly --timeout=0 tests/api/test_schemathesis.py
+
 bench-property: $(STAMP) services ## The privacy property at length: 300 random networks per backend
 	ROOST_PROPERTY_EXAMPLES=$${ROOST_PROPERTY_EXAMPLES:-300} $(BIN)/pytest -n 2 -q tests/privacy
+
+faults: $(STAMP) system-deps ## PostgreSQL, then Redis, stopped under load (private instances); JSON and PNG under bench/results/
+	$(BIN)/roost faults
+
+soak: $(STAMP) system-deps ## The mixed workload at 70% of capacity for SOAK_MINUTES (30); JSON and PNG under bench/results/
+	$(BIN)/roost soak --minutes $${SOAK_MINUTES:-30}
 
 clean: ## Remove the virtualenv, data and caches
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache test-artifacts

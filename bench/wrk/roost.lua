@@ -12,7 +12,9 @@
 -- without mentions), instance (GET /api/v1/instance, the floor of the stack),
 -- notif (GET /api/v1/notifications), notifdeep (the same with a max_id cursor),
 -- grouped (GET /api/v2/notifications), like (POST /api/v1/statuses/:id/favourite on
--- a random listed post). Every request acts as a random user.
+-- a random listed post). Every request acts as a random user. An optional third
+-- argument PACE (milliseconds) makes each connection wait that long between its
+-- requests: the soak holds a chosen rate with it (wrk itself has no rate option).
 --
 -- No response() callback is defined on purpose: with one, wrk parses every body in
 -- Lua and the load generator becomes the bottleneck. wrk still counts non-2xx
@@ -55,6 +57,13 @@ function init(args)
     mix[#mix + 1] = { kind = kind, upto = total }
   end
   math.randomseed(os.time() * 1000 + (thread_number or 0) * 7919)
+  local pace = tonumber(args[3] or "")
+  if pace and pace > 0 then
+    -- Defined only when pacing: wrk checks once whether a delay() exists.
+    delay = function()
+      return pace
+    end
+  end
 end
 
 local function pick_kind()

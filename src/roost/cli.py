@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import random
+from pathlib import Path
+from typing import Annotated
 
 import typer
 import uvicorn
@@ -20,6 +22,7 @@ from roost.phones.queries import outbox
 from roost.posts.actions import do_create_post
 from roost.runtime import build_runtime
 from roost.sms.gateway import receive
+from roost.store.backup import BackupError, do_backup, do_restore
 from roost.store.migrate import migrate as run_migrations
 from roost.worker import drain, run_until_signalled
 
@@ -261,6 +264,71 @@ def bench(
         search_posts=search_posts,
     )
     json_path, png_path = run_bench(options)
+    typer.echo(f"results: {json_path}\nplot: {png_path}")
+
+
+@app.command()
+def backup(path: Annotated[Path, typer.Argument(help="A new, empty folder for the copy.")]) -> None:
+    """Copy the database and media while serving (SQLite online backup, or pg_dump)."""
+    try:
+        folder = do_backup(load_settings(), path)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"backed up to {folder}")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A folder written by `roost backup`.")],
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Replace the database and media with a backup. Stop the server and workers first."""
+    if not yes:
+        typer.confirm("This replaces the current database and media. Go on?", abort=True)
+    try:
+        do_restore(load_settings(), path)
+    except BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"restored from {path}")
+
+
+@app.command()
+def faults(
+    down: float = typer.Option(10.0, help="Seconds PostgreSQL, then Redis, stay down."),
+    clients: int = typer.Option(6, help="Client threads reading homes and posting."),
+    web: int = typer.Option(1, help="Web processes."),
+) -> None:
+    """Stop PostgreSQL, then Redis, under load (a private cluster and Redis of their
+    own): outcomes and latency over time, and the checks after, under bench/results/."""
+    from roost.bench.faults import FaultOptions, run_faults  # numpy/matplotlib: see ``bench``
+
+    json_path, png_path = run_faults(
+        FaultOptions(down_seconds=down, clients=clients, web_processes=web)
+    )
+    typer.echo(f"results: {json_path}\nplot: {png_path}")
+
+
+@app.command()
+def soak(
+    minutes: float = typer.Option(30.0, help="How long the soak runs."),
+    fraction: float = typer.Option(0.7, help="Share of the measured capacity to hold."),
+    mode: str = typer.Option("embedded", help="embedded or scale."),
+    connections: int = typer.Option(16, help="Concurrent connections of wrk."),
+    window: float = typer.Option(30.0, help="Seconds per wrk run (one p99 each)."),
+) -> None:
+    """The mixed workload at a share of capacity for a long time: errors, p99, RSS slope
+    of every process and the job queue, as JSON and PNG under bench/results/."""
+    from roost.bench.soak import SoakOptions, run_soak  # numpy/matplotlib: see ``bench``
+
+    if mode not in ("embedded", "scale"):
+        raise typer.BadParameter("choose embedded or scale", param_hint="--mode")
+    json_path, png_path = run_soak(
+        SoakOptions(
+            mode=mode, minutes=minutes, fraction=fraction, connections=connections, window=window
+        )
+    )
     typer.echo(f"results: {json_path}\nplot: {png_path}")
 
 

@@ -9,8 +9,8 @@ here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+import jinja2
 import redis
 
 from roost.config import Settings
@@ -37,14 +37,19 @@ class Runtime:
     limiter: RateLimiter
     memo: Memo = field(default_factory=Memo)
     sms: SmsTransport = field(default_factory=LogTransport)
-    extras: dict[str, Any] = field(default_factory=dict)
+    # The scale-mode Redis client (timelines), None in the embedded default.
+    redis: redis.Redis | None = None
+    # Accounts this process marked active in the last hour (``do_touch_active``).
+    recently_active: dict[int, float] = field(default_factory=dict)
+    # The web app's Jinja environment, built on first use (``roost.web.page``).
+    web_env: jinja2.Environment | None = None
 
     def close(self) -> None:
         self.pubsub.close()
         self.jobs.doorbell.close()
-        redis_client = self.extras.pop("redis", None)
-        if redis_client is not None:
-            redis_client.close()
+        if self.redis is not None:
+            self.redis.close()
+            self.redis = None
         self.db.dispose()
 
 
@@ -54,13 +59,12 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
     timelines: TimelineStore
     pubsub: PubSub
     doorbell: Doorbell
-    extras: dict[str, Any] = {}
+    client: redis.Redis | None = None
     if settings.redis_url:
         # A Redis that stops answering must fail a request, not hang it.
         client = redis.Redis.from_url(
             settings.redis_url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5
         )
-        extras["redis"] = client
         prefix = settings.redis_prefix
         timelines = RedisTimelineStore(client, prefix=prefix, cap=settings.timeline_cap)
         pubsub = RedisPubSub(settings.redis_url, prefix=prefix)
@@ -81,7 +85,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
             prefix=settings.redis_prefix,
             enabled=settings.rate_limits,
         ),
-        extras=extras,
+        redis=client,
         sms=build_transport(settings),
     )
 

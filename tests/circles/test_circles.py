@@ -24,8 +24,7 @@ from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.posts.queries import account_statuses, get_context, get_status
 from roost.runtime import Runtime
-from roost.timelines.feeds import home_key, list_key, rebuild_home
-from roost.timelines.queries import home_timeline, list_timeline
+from roost.timelines.feeds import home_key, home_timeline, list_key, list_timeline, rebuild_home
 from tests.conftest import People
 
 

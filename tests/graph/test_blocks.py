@@ -31,7 +31,7 @@ from roost.posts.queries import (
 )
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import home_timeline
 from tests.conftest import People
 
 Settle = Callable[[], int]

@@ -11,8 +11,7 @@ from roost.posts.actions import do_create_post, do_delete_post
 from roost.runtime import Runtime
 from roost.tags.actions import do_follow_tag, do_unfollow_tag
 from roost.tags.queries import followed_tags, get_tag
-from roost.timelines.feeds import home_key, rebuild_home
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import home_key, home_timeline, rebuild_home
 from tests.conftest import People
 
 Settle = Callable[[], int]

@@ -8,15 +8,14 @@ import pytest
 from sqlalchemy import select
 
 import roost.timelines.actions
-import roost.timelines.queries
+import roost.timelines.feeds
 from roost.graph.actions import do_follow, do_unfollow
 from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post, do_reblog
 from roost.runtime import Runtime
 from roost.store.jobs import jobs
 from roost.timelines.actions import REMOVE_JOB, handle_backfill, handle_purge
-from roost.timelines.feeds import Feed, home_key, rebuild
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import Feed, home_key, home_timeline, rebuild
 from roost.worker import Worker
 from tests.conftest import People
 
@@ -156,7 +155,7 @@ def test_readers_of_a_missing_home_wait_for_one_rebuild(
         time.sleep(0.2)
         rebuild(rt, feed)
 
-    monkeypatch.setattr(roost.timelines.queries, "rebuild", slow_rebuild)
+    monkeypatch.setattr(roost.timelines.feeds, "rebuild", slow_rebuild)
     # when four requests read it at once
     results: list[list[int]] = []
     threads = [

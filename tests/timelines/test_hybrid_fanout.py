@@ -17,8 +17,7 @@ from roost.paging import Page
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
-from roost.timelines.feeds import home_key, rebuild_home
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import home_key, home_timeline, rebuild_home
 from tests.conftest import People
 
 

@@ -20,8 +20,7 @@ from roost.paging import Page
 from roost.posts.actions import do_create_post, do_delete_post
 from roost.runtime import Runtime
 from roost.timelines.actions import handle_purge
-from roost.timelines.feeds import home_key, list_key
-from roost.timelines.queries import home_timeline, list_timeline
+from roost.timelines.feeds import home_key, home_timeline, list_key, list_timeline
 from tests.conftest import People
 
 

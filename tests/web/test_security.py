@@ -122,7 +122,7 @@ def test_hsts_only_when_the_site_is_https(rt: Runtime) -> None:
     plain = make_client(rt)
     assert "strict-transport-security" not in plain.get("/").headers
     settings = rt.settings.model_copy(update={"base_url": "https://roost.test"})
-    secure_rt = dataclasses.replace(rt, settings=settings, extras={})
+    secure_rt = dataclasses.replace(rt, settings=settings, web_env=None)
     secure = make_client(secure_rt, base_url="https://roost.test")
     for path in ("/", "/api/v1/instance"):
         hsts = secure.get(path).headers["strict-transport-security"]

@@ -344,7 +344,7 @@ def do_touch_active(rt: Runtime, account_id: int) -> bool:
 
     Every home-timeline read calls this, so each process remembers whom it marked in
     the last hour and skips the database for them: the hot path stays query-free."""
-    recently: dict[int, float] = rt.extras.setdefault("accounts.recently_active", {})
+    recently = rt.recently_active
     seen = recently.get(account_id)
     if seen is not None and time.monotonic() - seen < ACTIVITY_RESOLUTION.total_seconds():
         return False

@@ -33,8 +33,10 @@ from roost.api.entities.accounts import (
 )
 from roost.api.entities.oauth import Token, token_entity
 from roost.api.entities.statuses import Status, status_entities
-from roost.api.http import ApiError, Ctx, Params, endpoint, json_response, parse_input
-from roost.api.pagination import link_header, read_page
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.errors import NotFound, ValidationFailed
 from roost.filters.queries import get_matcher
 from roost.graph.actions import FOLLOW_RULE, do_follow, do_unfollow
@@ -58,21 +60,32 @@ WRITE = "write:accounts"
 MAX_RELATIONSHIPS = 100
 
 
-@endpoint(scope=WRITE, auth=True, response=Token, limit=SIGN_UP_RULE)
+class NewAccount(msgspec.Struct, kw_only=True):
+    """``POST /api/v1/accounts``; ``reason`` and ``locale`` are accepted and unused."""
+
+    username: str = ""
+    email: str = ""
+    password: str = ""
+    agreement: bool = False
+    locale: str | None = None
+    reason: str | None = None
+
+
+@endpoint(scope=WRITE, auth=True, response=Token, request=NewAccount, limit=SIGN_UP_RULE)
 def register(ctx: Ctx) -> Response:
     """Signs up and signs in at once: no email confirmation in Roost. The new
     account's token has the scopes of the app token that registered it. Every bad
     field is reported in one 422 (``details``), so an app can mark them all."""
     if not ctx.rt.settings.registrations:
         raise ApiError(403, "Registrations are closed on this server")
-    p = ctx.params
+    form: NewAccount = ctx.input
     account_id = do_register(
         ctx.rt,
-        p.get_str("username") or "",
-        p.get_str("password") or "",
-        email=p.get_str("email") or "",
+        form.username,
+        form.password,
+        email=form.email,
         email_required=True,
-        agreed=bool(p.get_bool("agreement", False)),
+        agreed=form.agreement,
         address=client_address(ctx.request),
     )
     assert ctx.token is not None
@@ -108,47 +121,57 @@ def _upload(ctx: Ctx, name: str) -> bytes | None:
     return data
 
 
-class FieldAttribute(msgspec.Struct, kw_only=True):
+class ProfileField(msgspec.Struct, kw_only=True):
     name: str = ""
     value: str = ""
 
 
-class ProfileInput(msgspec.Struct, kw_only=True):
-    """The profile fields and ``source[...]`` of ``update_credentials``, in any of the
-    shapes clients send: ``fields_attributes[0][name]``, ``fields_attributes[][name]``,
-    a JSON list, or a JSON object keyed by index; ``source[privacy]`` or JSON."""
+class ProfileChanges(msgspec.Struct, kw_only=True):
+    """``PATCH /api/v1/accounts/update_credentials`` (``avatar`` and ``header`` are
+    multipart files): every profile setting, up to 4 profile fields in any of the
+    shapes clients send (``fields_attributes[0][name]``, ``fields_attributes[][name]``,
+    a JSON list or a JSON object keyed by index) and the ``source[...]`` posting
+    defaults. ``attribution_domains`` is refused (not kept)."""
 
-    fields_attributes: list[FieldAttribute] | None = None
-    source: dict[str, str | bool | None] | None = None
-    indexable: bool | None = None
+    display_name: str | None = None
+    note: str | None = None
+    locked: bool | None = None
+    bot: bool | None = None
+    discoverable: bool | None = None
     hide_collections: bool | None = None
+    indexable: bool | None = None
+    attribution_domains: list[str] = []
+    source: dict[str, str | bool | None] = {}
+    fields_attributes: list[ProfileField] | dict[str, ProfileField] | None = None
 
 
-def _profile_settings(p: Params) -> ProfileSettings:
-    raw = p.values.get("fields_attributes")
-    if isinstance(raw, dict):  # JSON keyed by index: {"0": {...}, "1": {...}}
-        ordered = [raw[k] for k in sorted(raw, key=lambda k: int(k) if str(k).isdigit() else 0)]
-        p = Params({**p.values, "fields_attributes": ordered}, p.files)
-    given = parse_input(p, ProfileInput)
-    fields = given.fields_attributes
-    source = given.source or {}
+_TRUE = ("true", "1", "on", "yes", "t")
+
+
+def _profile_settings(changes: ProfileChanges) -> ProfileSettings:
+    fields = changes.fields_attributes
+    if isinstance(fields, dict):  # keyed by index: {"0": {...}, "1": {...}}
+        fields = [fields[k] for k in sorted(fields, key=lambda k: int(k) if k.isdigit() else 0)]
+    source = changes.source
     sensitive = source.get("sensitive")
     language = source.get("language")
     privacy = source.get("privacy")
     return ProfileSettings(
         fields=[(f.name, f.value) for f in fields] if fields is not None else None,
-        indexable=given.indexable,
-        hide_collections=given.hide_collections,
+        indexable=changes.indexable,
+        hide_collections=changes.hide_collections,
         privacy=str(privacy) if privacy else None,
-        sensitive=Params({"s": sensitive}, {}).get_bool("s") if sensitive is not None else None,
+        sensitive=None
+        if sensitive is None
+        else (sensitive if isinstance(sensitive, bool) else str(sensitive).lower() in _TRUE),
         language=str(language) if language is not None else None,
     )
 
 
-def _check_supported(p: Params) -> None:
+def _check_supported(changes: ProfileChanges) -> None:
     """``attribution_domains`` (for link previews of articles) is not kept: refused
     with a 422 that changes nothing rather than dropped."""
-    if _has_content(p.get_list("attribution_domains")):
+    if any(domain.strip() for domain in changes.attribution_domains):
         message = "attribution_domains: not supported on this server yet"
         raise ApiError(
             422,
@@ -157,29 +180,29 @@ def _check_supported(p: Params) -> None:
         )
 
 
-def _has_content(value: object) -> bool:
-    if isinstance(value, list):
-        return any(_has_content(v) for v in value)
-    return value is not None and str(value).strip() != ""
-
-
-@endpoint(scope=WRITE, user=True, response=CredentialAccount)
+@endpoint(
+    scope=WRITE,
+    user=True,
+    response=CredentialAccount,
+    request=ProfileChanges,
+    files=("avatar", "header"),
+)
 def update_credentials(ctx: Ctx) -> Response:
     """Every profile setting: name, bio, pictures, flags, up to 4 profile fields
     (``fields_attributes``) and the posting defaults (``source[...]``)."""
-    p = ctx.params
-    _check_supported(p)
+    changes: ProfileChanges = ctx.input
+    _check_supported(changes)
     do_update_profile(
         ctx.rt,
         ctx.account_id,
-        display_name=p.get_str("display_name"),
-        note=p.get_str("note"),
-        locked=p.get_bool("locked"),
-        bot=p.get_bool("bot"),
-        discoverable=p.get_bool("discoverable"),
+        display_name=changes.display_name,
+        note=changes.note,
+        locked=changes.locked,
+        bot=changes.bot,
+        discoverable=changes.discoverable,
         avatar=_upload(ctx, "avatar"),
         header=_upload(ctx, "header"),
-        settings=_profile_settings(p),
+        settings=_profile_settings(changes),
     )
     return _credential_account(ctx)
 
@@ -189,31 +212,49 @@ def show_account(ctx: Ctx) -> Response:
     return json_response(account_entity(ctx.rt, get_account(ctx.rt, ctx.path_id())))
 
 
-@endpoint(scope=READ, response=Account)
+class LookupQuery(msgspec.Struct, kw_only=True):
+    acct: str = ""
+
+
+@endpoint(scope=READ, response=Account, request=LookupQuery)
 def lookup(ctx: Ctx) -> Response:
     """Only local accounts exist; ``name@this.domain`` is the same as ``name``."""
-    acct = ctx.params.get_required("acct").strip().lstrip("@")
+    acct = ctx.input.acct.strip().lstrip("@")
+    if not acct:
+        raise ValidationFailed("acct can't be blank", field="acct", code="ERR_BLANK")
     username, _, domain = acct.partition("@")
     if domain and domain.lower() != ctx.rt.settings.domain.lower():
         raise NotFound("Record not found")
     return json_response(account_entity(ctx.rt, get_account_by_username(ctx.rt, username)))
 
 
-@endpoint(scope="read:statuses", response=list[Status])
+class StatusesQuery(msgspec.Struct, kw_only=True):
+    max_id: str | None = None
+    since_id: str | None = None
+    min_id: str | None = None
+    limit: int | None = None
+    exclude_replies: bool = False
+    exclude_reblogs: bool = False
+    only_media: bool = False
+    pinned: bool = False
+    tagged: str | None = None
+
+
+@endpoint(scope="read:statuses", response=list[Status], request=StatusesQuery)
 def statuses(ctx: Ctx) -> Response:
     account = get_account(ctx.rt, ctx.path_id())
-    p = ctx.params
-    page = read_page(p)
+    query: StatusesQuery = ctx.input
+    page = read_page(query)
     views = account_statuses(
         ctx.rt,
         ctx.viewer_id,
         account.id,
         page,
-        exclude_replies=bool(p.get_bool("exclude_replies", False)),
-        exclude_reblogs=bool(p.get_bool("exclude_reblogs", False)),
-        only_media=bool(p.get_bool("only_media", False)),
-        pinned=bool(p.get_bool("pinned", False)),
-        tagged=p.get_str("tagged") or None,
+        exclude_replies=query.exclude_replies,
+        exclude_reblogs=query.exclude_reblogs,
+        only_media=query.only_media,
+        pinned=query.pinned,
+        tagged=query.tagged or None,
     )
     matcher = get_matcher(ctx.rt, ctx.viewer_id, "account")
     return json_response(
@@ -224,7 +265,7 @@ def statuses(ctx: Ctx) -> Response:
 
 def _follow_list(ctx: Ctx, which: str) -> Response:
     account = get_account(ctx.rt, ctx.path_id())
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     read = followers if which == "followers" else following
     rows = [] if collections_hidden(account, ctx.viewer_id) else read(ctx.rt, account.id, page)
     return json_response(
@@ -233,12 +274,12 @@ def _follow_list(ctx: Ctx, which: str) -> Response:
     )
 
 
-@endpoint(scope=READ, response=list[Account])
+@endpoint(scope=READ, response=list[Account], request=PageParams)
 def show_followers(ctx: Ctx) -> Response:
     return _follow_list(ctx, "followers")
 
 
-@endpoint(scope=READ, response=list[Account])
+@endpoint(scope=READ, response=list[Account], request=PageParams)
 def show_following(ctx: Ctx) -> Response:
     return _follow_list(ctx, "following")
 
@@ -276,11 +317,18 @@ def unfollow(ctx: Ctx) -> Response:
     return _relationship(ctx, target.id)
 
 
+class AccountIdsQuery(msgspec.Struct, kw_only=True):
+    """``id[]``: the accounts asked about (the first 100 are answered)."""
+
+    id: list[str] = []
+    with_suspended: bool = False  # accepted; Roost suspends no one yet
+
+
 def _known_ids(ctx: Ctx) -> list[int]:
     """The accounts named by ``id[]``, in order; as Mastodon, unknown IDs are left
     out, not an error."""
     ids: list[int] = []
-    for raw in ctx.params.get_list("id")[:MAX_RELATIONSHIPS]:
+    for raw in ctx.input.id[:MAX_RELATIONSHIPS]:
         value = parse_id(raw)
         if value is not None and value not in ids:
             ids.append(value)
@@ -288,7 +336,7 @@ def _known_ids(ctx: Ctx) -> list[int]:
     return [i for i in ids if i in existing]
 
 
-@endpoint(scope="read:follows", user=True, response=list[Relationship])
+@endpoint(scope="read:follows", user=True, response=list[Relationship], request=AccountIdsQuery)
 def show_relationships(ctx: Ctx) -> Response:
     known = _known_ids(ctx)
     return json_response(
@@ -296,7 +344,9 @@ def show_relationships(ctx: Ctx) -> Response:
     )
 
 
-@endpoint(scope="read:follows", user=True, response=list[FamiliarFollowers])
+@endpoint(
+    scope="read:follows", user=True, response=list[FamiliarFollowers], request=AccountIdsQuery
+)
 def show_familiar_followers(ctx: Ctx) -> Response:
     """For each account in ``id[]``: the people the viewer follows who follow it."""
     found = familiar_followers(ctx.rt, ctx.account_id, _known_ids(ctx))
@@ -314,15 +364,25 @@ def show_familiar_followers(ctx: Ctx) -> Response:
 SEARCH_RULE = RateRule("search", 300, 5 * 60, per="account")
 
 
-@endpoint(scope=READ, user=True, response=list[Account], limit=SEARCH_RULE)
+class SearchQuery(msgspec.Struct, kw_only=True):
+    """``limit`` is clamped to 1..80 and ``offset`` to 0 or more, as Mastodon does;
+    ``resolve`` is accepted and changes nothing (no remote accounts)."""
+
+    q: str = ""
+    limit: int | None = None
+    offset: int | None = None
+    resolve: bool = False
+    following: bool = False
+
+
+@endpoint(scope=READ, user=True, response=list[Account], request=SearchQuery, limit=SEARCH_RULE)
 def search(ctx: Ctx) -> Response:
     ctx.rt.limiter.enforce(SEARCH_RULE, ctx.account_id)
-    p = ctx.params
-    query = p.get_str("q") or ""
-    limit = min(max(p.get_int("limit", 40) or 40, 1), 80)
-    offset = max(p.get_int("offset", 0) or 0, 0)
-    rows = search_accounts(ctx.rt, query, limit=limit, offset=offset)
-    if p.get_bool("following", False):
+    query: SearchQuery = ctx.input
+    limit = min(max(query.limit or 40, 1), 80)
+    offset = max(query.offset or 0, 0)
+    rows = search_accounts(ctx.rt, query.q, limit=limit, offset=offset)
+    if query.following:
         followed = set(following_ids(ctx.rt, ctx.account_id))
         rows = [r for r in rows if r.id in followed]
     return json_response([account_entity(ctx.rt, r) for r in rows])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -11,7 +12,10 @@ from roost.api.entities.oauth import (
     application_entity,
     credential_application_entity,
 )
-from roost.api.http import ApiError, Ctx, endpoint, json_response, rate_key
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint, rate_key
+from roost.api.responses import json_response
+from roost.errors import ValidationFailed
 from roost.oauth.actions import do_create_application
 from roost.oauth.queries import get_application
 from roost.store.ratelimit import RateRule
@@ -21,25 +25,35 @@ from roost.store.ratelimit import RateRule
 APPS_RULE = RateRule("apps", 30, 30 * 60, per="address")
 
 
-@endpoint(response=CredentialApplication, limit=APPS_RULE)
+class NewApp(msgspec.Struct, kw_only=True):
+    """``redirect_uris``: a list, or one string with a URI per line (Mastodon's form
+    field); ``scopes``: space-separated, or a list."""
+
+    client_name: str = ""
+    redirect_uris: list[str] = []
+    scopes: str | list[str] | None = None
+    website: str | None = None
+
+
+def _required(name: str, value: object) -> None:
+    if not value:
+        raise ValidationFailed(f"{name} can't be blank", field=name, code="ERR_BLANK")
+
+
+@endpoint(response=CredentialApplication, request=NewApp, limit=APPS_RULE)
 def create_app(ctx: Ctx) -> Response:
     """Anyone may register an app; the secret is shown here and never again."""
     ctx.rt.limiter.enforce(APPS_RULE, rate_key(ctx, APPS_RULE))
-    p = ctx.params
-    name = p.get_required("client_name")
-    redirect_uris = p.get_list("redirect_uris")
+    form: NewApp = ctx.input
+    _required("client_name", form.client_name)
+    redirect_uris = form.redirect_uris
     if len(redirect_uris) == 1:
         # A single string may hold several URIs, one per line (Mastodon's form field).
         redirect_uris = redirect_uris[0].splitlines()
-    if not redirect_uris:
-        p.get_required("redirect_uris")
-    scopes = p.values.get("scopes")
-    if isinstance(scopes, list):
-        scopes = " ".join(str(s) for s in scopes)
-    elif scopes is not None and not isinstance(scopes, str):
-        raise ApiError(422, "Validation failed: scopes must be a string")
+    _required("redirect_uris", redirect_uris)
+    scopes = " ".join(form.scopes) if isinstance(form.scopes, list) else form.scopes
     created = do_create_application(
-        ctx.rt, name, redirect_uris, scopes=scopes or None, website=p.get_str("website")
+        ctx.rt, form.client_name, redirect_uris, scopes=scopes or None, website=form.website
     )
     return json_response(credential_application_entity(created.row, created.client_secret))
 

@@ -12,8 +12,9 @@ from starlette.routing import Route
 
 from roost.accounts.queries import get_account
 from roost.api.entities.accounts import Account, Relationship, account_entity, relationship_entity
-from roost.api.http import Ctx, endpoint, json_response
-from roost.api.pagination import link_header, read_page
+from roost.api.http import Ctx, endpoint
+from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.graph.blocks import do_block, do_mute, do_unblock, do_unmute
 from roost.graph.queries import blocked_accounts, muted_accounts, relationships
 
@@ -66,7 +67,7 @@ def unmute(ctx: Ctx) -> Response:
 
 
 def _list(ctx: Ctx, read: Any) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     rows = read(ctx.rt, ctx.account_id, page)
     return json_response(
         [account_entity(ctx.rt, row) for _, row in rows],
@@ -74,12 +75,12 @@ def _list(ctx: Ctx, read: Any) -> Response:
     )
 
 
-@endpoint(scope="read:blocks", user=True, response=list[Account])
+@endpoint(scope="read:blocks", user=True, response=list[Account], request=PageParams)
 def show_blocks(ctx: Ctx) -> Response:
     return _list(ctx, blocked_accounts)
 
 
-@endpoint(scope="read:mutes", user=True, response=list[Account])
+@endpoint(scope="read:mutes", user=True, response=list[Account], request=PageParams)
 def show_mutes(ctx: Ctx) -> Response:
     return _list(ctx, muted_accounts)
 

@@ -10,7 +10,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.oauth import AuthorizedApp, authorized_app_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.oauth.actions import do_revoke_authorized_app
 from roost.oauth.queries import get_authorized_apps
 

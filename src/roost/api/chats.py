@@ -13,7 +13,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.chats import Chat, ChatTranscript, chat_entity, transcript_entity
-from roost.api.http import Ctx, endpoint, json_response
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.chats.actions import ANNOUNCE_RULE, QuestionInput, do_announce_chat
 from roost.chats.queries import get_chat, get_transcript, recent_chats, upcoming_chats
 from roost.store.schema import utcnow

@@ -15,8 +15,10 @@ from starlette.routing import Route
 
 from roost.api.entities.accounts import Account, account_entity
 from roost.api.entities.circles import Circle, circle_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
 from roost.api.pagination import link_header, read_page
+from roost.api.responses import json_response
 from roost.circles.actions import (
     do_add_circle_members,
     do_create_circle,
@@ -80,7 +82,7 @@ def destroy(ctx: Ctx) -> Response:
 @endpoint(scope=READ, user=True, response=list[Account], request=CircleMembersPage)
 def members(ctx: Ctx) -> Response:
     info = access_circle(ctx.rt, ctx.account_id, ctx.path_id())
-    page = None if ctx.input.limit == 0 else read_page(ctx.params, default=40, maximum=80)
+    page = None if ctx.input.limit == 0 else read_page(ctx.input, default=40, maximum=80)
     rows = circle_members_page(ctx.rt, info.id, page)
     headers = {} if page is None else link_header(ctx.request, [c for c, _ in rows], page)
     return json_response([account_entity(ctx.rt, row) for _, row in rows], headers=headers)

@@ -6,15 +6,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.notifications import Conversation, conversation_entity
-from roost.api.http import Ctx, endpoint, json_response
+from roost.api.http import Ctx, endpoint
 from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.conversations.actions import do_mark_read, do_remove_conversation
 from roost.conversations.queries import get_conversation, list_conversations
 
 
 @endpoint(scope="read:statuses", user=True, response=list[Conversation], request=PageParams)
 def index(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=20, maximum=40)
+    page = read_page(ctx.input, default=20, maximum=40)
     views = list_conversations(ctx.rt, ctx.account_id, page)
     return json_response(
         [conversation_entity(ctx.rt, v) for v in views],

@@ -12,22 +12,67 @@ fetches it, it only sends the browser there.
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
+import redis
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, ExceptionHandler, Message, Receive, Scope, Send
 
-from roost.api.http import error_response
+from roost.api.responses import error_response, rate_headers
+from roost.errors import Forbidden, NotFound, RateLimited, RoostError, ValidationFailed
+from roost.media.actions import MAX_ATTACHMENTS
 from roost.media.images import MAX_UPLOAD_BYTES
+from roost.store.db import is_unavailable
+from roost.store.ratelimit import RateState
+
+log = logging.getLogger("roost.api")
 
 JSON_PREFIXES = ("/api/", "/oauth/", "/.well-known/")
 BROWSER_PAGES = frozenset({"/oauth/authorize"})
-# update_credentials may carry an avatar and a header in one request; the margin
-# is for the other fields and the multipart framing.
-MAX_BODY_BYTES = 2 * MAX_UPLOAD_BYTES + 1024 * 1024
+# The web composer may carry four pictures in one form (update_credentials two); the
+# margin is for the other fields and the multipart framing.
+MAX_BODY_BYTES = MAX_ATTACHMENTS * MAX_UPLOAD_BYTES + 1024 * 1024
+
+
+class ApiError(Exception):
+    """A refusal a handler (or the request's parsing) decides on: answered as
+    ``{"error": message, "details": ...}`` with ``status``."""
+
+    def __init__(self, status: int, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details
+
+
+def domain_error_response(exc: RoostError) -> Response:
+    """The domain's errors as Mastodon answers them: 404, 403, 429 (with
+    ``Retry-After`` and the rate headers) and 422 (each problem in ``details``)."""
+    if isinstance(exc, NotFound):
+        return error_response(404, exc.message)
+    if isinstance(exc, Forbidden):
+        return error_response(403, exc.message)
+    if isinstance(exc, RateLimited):
+        response = error_response(429, exc.message)
+        if exc.retry_after is not None:
+            response.headers["Retry-After"] = str(exc.retry_after)
+        if exc.limit is not None and exc.reset is not None:
+            response.headers.update(rate_headers(RateState(exc.limit, 0, exc.reset)))
+        return response
+    if isinstance(exc, ValidationFailed):
+        details: dict[str, list[dict[str, str]]] = {}
+        for problem in exc.problems:
+            details.setdefault(problem.field or "base", []).append(
+                {"error": problem.code, "description": problem.message}
+            )
+        messages = ", ".join(p.message for p in exc.problems)
+        return error_response(422, f"Validation failed: {messages}", details)
+    return error_response(422, exc.message)
 
 
 def speaks_json(path: str) -> bool:
@@ -57,26 +102,48 @@ async def server_error(request: Request, _exc: Exception) -> Response:
     return error_response(500, _phrase(500))
 
 
+RETRY_AFTER_S = 5
+UNAVAILABLE = (sa_exc.DBAPIError, sa_exc.TimeoutError, redis.ConnectionError, redis.TimeoutError)
+
+
+async def service_unavailable(request: Request, exc: Exception) -> Response:
+    """The database or Redis is not answering (a restart, an outage): a quick 503 with
+    ``Retry-After``, on API paths in JSON. Any other database error is a bug: a 500."""
+    if not is_unavailable(exc):
+        raise exc
+    log.warning("503 for %s %s: %s", request.method, request.url.path, exc.__class__.__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_S)}
+    if not speaks_json(request.url.path):
+        return PlainTextResponse(_phrase(503), status_code=503, headers=headers)
+    response = error_response(503, _phrase(503))
+    response.headers.update(headers)
+    return response
+
+
 def api_exception_handlers() -> dict[Any, ExceptionHandler]:
-    return {HTTPException: http_exception, Exception: server_error}
+    handlers: dict[Any, ExceptionHandler] = {HTTPException: http_exception, Exception: server_error}
+    return handlers | dict.fromkeys(UNAVAILABLE, service_unavailable)
 
 
 class BodyLimitMiddleware:
-    """Refuses API request bodies over ``limit`` bytes with a 413: at once when the
-    Content-Length says so (nothing is read), or as soon as a body sent without
-    one (chunked) passes the limit."""
+    """Refuses any request body (API or web) over ``limit`` bytes with a 413: at
+    once when the Content-Length says so (nothing is read), or as soon as a body
+    sent without one (chunked) passes the limit. The outer bound only: each
+    endpoint reads its body with its own, much smaller cap (``roost.bodies``)."""
 
     def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not speaks_json(scope["path"]):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.limit:
-            response = error_response(413, self._message())
+            response: Response = PlainTextResponse(self._message(), status_code=413)
+            if speaks_json(scope["path"]):
+                response = error_response(413, self._message())
             await response(scope, receive, send)
             return
         received = 0

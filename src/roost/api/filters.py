@@ -24,7 +24,9 @@ from roost.api.entities.filters import (
     keyword_entity,
     v1_filter_entity,
 )
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.filters.actions import (
     KEEP,
     KeywordChange,

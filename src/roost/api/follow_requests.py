@@ -9,8 +9,9 @@ from starlette.routing import Route
 
 from roost.accounts.queries import get_account
 from roost.api.entities.accounts import Account, Relationship, account_entity, relationship_entity
-from roost.api.http import Ctx, endpoint, json_response
+from roost.api.http import Ctx, endpoint
 from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.graph.actions import do_authorize_follow_request, do_reject_follow_request
 from roost.graph.queries import follow_requesters, relationships
 
@@ -18,7 +19,7 @@ from roost.graph.queries import follow_requesters, relationships
 @endpoint(scope="read:follows", user=True, response=list[Account], request=PageParams)
 def list_follow_requests(ctx: Ctx) -> Response:
     """Newest request first, paged by request ID (the ``Link`` header carries it)."""
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     rows = follow_requesters(ctx.rt, ctx.account_id, page)
     return json_response(
         [account_entity(ctx.rt, row) for _, row in rows],

@@ -11,7 +11,8 @@ from starlette.routing import Route
 
 from roost import __version__
 from roost.api.entities.instance import InstanceV1, InstanceV2, instance_v1, instance_v2
-from roost.api.http import Ctx, endpoint, json_response
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 
 MASTODON_VERSION = "4.3.0"
 VERSION = f"{MASTODON_VERSION} (compatible; Roost {__version__})"

@@ -15,8 +15,10 @@ from starlette.routing import Route
 from roost.accounts.queries import get_account
 from roost.api.entities.accounts import Account, account_entity
 from roost.api.entities.lists import List, list_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
 from roost.api.pagination import link_header, read_page
+from roost.api.responses import json_response
 from roost.ids import parse_id
 from roost.lists.actions import (
     do_add_list_accounts,
@@ -104,7 +106,7 @@ def destroy(ctx: Ctx) -> Response:
 def members(ctx: Ctx) -> Response:
     info = access_list(ctx.rt, ctx.account_id, ctx.path_id())
     everyone = ctx.input.limit == 0
-    page = None if everyone else read_page(ctx.params, default=40, maximum=80)
+    page = None if everyone else read_page(ctx.input, default=40, maximum=80)
     rows = list_members(ctx.rt, info.id, page)
     headers = {} if page is None else link_header(ctx.request, [c for c, _ in rows], page)
     return json_response([account_entity(ctx.rt, row) for _, row in rows], headers=headers)

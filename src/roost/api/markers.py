@@ -8,7 +8,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.notifications import Marker, marker_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.ids import parse_id
 from roost.markers.actions import do_save_markers
 from roost.markers.models import TIMELINES

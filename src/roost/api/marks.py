@@ -9,13 +9,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.statuses import Status, status_entities
-from roost.api.http import Ctx, endpoint, json_response
-from roost.api.pagination import link_header, read_page
+from roost.api.http import Ctx, endpoint
+from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.posts.queries import marked_statuses
 
 
 def _marked(ctx: Ctx, kind: str) -> Response:
-    page = read_page(ctx.params)
+    page = read_page(ctx.input)
     marked = marked_statuses(ctx.rt, ctx.account_id, kind, page)
     return json_response(
         status_entities(ctx.rt, [view for _, view in marked]),
@@ -23,12 +24,12 @@ def _marked(ctx: Ctx, kind: str) -> Response:
     )
 
 
-@endpoint(scope="read:bookmarks", user=True, response=list[Status])
+@endpoint(scope="read:bookmarks", user=True, response=list[Status], request=PageParams)
 def bookmarks(ctx: Ctx) -> Response:
     return _marked(ctx, "bookmarks")
 
 
-@endpoint(scope="read:favourites", user=True, response=list[Status])
+@endpoint(scope="read:favourites", user=True, response=list[Status], request=PageParams)
 def favourites(ctx: Ctx) -> Response:
     return _marked(ctx, "favourites")
 

@@ -27,7 +27,9 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from roost.api.entities.media import MediaAttachment, media_entity
-from roost.api.http import ApiError, Ctx, endpoint, error_response, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import error_response, json_response
 from roost.errors import ValidationFailed
 from roost.media.actions import do_delete_media, do_update_media, do_upload_media
 from roost.media.images import MAX_UPLOAD_BYTES
@@ -114,13 +116,17 @@ def _media(ctx: Ctx, media_id: int, *, status: int | None = None) -> Response:
     return json_response(media_entity(ctx.rt, row), status)
 
 
-@endpoint(scope=WRITE, user=True, response=MediaAttachment, request=NewMedia)
+@endpoint(
+    scope=WRITE, user=True, response=MediaAttachment, request=NewMedia, files=("file", "thumbnail")
+)
 def upload_v2(ctx: Ctx) -> Response:
     """Checks at once, processes in a job: 202 with ``url`` null until done."""
     return _media(ctx, _upload(ctx, process_now=False), status=202)
 
 
-@endpoint(scope=WRITE, user=True, response=MediaAttachment, request=NewMedia)
+@endpoint(
+    scope=WRITE, user=True, response=MediaAttachment, request=NewMedia, files=("file", "thumbnail")
+)
 def upload_v1(ctx: Ctx) -> Response:
     """Checks and processes at once: 200 with the URLs."""
     return _media(ctx, _upload(ctx, process_now=True))

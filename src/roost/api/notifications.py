@@ -21,8 +21,10 @@ from roost.api.entities.notifications import (
     policy_entity,
     request_entity,
 )
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
 from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.filters.queries import get_matcher
 from roost.ids import parse_id
 from roost.notifications.actions import (
@@ -105,7 +107,7 @@ def _filter(query: Filters) -> Filter:
 
 @endpoint(scope=READ, user=True, response=list[Notification], request=NotificationsQuery)
 def index(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     which = _filter(ctx.input)
     if ctx.input.include_filtered and which.account_id is not None:
         views, ids = filtered_notifications(ctx.rt, ctx.account_id, which.account_id, page)
@@ -157,7 +159,7 @@ def show_unread_count(ctx: Ctx) -> Response:
 
 @endpoint(scope=READ, user=True, response=GroupedNotificationsResults, request=GroupedQuery)
 def grouped(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     query: GroupedQuery = ctx.input
     groups = grouped_notifications(
         ctx.rt, ctx.account_id, page, _filter(query), query.grouped_types
@@ -207,7 +209,7 @@ def update_policy(ctx: Ctx) -> Response:
 
 @endpoint(scope=READ, user=True, response=list[NotificationRequest], request=PageParams)
 def requests_index(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     views = list_requests(ctx.rt, ctx.account_id, page)
     return json_response(
         [request_entity(ctx.rt, v) for v in views],

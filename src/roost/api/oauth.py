@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -22,7 +23,8 @@ from roost.api.entities.oauth import (
     Token,
     token_entity,
 )
-from roost.api.http import Ctx, Params, endpoint, json_response
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.errors import RateLimited
 from roost.oauth.actions import (
     IssuedToken,
@@ -47,6 +49,29 @@ def oauth_error(exc: OAuthRejected) -> Response:
     return json_response(OAuthError(exc.code, exc.message), status, headers=_NO_STORE)
 
 
+class TokenRequest(msgspec.Struct, kw_only=True):
+    """``POST /oauth/token`` (RFC 6749): which fields count depends on ``grant_type``;
+    the client may authenticate with HTTP Basic instead of ``client_id``/``client_secret``."""
+
+    grant_type: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    scope: str | None = None
+    username: str | None = None
+    password: str | None = None
+    code: str | None = None
+    redirect_uri: str | None = None
+    code_verifier: str | None = None
+
+
+class RevokeRequest(msgspec.Struct, kw_only=True):
+    """``POST /oauth/revoke`` (RFC 7009)."""
+
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
 def _client_credentials(ctx: Ctx) -> tuple[str | None, str | None]:
     """HTTP Basic (``client_secret_basic``) or the body (``client_secret_post``)."""
     header = ctx.request.headers.get("authorization", "")
@@ -57,11 +82,11 @@ def _client_credentials(ctx: Ctx) -> tuple[str | None, str | None]:
             raise OAuthRejected("invalid_client", "Client authentication failed.") from None
         client_id, _, client_secret = decoded.partition(":")
         return client_id, client_secret
-    return ctx.params.get_str("client_id"), ctx.params.get_str("client_secret")
+    return ctx.input.client_id, ctx.input.client_secret
 
 
 def _grant(ctx: Ctx, grant_type: str | None) -> IssuedToken:
-    p: Params = ctx.params
+    p: TokenRequest = ctx.input
     if grant_type not in GRANT_TYPES:
         raise OAuthRejected(
             "unsupported_grant_type",
@@ -69,26 +94,24 @@ def _grant(ctx: Ctx, grant_type: str | None) -> IssuedToken:
         )
     app = access_client(ctx.rt, *_client_credentials(ctx))
     if grant_type == "client_credentials":
-        return do_issue_token(ctx.rt, app, None, p.get_str("scope"))
+        return do_issue_token(ctx.rt, app, None, p.scope)
     if grant_type == "password":
-        username, password = p.get_str("username"), p.get_str("password")
+        username, password = p.username, p.password
         if not username or not password:
             raise OAuthRejected("invalid_request", "username and password are required.")
         return do_password_grant(
-            ctx.rt, app, username, password, p.get_str("scope"), address=client_address(ctx.request)
+            ctx.rt, app, username, password, p.scope, address=client_address(ctx.request)
         )
-    code = p.get_str("code")
+    code = p.code
     if not code:
         raise OAuthRejected("invalid_request", "The code parameter is missing.")
-    return do_exchange_code(
-        ctx.rt, app, code, p.get_str("redirect_uri"), p.get_str("code_verifier")
-    )
+    return do_exchange_code(ctx.rt, app, code, p.redirect_uri, p.code_verifier)
 
 
-@endpoint(response=Token)
+@endpoint(response=Token, request=TokenRequest)
 def issue_token(ctx: Ctx) -> Response:
     try:
-        token = _grant(ctx, ctx.params.get_str("grant_type"))
+        token = _grant(ctx, ctx.input.grant_type)
     except OAuthRejected as exc:
         return oauth_error(exc)
     except RateLimited as exc:
@@ -96,11 +119,11 @@ def issue_token(ctx: Ctx) -> Response:
     return json_response(token_entity(token), headers=_NO_STORE)
 
 
-@endpoint(response=dict[str, str])
+@endpoint(response=dict[str, str], request=RevokeRequest)
 def revoke_token(ctx: Ctx) -> Response:
     try:
         app = access_client(ctx.rt, *_client_credentials(ctx))
-        secret = ctx.params.get_str("token")
+        secret = ctx.input.token
         if not secret:
             raise OAuthRejected("invalid_request", "The token parameter is missing.")
         do_revoke_token(ctx.rt, app, secret)

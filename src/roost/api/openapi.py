@@ -19,12 +19,15 @@ from starlette.routing import BaseRoute, Route
 
 from roost import __version__
 from roost.api.entities.oauth import Error, OAuthError
-from roost.api.http import Ctx, EndpointInfo, endpoint, json_response
+from roost.api.errors import speaks_json
+from roost.api.http import Ctx, EndpointInfo, endpoint
+from roost.api.responses import json_response
 from roost.oauth.queries import KNOWN_SCOPES, format_scopes
 
 DOCUMENTED_PREFIXES = ("/api/", "/oauth/", "/.well-known/")
 _PATH_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
 _REF = "#/components/schemas/{name}"
+_HTML: dict[str, Any] = {"text/html": {}}
 
 
 def _operation_id(route: Route, method: str, many_methods: bool) -> str:
@@ -49,13 +52,25 @@ def _security(info: EndpointInfo | None) -> list[dict[str, list[str]]] | None:
 
 
 def _error_responses(path: str) -> dict[str, Any]:
+    if not speaks_json(path):  # a page for a person (``/oauth/authorize``)
+        return {"4XX": {"description": "A page that says what went wrong", "content": _HTML}}
     error = {"application/json": {"schema": {"$ref": _REF.format(name="Error")}}}
     if path in ("/oauth/token", "/oauth/revoke"):
-        oauth = {"application/json": {"schema": {"$ref": _REF.format(name="OAuthError")}}}
+        # OAuth's own refusals, or a body that could not be read at all (Error).
+        either = {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {"$ref": _REF.format(name="OAuthError")},
+                        {"$ref": _REF.format(name="Error")},
+                    ]
+                }
+            }
+        }
         return {
-            "400": {"description": "Refused by OAuth", "content": oauth},
-            "401": {"description": "Unknown client or wrong client secret", "content": oauth},
-            "429": {"description": "Too many log-in attempts", "content": error},
+            "400": {"description": "Refused by OAuth, or an unreadable body", "content": either},
+            "401": {"description": "Unknown client or wrong client secret", "content": either},
+            "4XX": {"description": "Too many attempts, or a bad parameter", "content": error},
         }
     return {
         "4XX": {"description": "A client error; nothing was changed", "content": error},
@@ -98,7 +113,7 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
                 },
             }
             if info is not None and info.request is not None:
-                _document_request(operation, method, info.request, components)
+                _document_request(operation, method, info, components)
             summary = _summary(route)
             if summary:
                 operation["summary"] = summary
@@ -123,11 +138,12 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
 
 
 def _document_request(
-    operation: dict[str, Any], method: str, kind: Any, components: dict[str, Any]
+    operation: dict[str, Any], method: str, info: EndpointInfo, components: dict[str, Any]
 ) -> None:
     """A GET's declared Struct becomes query parameters (arrays named ``name[]``, as
     Mastodon apps send them); any other method's becomes the request body, which may
-    come as JSON or as a form."""
+    come as JSON or as a form (with the endpoint's files, if it takes any)."""
+    kind = info.request
     if method in ("GET", "DELETE"):
         schema = components[kind.__name__]
         required = set(schema.get("required", ()))
@@ -144,12 +160,16 @@ def _document_request(
                 }
             )
         return
-    body = {"schema": {"$ref": _REF.format(name=kind.__name__)}}
+    body: dict[str, Any] = {"schema": {"$ref": _REF.format(name=kind.__name__)}}
+    multipart = body
+    if info.files:
+        files = {name: {"type": "string", "format": "binary"} for name in info.files}
+        multipart = {"schema": {"allOf": [body["schema"], {"type": "object", "properties": files}]}}
     operation["requestBody"] = {
         "content": {
             "application/json": body,
             "application/x-www-form-urlencoded": body,
-            "multipart/form-data": body,
+            "multipart/form-data": multipart,
         }
     }
 

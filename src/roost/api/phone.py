@@ -18,7 +18,8 @@ from roost.api.entities.phones import (
     phone_entity,
     phone_settings_entity,
 )
-from roost.api.http import Ctx, endpoint, json_response
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.errors import NotFound
 from roost.phones.actions import (
     do_link_phone,

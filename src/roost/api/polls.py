@@ -9,7 +9,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.polls import Poll, poll_entity
-from roost.api.http import ApiError, Ctx, Params, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.params import Params
+from roost.api.responses import json_response
 from roost.posts.polls import PollSpec, do_vote, get_poll
 
 

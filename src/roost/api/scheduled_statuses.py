@@ -11,9 +11,11 @@ from starlette.routing import Route
 
 from roost.api.entities.media import media_entity
 from roost.api.entities.scheduled import ScheduledStatus, scheduled_status_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
 from roost.api.pagination import link_header, read_page
 from roost.api.polls import poll_spec
+from roost.api.responses import json_response
 from roost.ids import parse_id
 from roost.scheduled.actions import (
     do_cancel_scheduled_post,

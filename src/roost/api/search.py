@@ -14,7 +14,9 @@ from roost.api.accounts import SEARCH_RULE
 from roost.api.entities.accounts import Account, account_entity
 from roost.api.entities.statuses import status_entities
 from roost.api.entities.tags import Search, tag_info_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.ids import parse_id
 from roost.search.queries import directory, search
 from roost.store.ratelimit import RateRule

@@ -20,8 +20,10 @@ from roost.api.entities.edits import (
     status_source_entity,
 )
 from roost.api.entities.statuses import Status, status_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
 from roost.api.polls import NewPoll, poll_spec
+from roost.api.responses import json_response
 from roost.errors import Forbidden
 from roost.filters.queries import get_matcher
 from roost.posts.edits import Edit, do_edit_post, get_history, get_source

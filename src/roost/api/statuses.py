@@ -19,9 +19,11 @@ from roost.api.entities.statuses import (
     status_entities,
     status_entity,
 )
-from roost.api.http import ApiError, Ctx, endpoint, json_response
-from roost.api.pagination import link_header, read_page
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
+from roost.api.pagination import PageParams, link_header, read_page
 from roost.api.polls import NewPoll, poll_spec
+from roost.api.responses import json_response
 from roost.api.scheduled_statuses import schedule_status
 from roost.filters.queries import get_matcher
 from roost.ids import parse_id
@@ -56,12 +58,11 @@ READ = "read:statuses"
 WRITE = "write:statuses"
 
 
-def _optional_id(ctx: Ctx, *names: str) -> int | None:
+def _optional_id(*raws: str | int | None) -> int | None:
     """An ID parameter that names a post; one that cannot exist is simply not found."""
-    for name in names:
-        raw = ctx.params.get_str(name)
-        if raw:
-            value = parse_id(raw)
+    for raw in raws:
+        if raw is not None and raw != "":
+            value = parse_id(str(raw))
             if value is None:
                 raise ApiError(404, "Record not found")
             return value
@@ -70,7 +71,7 @@ def _optional_id(ctx: Ctx, *names: str) -> int | None:
 
 def _media_ids(ctx: Ctx) -> list[int]:
     """``media_ids[]``: an ID that cannot exist is "not found", like one of someone else's."""
-    raw = [m for m in ctx.params.get_list("media_ids") if m]
+    raw = [str(m) for m in ctx.input.media_ids if m != ""]
     found = [parse_id(m) for m in raw]
     missing = [m for m, i in zip(raw, found, strict=True) if i is None]
     if missing:
@@ -91,9 +92,9 @@ def _status(ctx: Ctx, post_id: int) -> Response:
 
 
 class NewStatus(msgspec.Struct, kw_only=True):
-    """The parameters of ``POST /api/v1/statuses``, declared for ``/openapi.json``
-    (the handler reads them from ``ctx.params``, as clients send them in many shapes;
-    IDs may come as strings or numbers). ``circle_id`` is Roost's: the post is seen
+    """The parameters of ``POST /api/v1/statuses`` (IDs may come as strings or
+    numbers; ``quote_id`` is the older name of ``quoted_status_id``; ``poll`` and
+    ``scheduled_at`` as Mastodon). ``circle_id`` is Roost's: the post is seen
     by the circle's members and its author only, and Mastodon clients see it as
     ``private``; a reply to a circle post stays in that circle whatever is asked."""
 
@@ -101,8 +102,9 @@ class NewStatus(msgspec.Struct, kw_only=True):
     visibility: str | None = None
     in_reply_to_id: str | int | None = None
     quoted_status_id: str | int | None = None
+    quote_id: str | int | None = None
     spoiler_text: str | None = None
-    sensitive: bool | str | None = None
+    sensitive: bool = False
     language: str | None = None
     media_ids: list[str | int] = []
     scheduled_at: str | None = None
@@ -119,28 +121,28 @@ class NewStatus(msgspec.Struct, kw_only=True):
 )
 def create_status(ctx: Ctx) -> Response:
     """With ``scheduled_at``, answers with a ScheduledStatus (see ``schedule_status``)."""
-    p = ctx.params
-    if p.get_str("scheduled_at"):
+    form: NewStatus = ctx.input
+    if form.scheduled_at:
         return schedule_status(ctx)
     key = ctx.request.headers.get("idempotency-key")
     visibility, language = posting_defaults(
-        ctx.rt, ctx.account_id, p.get_str("visibility") or None, p.get_str("language") or None
+        ctx.rt, ctx.account_id, form.visibility or None, form.language or None
     )
     post_id = do_create_post(
         ctx.rt,
         ctx.account_id,
-        p.get_str("status") or "",
+        form.status or "",
         visibility=visibility,
-        in_reply_to_id=_optional_id(ctx, "in_reply_to_id"),
-        quote_id=_optional_id(ctx, "quoted_status_id", "quote_id"),
-        spoiler_text=p.get_str("spoiler_text") or "",
-        sensitive=bool(p.get_bool("sensitive", False)),
+        in_reply_to_id=_optional_id(form.in_reply_to_id),
+        quote_id=_optional_id(form.quoted_status_id, form.quote_id),
+        spoiler_text=form.spoiler_text or "",
+        sensitive=form.sensitive,
         language=language,
         idempotency_key=key.strip() if key and key.strip() else None,
         application_id=ctx.token.application_id if ctx.token else None,
-        circle_id=_optional_id(ctx, "circle_id"),
+        circle_id=_optional_id(form.circle_id),
         media_ids=_media_ids(ctx),
-        poll=poll_spec(p),
+        poll=poll_spec(ctx.params),
     )
     return _status(ctx, post_id)
 
@@ -148,10 +150,14 @@ def create_status(ctx: Ctx) -> Response:
 MAX_MANY = 40
 
 
-@endpoint(scope=READ, response=list[Status])
+class StatusIds(msgspec.Struct, kw_only=True):
+    id: list[str] = []
+
+
+@endpoint(scope=READ, response=list[Status], request=StatusIds)
 def show_statuses(ctx: Ctx) -> Response:
     """``GET /api/v1/statuses?id[]=…``: the visible ones among them, in the order asked."""
-    raw = list(dict.fromkeys(ctx.params.get_list("id")))
+    raw = list(dict.fromkeys(ctx.input.id))
     if len(raw) > MAX_MANY:
         raise ApiError(422, f"Validation failed: at most {MAX_MANY} IDs")
     wanted = [i for i in map(parse_id, raw) if i is not None]
@@ -163,13 +169,19 @@ def show_status(ctx: Ctx) -> Response:
     return _status(ctx, ctx.path_id())
 
 
-@endpoint(scope=WRITE, user=True, response=Status)
+class DeleteStatus(msgspec.Struct, kw_only=True):
+    """``delete_media``: drop the pictures now instead of keeping them a day for a redraft."""
+
+    delete_media: bool = False
+
+
+@endpoint(scope=WRITE, user=True, response=Status, request=DeleteStatus)
 def delete_status(ctx: Ctx) -> Response:
     view = get_status(ctx.rt, ctx.account_id, ctx.path_id())
     if view.post.account_id != ctx.account_id:
         raise ApiError(404, "Record not found")  # as Mastodon: others' posts are not "yours"
     # Mastodon keeps the pictures a day for "delete and redraft" unless ``delete_media``.
-    keep_media = not ctx.params.get_bool("delete_media", False)
+    keep_media = not ctx.input.delete_media
     deleted = do_delete_post(ctx.rt, ctx.account_id, view.post.id, keep_media=keep_media)
     return json_response(deleted_status_entity(ctx.rt, view, deleted.text))
 
@@ -252,9 +264,9 @@ def unreblog(ctx: Ctx) -> Response:
     return _status(ctx, target)
 
 
-@endpoint(scope="read:accounts", response=list[Account])
+@endpoint(scope="read:accounts", response=list[Account], request=PageParams)
 def show_favourited_by(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     rows = favourited_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
     return json_response(
         [account_entity(ctx.rt, row) for _, row in rows],
@@ -262,9 +274,9 @@ def show_favourited_by(ctx: Ctx) -> Response:
     )
 
 
-@endpoint(scope="read:accounts", response=list[Account])
+@endpoint(scope="read:accounts", response=list[Account], request=PageParams)
 def show_reblogged_by(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=40, maximum=80)
+    page = read_page(ctx.input, default=40, maximum=80)
     rows = reblogged_by(ctx.rt, ctx.viewer_id, ctx.path_id(), page)
     return json_response(
         [account_entity(ctx.rt, row) for _, row in rows],

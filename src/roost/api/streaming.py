@@ -25,7 +25,9 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from roost.addresses import client_address
-from roost.api.http import ApiError, authenticate, error_response
+from roost.api.auth import authenticate
+from roost.api.errors import ApiError
+from roost.api.responses import error_response
 from roost.api.stream_limits import (
     TOO_MANY_CONNECTIONS,
     TOO_MANY_SUBSCRIPTIONS,

@@ -13,7 +13,8 @@ from starlette.routing import Route
 
 from roost.api.entities.accounts import Account, account_entity
 from roost.api.entities.trends import Suggestion, SuggestionReason
-from roost.api.http import Ctx, endpoint, json_response
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.store.schema import utcnow
 from roost.suggestions.actions import do_dismiss_suggestion
 from roost.suggestions.queries import FRIENDS_OF_FRIENDS, SuggestionView, get_suggestions

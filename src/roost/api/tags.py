@@ -13,8 +13,10 @@ from starlette.routing import Route
 from roost.accounts.queries import get_account
 from roost.api.entities.statuses import Tag
 from roost.api.entities.tags import FeaturedTag, featured_tag_entity, tag_info_entity
-from roost.api.http import ApiError, Ctx, endpoint, json_response
+from roost.api.errors import ApiError
+from roost.api.http import Ctx, endpoint
 from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.tags.actions import do_feature_tag, do_follow_tag, do_unfeature_tag, do_unfollow_tag
 from roost.tags.queries import featured_tag_suggestions, featured_tags_of, followed_tags, get_tag
 
@@ -46,7 +48,7 @@ def unfollow_tag(ctx: Ctx) -> Response:
 @endpoint(scope="read:follows", user=True, response=list[Tag], request=PageParams)
 def list_followed_tags(ctx: Ctx) -> Response:
     """Most recently followed first, paged by the follow (the ``Link`` header)."""
-    page = read_page(ctx.params, default=100, maximum=200)
+    page = read_page(ctx.input, default=100, maximum=200)
     found = followed_tags(ctx.rt, ctx.account_id, page)
     return json_response(
         [tag_info_entity(ctx.rt, info) for _, info in found],

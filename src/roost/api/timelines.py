@@ -7,16 +7,18 @@ for them sees the truth.
 
 from __future__ import annotations
 
+import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.api.entities.statuses import Status, status_entities
-from roost.api.http import Ctx, endpoint, json_response
-from roost.api.pagination import link_header, read_page
+from roost.api.http import Ctx, endpoint
+from roost.api.pagination import PageParams, link_header, read_page
+from roost.api.responses import json_response
 from roost.filters.queries import get_matcher
 from roost.paging import Page
 from roost.posts.queries import StatusView, hydrate, public_statuses, tag_statuses
-from roost.timelines.queries import home_page_ids, list_page_ids
+from roost.timelines.feeds import home_page_ids, list_page_ids
 
 READ = "read:statuses"
 
@@ -39,53 +41,71 @@ def _page_response(
     )
 
 
-def _nothing_remote_or_media(ctx: Ctx) -> bool:
-    return bool(ctx.params.get_bool("remote", False) or ctx.params.get_bool("only_media", False))
+class PublicQuery(msgspec.Struct, kw_only=True):
+    """``local`` is accepted and changes nothing: every post is local."""
+
+    max_id: str | None = None
+    since_id: str | None = None
+    min_id: str | None = None
+    limit: int | None = None
+    local: bool = False
+    remote: bool = False
+    only_media: bool = False
 
 
-@endpoint(scope=READ, user=True, response=list[Status])
+class TagQuery(PublicQuery, kw_only=True):
+    """``any``/``all``/``none``: more hashtags the posts have, all have, or lack."""
+
+    any: list[str] = []
+    all: list[str] = []
+    none: list[str] = []
+
+
+def _nothing_remote_or_media(query: PublicQuery) -> bool:
+    return query.remote or query.only_media
+
+
+@endpoint(scope=READ, user=True, response=list[Status], request=PageParams)
 def home(ctx: Ctx) -> Response:
-    page = read_page(ctx.params)
+    page = read_page(ctx.input)
     ids = home_page_ids(ctx.rt, ctx.account_id, page)
     return _page_response(
         ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
     )
 
 
-@endpoint(scope="read:lists", user=True, response=list[Status])
+@endpoint(scope="read:lists", user=True, response=list[Status], request=PageParams)
 def list_timeline(ctx: Ctx) -> Response:
     """Mastodon's ``home`` filter context covers lists too."""
-    page = read_page(ctx.params)
+    page = read_page(ctx.input)
     ids = list_page_ids(ctx.rt, ctx.account_id, ctx.path_id(), page)
     return _page_response(
         ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
     )
 
 
-@endpoint(scope=READ, response=list[Status])
+@endpoint(scope=READ, response=list[Status], request=PublicQuery)
 def public(ctx: Ctx) -> Response:
-    page = read_page(ctx.params)
-    ctx.params.get_bool("local")  # every post is local: accepted, validated, changes nothing
-    if _nothing_remote_or_media(ctx):
+    page = read_page(ctx.input)
+    if _nothing_remote_or_media(ctx.input):
         return _page_response(ctx, [], page)
     return _page_response(ctx, public_statuses(ctx.rt, ctx.viewer_id, page), page)
 
 
-@endpoint(scope=READ, response=list[Status])
+@endpoint(scope=READ, response=list[Status], request=TagQuery)
 def tag(ctx: Ctx) -> Response:
-    page = read_page(ctx.params)
-    ctx.params.get_bool("local")
-    if _nothing_remote_or_media(ctx):
+    query: TagQuery = ctx.input
+    page = read_page(query)
+    if _nothing_remote_or_media(query):
         return _page_response(ctx, [], page)
-    p = ctx.params
     views = tag_statuses(
         ctx.rt,
         ctx.viewer_id,
         ctx.request.path_params["hashtag"].lstrip("#"),
         page,
-        any_of=p.get_list("any"),
-        all_of=p.get_list("all"),
-        none_of=p.get_list("none"),
+        any_of=query.any,
+        all_of=query.all,
+        none_of=query.none,
     )
     return _page_response(ctx, views, page)
 

@@ -10,7 +10,8 @@ from starlette.routing import Route
 
 from roost.api.entities.statuses import Status, Tag, status_entities, tag_entity
 from roost.api.entities.trends import TrendsLink, history_entities, link_entity
-from roost.api.http import Ctx, endpoint, json_response
+from roost.api.http import Ctx, endpoint
+from roost.api.responses import json_response
 from roost.store.schema import utcnow
 from roost.trends.queries import current_trends, trending_statuses
 

@@ -145,6 +145,7 @@ class Stack:
     web_memory: PeakWatcher | None = None
     replaced: int = 0
     worker_memory: PeakWatcher | None = None
+    ready_timeout: float = 60.0  # more on a busy machine, where imports alone take long
 
     @property
     def base_url(self) -> str:
@@ -163,7 +164,11 @@ class Stack:
         self.procs.append(subprocess.Popen(serve, env=env, stdout=out, stderr=out))
         for _ in range(self.worker_processes):
             self.procs.append(subprocess.Popen([*ROOST, "worker"], env=env, stdout=out, stderr=out))
-        self._wait_ready(60)
+        try:
+            self._wait_ready(self.ready_timeout)
+        except RuntimeError:
+            self.stop()  # leave nothing running behind a failed start
+            raise
         self.first_web_pids = self.web_pids
         self.web_memory = PeakWatcher(lambda: self.web_pids).__enter__()
         self.worker_memory = PeakWatcher(lambda: self.worker_pids).__enter__()

@@ -99,7 +99,10 @@ def run_wrk(
     seconds: float,
     connections: int,
     threads: int = 2,
+    pace_ms: int = 0,
 ) -> WrkResult:
+    """One wrk run; ``pace_ms`` makes each connection pause between requests (a rate
+    below capacity, for the soak)."""
     command = [
         "wrk",
         f"-t{min(threads, connections)}",
@@ -113,6 +116,7 @@ def run_wrk(
         "--",
         str(users_file),
         mix,
+        *([str(pace_ms)] if pace_ms > 0 else []),
     ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     completed = subprocess.run(command, capture_output=True, text=True, check=True)

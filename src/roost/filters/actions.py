@@ -70,12 +70,18 @@ def check_keyword(keyword: str) -> str:
     return keyword
 
 
+# A hundred years: "for ever" for any person, and far from datetime's limits.
+MAX_EXPIRY_SECONDS = 100 * 365 * 24 * 3600
+
+
 def expiry(expires_in: int | None) -> datetime | None:
     """``expires_in`` seconds from now; none (or 0) means never."""
     if not expires_in:
         return None
     if expires_in < 0:
         raise ValidationFailed("Expires in must be positive", field="expires_in")
+    if expires_in > MAX_EXPIRY_SECONDS:  # a date past year 9999 cannot be stored
+        raise ValidationFailed("Expires in is too far in the future", field="expires_in")
     return utcnow() + timedelta(seconds=expires_in)
 
 

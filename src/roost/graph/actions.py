@@ -214,7 +214,9 @@ def unfollow_in(tx: Tx, rt: Runtime, account_id: int, target_id: int) -> bool:
     _bump(tx.conn, account_id, following=-1)
     _bump(tx.conn, target_id, followers=-1)
     pair = {"account_id": account_id, "target_id": target_id}
-    rt.jobs.enqueue(tx, PURGE_JOB, pair)
+    # The count this unfollow left: the purge sees whether it crossed the fan-out margin.
+    followers = tx.conn.scalar(select(accounts.c.followers_count).where(accounts.c.id == target_id))
+    rt.jobs.enqueue(tx, PURGE_JOB, pair | {"followers_left": followers})
     # Withdraws the follow notification; an unfollow itself tells no one.
     rt.jobs.enqueue(tx, FOLLOW_NOTIFY_JOB, pair)
     return True

@@ -19,6 +19,9 @@ from roost.runtime import Runtime
 from roost.store.db import Tx, is_id_collision, retry_on_id_collision
 from roost.store.schema import utcnow
 
+# A hundred years: "for ever" for any person, and far from datetime's limits.
+MAX_MUTE_SECONDS = 100 * 365 * 24 * 3600
+
 
 @retry_on_id_collision
 def do_block(rt: Runtime, account_id: int, target_id: int) -> bool:
@@ -77,6 +80,8 @@ def do_mute(
         raise ValidationFailed("You cannot mute yourself", field="id")
     if duration < 0:
         raise ValidationFailed("duration must not be negative", field="duration")
+    if duration > MAX_MUTE_SECONDS:  # a date past year 9999 cannot be stored
+        raise ValidationFailed("duration is too long (0 mutes for ever)", field="duration")
     now = utcnow()
     values = {
         "notifications": notifications,

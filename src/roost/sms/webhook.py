@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from roost.bodies import BodyRefused, read_body
 from roost.runtime import Runtime
 from roost.sms.gateway import receive
 
@@ -26,15 +27,17 @@ PATH = "/sms/twilio"
 
 async def twilio_inbound(request: Request) -> Response:
     rt: Runtime = request.app.state.rt
-    try:
-        form = await request.form(max_files=0, max_fields=100)
-    except Exception:  # malformed bodies are the sender's problem
-        return PlainTextResponse("Bad request", status_code=400)
-    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     token = rt.settings.sms_twilio_auth_token
     signature = request.headers.get("x-twilio-signature", "")
+    if not token or not signature:  # refused before a byte of the body is read
+        return PlainTextResponse("Forbidden", status_code=403)
+    try:
+        body = await read_body(request)  # a form of a few fields: 64 KB at most
+    except BodyRefused as exc:  # too large or malformed: the sender's problem
+        return PlainTextResponse(exc.message, status_code=exc.status)
+    fields = {k: v[-1] if isinstance(v, list) else v for k, v in body.values.items()}
     url = rt.settings.effective_base_url + PATH
-    if not token or not signature or not RequestValidator(token).validate(url, fields, signature):
+    if not RequestValidator(token).validate(url, fields, signature):
         return PlainTextResponse("Forbidden", status_code=403)
     number, sid = fields.get("From", ""), fields.get("MessageSid", "")
     if not number or not sid:

@@ -19,13 +19,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
+import psycopg
+import redis
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
 
 log = logging.getLogger("roost.db")
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# How long a request may wait for a PostgreSQL connection: to open one (the server is
+# down or unreachable) or to get one from a pool that a stalled database has emptied.
+# Past it the request fails (a 503, see ``is_unavailable``) instead of holding a web
+# thread: while the database restarts, answers stay quick and the server stays free.
+CONNECT_TIMEOUT_S = 3
+POOL_TIMEOUT_S = 5
 
 
 @dataclass
@@ -42,12 +52,34 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
+    timeout = {"connect_timeout": CONNECT_TIMEOUT_S}
     if pool_size == 0:
-        return create_engine(url, poolclass=NullPool)
+        return create_engine(url, poolclass=NullPool, connect_args=timeout)
     # No pre-ping: it costs a round trip on every checkout (22% of a scale-mode web
     # process under load, by py-spy). Recycling bounds a connection's age instead, and
-    # a connection that died anyway fails one request, which the client retries.
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=300)
+    # a connection that died anyway fails one request, which the client retries (and
+    # SQLAlchemy, seeing a disconnect, discards the pool's other connections with it).
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_recycle=300,
+        pool_timeout=POOL_TIMEOUT_S,
+        connect_args=timeout,
+    )
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether a failure means "the database or Redis is not answering now" (down,
+    restarting, unreachable, or SQLite's write lock held too long), which a retry may
+    cure, rather than a bug. Front doors answer these with 503."""
+    if isinstance(exc, sa_exc.TimeoutError | redis.ConnectionError | redis.TimeoutError):
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated or isinstance(exc.orig, psycopg.OperationalError):
+            return True
+        return "database is locked" in str(exc.orig)
+    return isinstance(exc, psycopg.OperationalError)
 
 
 def _configure_sqlite(engine: Engine) -> None:

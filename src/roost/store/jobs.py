@@ -45,6 +45,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from roost.ids import new_id
 from roost.store.db import Database, Tx
@@ -65,6 +67,20 @@ jobs = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 Index("ix_jobs_ready", jobs.c.parked, jobs.c.run_at)
+
+# "This was done once": a job that splits its work marks the split in the transaction
+# that enqueues the parts, so a retry (its worker died before reporting) neither
+# enqueues them again nor announces the work twice. A mark outlives its job (the job
+# row is deleted on completion) and is forgotten after ``MARK_DAYS``.
+job_marks = Table(
+    "job_marks",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_job_marks_created_at", job_marks.c.created_at)
+MARK_DAYS = 2
+MARK_SWEEP_CHANCE = 0.02  # one mark in fifty sweeps a few old ones: no timer needed
 
 MAX_ATTEMPTS = 8
 
@@ -142,6 +158,28 @@ class JobQueue:
             ],
         )
         tx.on_commit(self.wake)
+
+    def mark_once(self, tx: Tx, key: str) -> bool:
+        """True the first time ``key`` is marked (and the mark commits with ``tx``),
+        False on every later attempt: the work it guards is already done or enqueued."""
+        now = utcnow()
+        table_insert = pg_insert if not self.db.is_sqlite else sqlite_insert
+        added = tx.conn.execute(
+            table_insert(job_marks)
+            .values(key=key, created_at=now)
+            .on_conflict_do_nothing(index_elements=[job_marks.c.key])
+            .returning(job_marks.c.key)  # rowcount is not reliable here across drivers
+        ).first()
+        if random.random() < MARK_SWEEP_CHANCE:
+            old = (
+                select(job_marks.c.key)
+                .where(job_marks.c.created_at < now - timedelta(days=MARK_DAYS))
+                .limit(100)
+            )
+            if not self.db.is_sqlite:  # concurrent sweeps skip each other's rows
+                old = old.with_for_update(skip_locked=True)
+            tx.conn.execute(delete(job_marks).where(job_marks.c.key.in_(old.scalar_subquery())))
+        return added is not None
 
     def add_waker(self, waker: Callable[[], None]) -> None:
         """Lets an idle worker start at once instead of at its next poll."""

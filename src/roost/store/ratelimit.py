@@ -8,6 +8,7 @@ door (API, web) shares the count. ``ROOST_RATE_LIMITS=false`` turns the rules of
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from roost.errors import RateLimited
+from roost.store.db import is_unavailable
+
+log = logging.getLogger("roost.limits")
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,15 @@ class RateLimiter:
         past it. ``key`` None (trusted local callers) and disabled limits count nothing."""
         if not self.enabled or key is None:
             return
-        if not self._limiter.hit(rule.item, rule.name, str(key)):
+        try:
+            allowed = self._limiter.hit(rule.item, rule.name, str(key))
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            # Redis is down: let the action through (a limit is a guard, not the service).
+            log.warning("rate limit %s not counted: Redis unavailable", rule.name)
+            return
+        if not allowed:
             state = self.state(rule, key)
             raise RateLimited(
                 "Too many requests",

@@ -52,6 +52,7 @@ from roost.timelines.feeds import (
     home_key,
     list_feed,
     list_key,
+    merge_floor,
 )
 
 # Followers per delivery job. Each job pays a claim, a post lookup and a completion
@@ -61,6 +62,7 @@ from roost.timelines.feeds import (
 DELIVERY_BATCH = 2500
 DELIVER_JOB = "timelines.deliver"
 REMOVE_JOB = "timelines.remove"
+REFRESH_JOB = "timelines.refresh"
 BACKFILL_POSTS = 40
 
 
@@ -123,7 +125,25 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
         recipients = {
             r for r in recipients if shown_in_home(r, post.account_id, replied_to, r in listening)
         }
-    _publish_public(rt, post_id, post.visibility, post.reblog_of_id)
+    ordered = sorted(recipients)
+    first, rest = ordered[:DELIVERY_BATCH], ordered[DELIVERY_BATCH:]
+    # The split commits with the post's mark: a retried fan-out (its worker died before
+    # reporting) enqueues no batch twice and announces nothing twice. Live events are
+    # sent after that commit, so a crash right there loses them (the timelines, rewritten
+    # by the retry, stay complete): at most once for the push, at least once for storage.
+    with rt.db.write() as tx:
+        announce = rt.jobs.mark_once(tx, f"{FANOUT_JOB}:{post_id}")
+        if announce and rest:
+            rt.jobs.enqueue_many(
+                tx,
+                DELIVER_JOB,
+                [
+                    {"post_id": post_id, "account_ids": rest[i : i + DELIVERY_BATCH]}
+                    for i in range(0, len(rest), DELIVERY_BATCH)
+                ],
+            )
+    if announce:
+        _publish_public(rt, post_id, post.visibility, post.reblog_of_id)
     notify_about_post(rt, post_id)
     if post.visibility == "direct":
         deliver_direct(rt, post_id)
@@ -143,20 +163,9 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
                     owner_follows_replied_to=h.account_id in listening,
                 )
             ],
+            announce=announce,
         )
-    ordered = sorted(recipients)
-    first, rest = ordered[:DELIVERY_BATCH], ordered[DELIVERY_BATCH:]
-    if rest:
-        with rt.db.write() as tx:
-            rt.jobs.enqueue_many(
-                tx,
-                DELIVER_JOB,
-                [
-                    {"post_id": post_id, "account_ids": rest[i : i + DELIVERY_BATCH]}
-                    for i in range(0, len(rest), DELIVERY_BATCH)
-                ],
-            )
-    deliver(rt, post_id, first)
+    deliver(rt, post_id, first, announce=announce)
 
 
 def handle_deliver(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -164,21 +173,28 @@ def handle_deliver(rt: Runtime, payload: dict[str, Any]) -> None:
     with rt.db.read() as conn:
         if conn.scalar(select(posts.c.id).where(posts.c.id == post_id)) is None:
             return
-    deliver(rt, post_id, [int(a) for a in payload["account_ids"]])
+    account_ids = [int(a) for a in payload["account_ids"]]
+    with rt.db.write() as tx:  # a retried batch stores again but announces once
+        announce = rt.jobs.mark_once(tx, f"{DELIVER_JOB}:{post_id}:{account_ids[0]}")
+    deliver(rt, post_id, account_ids, announce=announce)
 
 
-def deliver(rt: Runtime, post_id: int, account_ids: list[int]) -> None:
+def deliver(rt: Runtime, post_id: int, account_ids: list[int], *, announce: bool = True) -> None:
     rt.timelines.add_to_many([home_key(a) for a in account_ids], post_id)
+    if not announce:
+        return
     message = f"update:{post_id}"
     for account_id in account_ids:
         rt.pubsub.publish(home_channel(account_id), message)
 
 
-def deliver_lists(rt: Runtime, post_id: int, list_ids: list[int]) -> None:
+def deliver_lists(rt: Runtime, post_id: int, list_ids: list[int], *, announce: bool = True) -> None:
     """Lists are few beside followers (each is one owner's): one delivery per post."""
     keys = [list_key(i) for i in list_ids]
     for i in range(0, len(keys), DELIVERY_BATCH):
         rt.timelines.add_to_many(keys[i : i + DELIVERY_BATCH], post_id)
+    if not announce:
+        return
     message = f"update:{post_id}"
     for list_id in list_ids:
         rt.pubsub.publish(list_channel(list_id), message)
@@ -288,6 +304,8 @@ def handle_purge(rt: Runtime, payload: dict[str, Any]) -> None:
     As the backfill, it acts on the state as it is now: a follow made again since keeps
     home, and a list the account was put back in keeps its posts."""
     account_id, target_id = int(payload["account_id"]), int(payload["target_id"])
+    if payload.get("followers_left") == merge_floor(rt.settings.fanout_max_followers):
+        _fell_to_merge_floor(rt, target_id)
     keys = [] if is_following(rt, account_id, target_id) else [home_key(account_id)]
     holding = {info.id for info in lists_with_account(rt, account_id, target_id)}
     keys += [list_key(i) for i in list_ids_of(rt, account_id) if i not in holding]
@@ -296,6 +314,34 @@ def handle_purge(rt: Runtime, payload: dict[str, Any]) -> None:
     ids = _stored_posts_of(rt, [target_id])
     for key in keys:
         rt.timelines.remove_many(key, ids)
+
+
+def _fell_to_merge_floor(rt: Runtime, account_id: int) -> None:
+    """This unfollow took the account down to the merge floor (exactly one unfollow
+    does): reads stop merging its posts, so its followers' stored homes, which lack the
+    posts it made while above the threshold, are dropped in batches and rebuilt when
+    read. If it has climbed back above the floor since, reads still merge it."""
+    floor = merge_floor(rt.settings.fanout_max_followers)
+    with rt.db.read() as conn:
+        now = conn.scalar(select(accounts.c.followers_count).where(accounts.c.id == account_id))
+    if now is None or now > floor:
+        return
+    followers = sorted(follower_ids(rt, account_id))
+    with rt.db.write() as tx:
+        rt.jobs.enqueue_many(
+            tx,
+            REFRESH_JOB,
+            [
+                {"account_ids": followers[i : i + DELIVERY_BATCH]}
+                for i in range(0, len(followers), DELIVERY_BATCH)
+            ],
+        )
+
+
+def handle_refresh(rt: Runtime, payload: dict[str, Any]) -> None:
+    """Drops these home timelines: each is rebuilt from the database when next read."""
+    for account_id in payload["account_ids"]:
+        rt.timelines.drop(home_key(int(account_id)))
 
 
 def _stored_posts_of(rt: Runtime, account_ids: Iterable[int]) -> list[int]:
@@ -359,6 +405,7 @@ JOB_HANDLERS = {
     DELIVER_JOB: handle_deliver,
     UNFANOUT_JOB: handle_unfanout,
     REMOVE_JOB: handle_remove,
+    REFRESH_JOB: handle_refresh,
     BACKFILL_JOB: handle_backfill,
     PURGE_JOB: handle_purge,
     LIST_MEMBERS_JOB: handle_list_members,

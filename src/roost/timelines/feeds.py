@@ -1,26 +1,55 @@
-"""What a stored timeline is — home or a list — and how it is rebuilt from the
-database when it is missing (the store is a cache, never the only copy). The jobs
+"""What a stored timeline is — home or a list — how it is read, and how it is rebuilt
+from the database when it is missing (the store is a cache, never the only copy).
+Reading one is not a pure query: it may rebuild it (single flight) and marks the
+reader of a home active, so these reads live here, beside the rebuild, and
+``roost.timelines.queries`` keeps the database reads that change nothing. The jobs
 that keep stored timelines right are in ``roost.timelines.actions``."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, or_, select
 
-from roost.graph.queries import following_ids
+from roost.accounts.actions import do_touch_active
+from roost.graph.queries import followed_heavy_accounts, following_ids
 from roost.ids import min_id_for
-from roost.lists.queries import ListInfo, exclusive_member_ids, list_clause, list_member_ids
+from roost.lists.queries import (
+    ListInfo,
+    access_list,
+    exclusive_member_ids,
+    list_clause,
+    list_member_ids,
+)
+from roost.paging import Page
 from roost.posts.models import posts
-from roost.posts.queries import recent_post_ids
+from roost.posts.queries import StatusView, hydrate, recent_post_ids
 from roost.posts.visibility import home_clause, in_circles_clause, visible_clause
 from roost.runtime import Runtime
+from roost.store.db import is_unavailable
 from roost.store.schema import utcnow
 from roost.tags.queries import followed_tag_ids, followed_tags_clause
+from roost.timelines.queries import feed_page_from_database, merge_heavy
 
 # Longer than any post's wait between taking its ID and committing.
 REBUILD_OVERLAP = timedelta(minutes=1)
+
+
+# Hysteresis of the hybrid fan-out. An account above ``fanout_max_followers`` is not
+# fanned out: its posts are merged into its followers' homes when read. Reads go on
+# merging it until it falls to ``merge_floor`` (a tenth lower), so an account hovering
+# at the threshold costs nothing; when it falls to the floor its followers' stored homes
+# are dropped, to be rebuilt from the database with the posts it made while above
+# (``timelines.actions.handle_purge``). Without this, those posts vanished from homes.
+MERGE_MARGIN = 0.1
+
+
+def merge_floor(threshold: int) -> int:
+    """Accounts with more followers than this are merged into homes at read time."""
+    return max(min(int(threshold * (1 - MERGE_MARGIN)), threshold - 1), 0)
 
 
 def home_key(account_id: int) -> str:
@@ -35,7 +64,7 @@ def list_key(list_id: int) -> str:
 class Feed:
     """A stored timeline, as its rebuild sees it: the key, whose view it is, whose posts
     feed it, and which of their visible posts belong. Home and lists are two of these,
-    so one rebuild (and one read, ``timelines.queries.read_feed``) serves both."""
+    so one rebuild (and one read, ``read_feed``) serves both."""
 
     key: str
     viewer_id: int
@@ -104,3 +133,76 @@ def rebuild(rt: Runtime, feed: Feed) -> None:
 
 def rebuild_home(rt: Runtime, account_id: int) -> None:
     rebuild(rt, home_feed(rt, account_id))
+
+
+# -- reading: through the store, rebuilt when missing ------------------------------
+
+
+def home_timeline(rt: Runtime, viewer_id: int, page: Page) -> list[StatusView]:
+    # Hydration may drop entries (deleted, or no longer visible): the page can run short,
+    # which Mastodon clients handle by following the Link header.
+    return hydrate(rt, viewer_id, home_page_ids(rt, viewer_id, page), timeline=True)
+
+
+def home_page_ids(rt: Runtime, viewer_id: int, page: Page) -> list[int]:
+    """The page's entries before hydration, newest first: the API pages by these, so a
+    page whose every entry was dropped still links to the next one."""
+    if do_touch_active(rt, viewer_id):
+        rebuild_home(rt, viewer_id)  # back after a long absence: fan-out skipped this account
+    ids = read_feed(rt, home_key(viewer_id), lambda: home_feed(rt, viewer_id), page)
+    heavy = followed_heavy_accounts(rt, viewer_id, merge_floor(rt.settings.fanout_max_followers))
+    if heavy:
+        hidden = exclusive_member_ids(rt, viewer_id)
+        heavy = [a for a in heavy if a not in hidden]
+    if heavy:
+        ids = merge_heavy(rt, viewer_id, heavy, ids, page)
+    return ids
+
+
+def list_timeline(rt: Runtime, viewer_id: int, list_id: int, page: Page) -> list[StatusView]:
+    return hydrate(rt, viewer_id, list_page_ids(rt, viewer_id, list_id, page), timeline=True)
+
+
+def list_page_ids(rt: Runtime, viewer_id: int, list_id: int, page: Page) -> list[int]:
+    """A page of one of the viewer's lists (someone else's list is not found)."""
+    info = access_list(rt, viewer_id, list_id)
+    return read_feed(rt, list_key(list_id), lambda: list_feed(rt, info), page)
+
+
+def read_feed(rt: Runtime, key: str, feed: Callable[[], Feed], page: Page) -> list[int]:
+    """A page of a stored timeline, rebuilt first if the store lost it (``feed`` is
+    worked out only then: it reads the follow graph)."""
+
+    def read() -> list[int] | None:
+        return rt.timelines.page(
+            key, max_id=page.max_id, since_id=page.since_id, min_id=page.min_id, limit=page.limit
+        )
+
+    try:
+        ids = read()
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        # The store (Redis) is down: the database has every post, so read it there.
+        return database_page(rt, feed(), page)
+    if ids is not None:
+        return ids
+    # Single flight: the readers of this process that find the timeline missing wait for
+    # the first one's rebuild (a second rebuild of the same timeline is wasted work).
+    with _REBUILD_LOCKS[hash(key) % len(_REBUILD_LOCKS)]:
+        ids = read()
+        if ids is not None:
+            return ids
+        with rt.timelines.rebuilding(key) as mine:
+            if not mine:  # another process rebuilds it: read the database meanwhile
+                return database_page(rt, feed(), page)
+            rebuild(rt, feed())
+    return read() or []
+
+
+# Striped, so that the locks are bounded however many timelines are read.
+_REBUILD_LOCKS = [threading.Lock() for _ in range(64)]
+
+
+def database_page(rt: Runtime, feed: Feed, page: Page) -> list[int]:
+    return feed_page_from_database(rt, feed.viewer_id, feed.sources, feed.belongs, feed.also, page)

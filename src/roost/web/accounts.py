@@ -102,7 +102,7 @@ def settings_page(web: Web) -> Response:
     return _settings(web, saved=web.request.query_params.get("saved", ""))
 
 
-@page(login=True)
+@page(login=True, files=2)
 def update_profile(web: Web) -> Response:
     values = {
         "display_name": web.form.get("display_name", "").strip(),

@@ -20,7 +20,7 @@ from roost.lists.actions import (
 )
 from roost.lists.queries import access_list, get_lists, list_members
 from roost.paging import Page
-from roost.timelines.queries import list_timeline
+from roost.timelines.feeds import list_timeline
 from roost.web.page import PAGE_SIZE, Web, page
 
 # How many of the people one follows the "add" menu offers.

@@ -23,7 +23,7 @@ from roost.paging import Page
 from roost.posts.queries import hydrate, public_statuses, tag_statuses
 from roost.runtime import Runtime
 from roost.text import HASHTAG_RE
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import home_timeline
 from roost.web.auth import session_of
 from roost.web.filters import filtered
 from roost.web.page import Web, page

@@ -13,11 +13,11 @@ from urllib.parse import quote
 from jinja2 import Environment
 from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roost.accounts.queries import AccountRow, get_account
+from roost.bodies import SMALL_BODY_BYTES, BodyRefused, field_with_nul, read_body
 from roost.errors import Forbidden, NotFound, RateLimited, RoostError
 from roost.filters.matcher import EMPTY
 from roost.ids import parse_id
@@ -29,15 +29,14 @@ from roost.web.templating import build_environment
 from roost.web.unread import Unread
 
 FRAGMENT_HEADER = "x-roost-fragment"
+_NUL_PROBLEM = "The address or the form holds a character no text can contain (NUL)."
 PAGE_SIZE = 20
 
 
 def environment(rt: Runtime) -> Environment:
-    env = rt.extras.get("web.env")
-    if env is None:
-        env = rt.extras["web.env"] = build_environment(rt)
-    assert isinstance(env, Environment)
-    return env
+    if rt.web_env is None:
+        rt.web_env = build_environment(rt)
+    return rt.web_env
 
 
 @dataclass
@@ -131,16 +130,25 @@ def local_url(candidate: str | None, default: str = "/") -> str:
 Handler = Callable[[Web], Response]
 
 
-def page(*, login: bool = False) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+def page(
+    *, login: bool = False, files: int = 0
+) -> Callable[[Handler], Callable[[Request], Awaitable[Response]]]:
+    """``login``: only for a signed-in person (checked before a form is read);
+    ``files``: how many files the page's form uploads (a form without files is
+    read up to 64 KB, see ``roost.bodies``)."""
+
     def wrap(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         @functools.wraps(handler)
         async def endpoint(request: Request) -> Response:
             rt: Runtime = request.app.state.rt
             web = Web(request=request, rt=rt, session=session_of(request.scope))
+            if login and web.viewer_id is None and request.method == "POST":
+                # Before the body: nobody signed out makes the server read a form.
+                return await run_in_threadpool(_problem_page, web, 403, "Log in first.")
             if request.method == "POST":
-                problem = await _read_form(web)
+                problem = await _read_form(web, files)
                 if problem is not None:
-                    return await run_in_threadpool(_problem_page, web, 400, problem)
+                    return await run_in_threadpool(_problem_page, web, *problem)
                 if not check_csrf(request.scope, web.form.get("csrf_token")):
                     return await run_in_threadpool(
                         _problem_page,
@@ -148,6 +156,8 @@ def page(*, login: bool = False) -> Callable[[Handler], Callable[[Request], Awai
                         403,
                         "This form has expired. Go back, reload the page and try again.",
                     )
+            if field_with_nul(request.path_params, request.query_params, web.form) is not None:
+                return await run_in_threadpool(_problem_page, web, 400, _NUL_PROBLEM)
             if login and web.viewer_id is None:
                 if request.method == "GET":
                     return web.redirect(f"/login?next={quote(web.here, safe='/')}")
@@ -178,17 +188,21 @@ def _problem_page(web: Web, status: int, message: str) -> Response:
     return web.render("problem.html", status=status, message=message, status_code=status)
 
 
-async def _read_form(web: Web) -> str | None:
+async def _read_form(web: Web, files: int) -> tuple[int, str] | None:
+    """The form into ``web.form`` and ``web.files``, or the status and message of
+    why it could not be read."""
+    limit = files * MAX_UPLOAD_BYTES + SMALL_BODY_BYTES if files else SMALL_BODY_BYTES
     try:
-        form = await web.request.form(max_files=4, max_fields=50)
-    except Exception:  # malformed or oversized bodies are the sender's problem
-        return "The form could not be read. Reload the page and try again."
-    for key, value in form.multi_items():
-        if isinstance(value, UploadFile):
-            data = await value.read(MAX_UPLOAD_BYTES + 1)
-            await value.close()
-            if value.filename or data:
-                web.files[key] = data
-        else:
-            web.form[key] = value
+        body = await read_body(web.request, limit=limit, files=files, file_limit=MAX_UPLOAD_BYTES)
+    except BodyRefused as exc:
+        if exc.status == 413:
+            return 413, f"{exc.message}: send less and try again."
+        return 400, "The form could not be read. Reload the page and try again."
+    for key, value in body.values.items():
+        web.form[key] = value[-1] if isinstance(value, list) else value
+    for key, upload in body.files.items():
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+        await upload.close()
+        if upload.filename or data:
+            web.files[key] = data
     return None

@@ -39,7 +39,7 @@ def post_url(view: StatusView) -> str:
     return f"/@{view.account.username}/{view.post.id}"
 
 
-@page(login=True)
+@page(login=True, files=MAX_ATTACHMENTS)
 def create_post(web: Web) -> Response:
     text = web.form.get("status", "")
     reply_to = web.form.get("in_reply_to_id", "")

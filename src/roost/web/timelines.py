@@ -19,7 +19,7 @@ from roost.posts.queries import (
 )
 from roost.tags.queries import get_tag
 from roost.text import HASHTAG_RE
-from roost.timelines.queries import home_timeline
+from roost.timelines.feeds import home_timeline
 from roost.web.discovery import side_column
 from roost.web.filters import filtered
 from roost.web.page import PAGE_SIZE, Web, page

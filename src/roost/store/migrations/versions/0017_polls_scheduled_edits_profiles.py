@@ -1,7 +1,7 @@
 """polls, scheduled posts, post edits and full profiles
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from roost.store.schema import Id, UTCDateTime
 
 revision: str = "0017"
-down_revision: str | None = "0014"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
