@@ -207,6 +207,16 @@ def test_a_picture_post_may_have_no_text_and_shows_in_timelines(
         f"/api/v1/accounts/{account}/statuses?only_media=true", headers=tokens.auth("bob")
     ).json()
     assert [s["id"] for s in only] == [status["id"]]
+    tagged = client.post(
+        "/api/v1/statuses",
+        headers=tokens.auth("alice"),
+        json={"status": "#birds", "media_ids": [media_id(client, tokens)]},
+    ).json()
+    client.post("/api/v1/statuses", headers=tokens.auth("alice"), json={"status": "#birds, none"})
+    public = client.get("/api/v1/timelines/public?only_media=true").json()
+    assert [s["id"] for s in public] == [tagged["id"], status["id"]]
+    by_tag = client.get("/api/v1/timelines/tag/birds?only_media=true").json()
+    assert [s["id"] for s in by_tag] == [tagged["id"]]
     reblog = client.post(
         f"/api/v1/statuses/{status['id']}/reblog", headers=tokens.auth("bob")
     ).json()
@@ -291,3 +301,34 @@ def test_the_advertised_limits_are_the_enforced_ones(client: TestClient) -> None
     assert media["image_size_limit"] == MAX_UPLOAD_BYTES
     assert media["image_matrix_limit"] == MAX_PIXELS
     assert config["statuses"]["max_media_attachments"] == 4
+
+
+def test_an_edit_replaces_reorders_and_removes_pictures(client: TestClient, tokens: Tokens) -> None:
+    first, second, third = (media_id(client, tokens) for _ in range(3))
+    posted = post_with(client, tokens, "alice", [first, second]).json()
+    url = f"/api/v1/statuses/{posted['id']}"
+    auth = tokens.auth("alice")
+
+    edited = client.put(url, headers=auth, json={"status": "look", "media_ids": [third, first]})
+    assert edited.status_code == 200, edited.text
+    assert [m["id"] for m in edited.json()["media_attachments"]] == [third, first]
+    # the dropped picture is free again (kept a day, as after delete and redraft)
+    assert [
+        m["id"] for m in post_with(client, tokens, "alice", [second]).json()["media_attachments"]
+    ] == [second]
+
+    bobs = media_id(client, tokens, "bob")
+    refused = client.put(url, headers=auth, json={"status": "look", "media_ids": [bobs]})
+    assert refused.status_code == 422
+    shown = client.get(url, headers=auth).json()
+    assert [m["id"] for m in shown["media_attachments"]] == [third, first]  # nothing changed
+
+    removed = client.put(url, headers=auth, json={"status": "look"})  # as Mastodon: no ids, none
+    assert removed.json()["media_attachments"] == []
+    only_pictures = post_with(client, tokens, "alice", [lone := media_id(client, tokens)])
+    blank = client.put(
+        f"/api/v1/statuses/{only_pictures.json()['id']}",
+        headers=auth,
+        json={"status": "", "media_ids": [lone]},
+    )
+    assert blank.status_code == 200, blank.text

@@ -58,7 +58,7 @@ def test_an_edit_reaches_the_hashtag_stream(
     assert event["stream"] == ["hashtag", "hcsm"]
 
 
-def test_a_put_without_poll_removes_it_and_media_is_refused(
+def test_a_put_without_poll_removes_it_and_unknown_media_is_refused(
     client: TestClient, tokens: Tokens
 ) -> None:
     auth = tokens.auth("alice")

@@ -24,6 +24,7 @@ from roost.api.errors import ApiError
 from roost.api.http import Ctx, endpoint
 from roost.api.polls import NewPoll, poll_spec
 from roost.api.responses import json_response
+from roost.api.statuses import parse_media_ids
 from roost.errors import Forbidden
 from roost.filters.queries import get_matcher
 from roost.posts.edits import Edit, do_edit_post, get_history, get_source
@@ -31,8 +32,8 @@ from roost.posts.queries import get_status
 
 
 class EditedStatus(msgspec.Struct, kw_only=True):
-    """The parameters of ``PUT /api/v1/statuses/:id``. ``media_ids`` are not taken
-    yet (media attachments arrive with their own change)."""
+    """The parameters of ``PUT /api/v1/statuses/:id``. As Mastodon's, the post's
+    pictures become exactly ``media_ids`` (a PUT without them removes them)."""
 
     status: str | None = None
     spoiler_text: str | None = None
@@ -45,8 +46,6 @@ class EditedStatus(msgspec.Struct, kw_only=True):
 @endpoint(scope="write:statuses", user=True, response=Status, request=EditedStatus)
 def edit_status(ctx: Ctx) -> Response:
     p = ctx.params
-    if [m for m in p.get_list("media_ids") if m]:
-        raise ApiError(422, "Validation failed: media cannot be edited on this server yet")
     post_id = ctx.path_id()
     edit = Edit(
         text=p.get_str("status") or "",
@@ -54,6 +53,7 @@ def edit_status(ctx: Ctx) -> Response:
         sensitive=bool(p.get_bool("sensitive", False)),
         language=p.get_str("language") or None,
         poll=poll_spec(p),
+        media_ids=parse_media_ids(ctx),
     )
     try:
         do_edit_post(ctx.rt, ctx.account_id, post_id, edit)

@@ -69,7 +69,7 @@ def _optional_id(*raws: str | int | None) -> int | None:
     return None
 
 
-def _media_ids(ctx: Ctx) -> list[int]:
+def parse_media_ids(ctx: Ctx) -> list[int]:
     """``media_ids[]``: an ID that cannot exist is "not found", like one of someone else's."""
     raw = [str(m) for m in ctx.input.media_ids if m != ""]
     found = [parse_id(m) for m in raw]
@@ -141,7 +141,7 @@ def create_status(ctx: Ctx) -> Response:
         idempotency_key=key.strip() if key and key.strip() else None,
         application_id=ctx.token.application_id if ctx.token else None,
         circle_id=_optional_id(form.circle_id),
-        media_ids=_media_ids(ctx),
+        media_ids=parse_media_ids(ctx),
         poll=poll_spec(ctx.params),
     )
     return _status(ctx, post_id)

@@ -1,8 +1,7 @@
 """``/api/v1/timelines``: home, list, public and hashtag, one paginated response shape.
 
-Roost has no remote posts and no media attachments yet, so ``remote=true`` and
-``only_media=true`` give an empty page rather than an error: a client asking
-for them sees the truth.
+Roost has no remote posts, so ``remote=true`` gives an empty page rather than an
+error: a client asking for them sees the truth.
 """
 
 from __future__ import annotations
@@ -61,10 +60,6 @@ class TagQuery(PublicQuery, kw_only=True):
     none: list[str] = []
 
 
-def _nothing_remote_or_media(query: PublicQuery) -> bool:
-    return query.remote or query.only_media
-
-
 @endpoint(scope=READ, user=True, response=list[Status], request=PageParams)
 def home(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
@@ -87,16 +82,17 @@ def list_timeline(ctx: Ctx) -> Response:
 @endpoint(scope=READ, response=list[Status], request=PublicQuery)
 def public(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
-    if _nothing_remote_or_media(ctx.input):
+    if ctx.input.remote:
         return _page_response(ctx, [], page)
-    return _page_response(ctx, public_statuses(ctx.rt, ctx.viewer_id, page), page)
+    views = public_statuses(ctx.rt, ctx.viewer_id, page, only_media=ctx.input.only_media)
+    return _page_response(ctx, views, page)
 
 
 @endpoint(scope=READ, response=list[Status], request=TagQuery)
 def tag(ctx: Ctx) -> Response:
     query: TagQuery = ctx.input
     page = read_page(query)
-    if _nothing_remote_or_media(query):
+    if query.remote:
         return _page_response(ctx, [], page)
     views = tag_statuses(
         ctx.rt,
@@ -106,6 +102,7 @@ def tag(ctx: Ctx) -> Response:
         any_of=query.any,
         all_of=query.all,
         none_of=query.none,
+        only_media=query.only_media,
     )
     return _page_response(ctx, views, page)
 

@@ -273,6 +273,50 @@ def attach_media(
             raise ValidationFailed(f"Media not found: {media_id}", field="media_ids")
 
 
+def replace_post_media(
+    rt: Runtime, tx: Tx, account_id: int, post_id: int, media_ids: Sequence[int]
+) -> None:
+    """An edit's ``media_ids``: the post's attachments become exactly these, in this
+    order. Those it keeps stay; new ones are checked as ``attach_media`` checks them;
+    dropped ones are detached and kept a day (as after "delete and redraft")."""
+    wanted = list(dict.fromkeys(media_ids))
+    current = list(
+        tx.conn.scalars(
+            select(media_attachments.c.id)
+            .where(media_attachments.c.post_id == post_id)
+            .order_by(media_attachments.c.position)
+        )
+    )
+    if wanted == current:
+        return
+    if len(wanted) > MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            f"At most {MAX_ATTACHMENTS} media attachments per post", field="media_ids"
+        )
+    added = [m for m in wanted if m not in current]
+    if added:
+        _check_usable(tx.conn, account_id, added, None)
+    dropped = [m for m in current if m not in wanted]
+    if dropped:
+        tx.conn.execute(
+            update(media_attachments)
+            .where(media_attachments.c.id.in_(dropped))
+            .values(post_id=None, position=0)
+        )
+        _enqueue_cleanup(rt, tx, dropped)
+    for position, media_id in enumerate(wanted):
+        taken = tx.conn.execute(
+            update(media_attachments)
+            .where(
+                media_attachments.c.id == media_id,
+                (media_attachments.c.post_id.is_(None)) | (media_attachments.c.post_id == post_id),
+            )
+            .values(post_id=post_id, position=position, scheduled_id=None)
+        ).rowcount
+        if not taken:  # another post took it since we read
+            raise ValidationFailed(f"Media not found: {media_id}", field="media_ids")
+
+
 def hold_media(tx: Tx, account_id: int, scheduled_id: int, media_ids: Sequence[int]) -> None:
     """Reserves attachments for a scheduled post (checked as ``attach_media`` checks
     them), so the day-old cleanup leaves them alone until ``attach_media(...,

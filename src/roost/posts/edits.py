@@ -1,4 +1,4 @@
-"""Editing a post: its text, content warning, sensitivity, language and poll.
+"""Editing a post: its text, content warning, sensitivity, language, pictures and poll.
 
 As Mastodon: only the author edits; visibility, replies and quotes stay; the first
 edit also records the original, so the history's first entry is the post as it
@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select, update
 from roost.accounts.queries import find_existing_usernames
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
+from roost.media.actions import replace_post_media
 from roost.posts.actions import _tag_ids
 from roost.posts.models import mentions, post_edits, post_tags, posts
 from roost.posts.polls import PollSpec, check_poll, poll_options_of, replace_poll
@@ -44,6 +45,7 @@ class Edit:
     sensitive: bool = False
     language: str | None = None
     poll: PollSpec | _Keep | None = KEEP_POLL
+    media_ids: list[int] | None = None  # None: the pictures stay as they are
 
 
 def _check(rt: Runtime, edit: Edit) -> Edit:
@@ -51,7 +53,7 @@ def _check(rt: Runtime, edit: Edit) -> Edit:
     for name, value in (("status", text), ("spoiler_text", edit.spoiler_text)):
         if value and "\x00" in value:
             raise ValidationFailed("Text contains a NUL character", field=name)
-    if not text:
+    if not text and not edit.media_ids:
         raise ValidationFailed("Text can't be blank", field="status", code="ERR_BLANK")
     length = count_length(text) + len(edit.spoiler_text)
     if length > rt.settings.max_post_chars:
@@ -64,7 +66,12 @@ def _check(rt: Runtime, edit: Edit) -> Edit:
         raise ValidationFailed("Language is not valid", field="language")
     poll = check_poll(edit.poll) if isinstance(edit.poll, PollSpec) else edit.poll
     return Edit(
-        text, edit.spoiler_text, edit.sensitive or bool(edit.spoiler_text), edit.language, poll
+        text,
+        edit.spoiler_text,
+        edit.sensitive or bool(edit.spoiler_text),
+        edit.language,
+        poll,
+        edit.media_ids,
     )
 
 
@@ -124,6 +131,8 @@ def do_edit_post(rt: Runtime, account_id: int, post_id: int, edit: Edit) -> None
             tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
         if not isinstance(edit.poll, _Keep):
             replace_poll(rt, tx, post_id, account_id, edit.poll)
+        if edit.media_ids is not None:
+            replace_post_media(rt, tx, account_id, post_id, edit.media_ids)
         tx.conn.execute(
             update(posts)
             .where(posts.c.id == post_id)

@@ -79,8 +79,12 @@ def account_statuses(
     return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page))
 
 
-def public_statuses(rt: Runtime, viewer_id: int | None, page: Page) -> list[StatusView]:
+def public_statuses(
+    rt: Runtime, viewer_id: int | None, page: Page, *, only_media: bool = False
+) -> list[StatusView]:
     query = select(posts.c.id).where(listed_clause(), posts.c.reblog_of_id.is_(None))
+    if only_media:
+        query = query.where(has_media_clause(posts.c.id))
     return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page), timeline=True)
 
 
@@ -93,6 +97,7 @@ def tag_statuses(
     any_of: Sequence[str] = (),
     all_of: Sequence[str] = (),
     none_of: Sequence[str] = (),
+    only_media: bool = False,
 ) -> list[StatusView]:
     """Public posts tagged ``tag`` or any of ``any_of``, with every tag in ``all_of``
     and none in ``none_of`` (Mastodon's ``any[]``, ``all[]``, ``none[]``)."""
@@ -112,6 +117,8 @@ def tag_statuses(
     excluded = _tag_ids_named(rt, none_of)
     if excluded:
         query = query.where(~_has_tag(*excluded))
+    if only_media:
+        query = query.where(has_media_clause(posts.c.id))
     return hydrate(rt, viewer_id, page_ids(rt, query, post_tags.c.post_id, page), timeline=True)
 
 
