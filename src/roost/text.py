@@ -101,14 +101,6 @@ def render_html(text: str, linker: Linker) -> str:
     )
 
 
-def render_bio(note: str, base_url: str) -> str:
-    """A profile's bio, the one way every front door shows it: escaped as a post, its
-    URLs, #hashtags and @mentions linked (a mention to that profile's page)."""
-    if not note:
-        return ""
-    return render_html(note, Linker(base_url, lambda username: f"{base_url}/@{username}"))
-
-
 def _render_paragraph(text: str, linker: Linker) -> str:
     out: list[str] = []
     pos = 0

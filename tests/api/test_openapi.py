@@ -3,10 +3,15 @@ against the schemas it publishes."""
 
 from __future__ import annotations
 
+import msgspec
+import pytest
 from jsonschema import Draft202012Validator
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from roost.api.http import Ctx, endpoint
+from roost.api.openapi import build_document
 from roost.api.routes import api_routes
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post
@@ -138,3 +143,22 @@ def test_declared_requests_are_published_and_enforced(client: TestClient, tokens
     )
     assert wrong.status_code == 422
     assert "for_new_accounts" in wrong.json()["details"]
+
+
+def test_two_request_structs_of_one_name_fail_loudly() -> None:
+    """Schemas are filed by class name: a clash would document one endpoint with
+    another's parameters, so building the document refuses it."""
+
+    def handler_with(name: str) -> Route:
+        kind = msgspec.defstruct(name, [("x", int)])
+
+        @endpoint(scope="read", request=kind)
+        def handler(ctx: Ctx) -> Response:
+            raise NotImplementedError
+
+        return Route(f"/api/v1/{name.lower()}{id(kind)}", handler)
+
+    routes = [handler_with("NoInput"), handler_with("NoInput")]
+    with pytest.raises(TypeError, match="NoInput"):
+        build_document(routes, "http://localhost")
+    build_document([routes[0]], "http://localhost")

@@ -86,6 +86,7 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
         t for i in infos if i is not None and i.response is not None for t in _types(i.response)
     ]
     request_types = list({i.request for i in infos if i is not None and i.request is not None})
+    _check_unique_names(request_types)
     schemas, components = msgspec.json.schema_components(
         [*response_types, *request_types, Error, OAuthError], ref_template=_REF
     )
@@ -135,6 +136,19 @@ def build_document(routes: Sequence[BaseRoute], base_url: str) -> dict[str, Any]
             "securitySchemes": {"OAuth2": _oauth_scheme(base_url)},
         },
     }
+
+
+def _check_unique_names(request_types: Sequence[type]) -> None:
+    """Request schemas are filed under their class name: two Structs of one name
+    would silently document one endpoint with the other's parameters."""
+    seen: dict[str, type] = {}
+    for kind in request_types:
+        other = seen.setdefault(kind.__name__, kind)
+        if other is not kind:
+            raise TypeError(
+                f"two request Structs are named {kind.__name__}: "
+                f"{other.__module__} and {kind.__module__}; rename one"
+            )
 
 
 def _document_request(
