@@ -13,7 +13,7 @@ from roost.api.entities.media import media_entity
 from roost.api.entities.scheduled import ScheduledStatus, scheduled_status_entity
 from roost.api.errors import ApiError
 from roost.api.http import Ctx, endpoint
-from roost.api.pagination import link_header, read_page
+from roost.api.pagination import PageParams, link_header, read_page
 from roost.api.polls import poll_spec
 from roost.api.responses import json_response
 from roost.ids import parse_id
@@ -109,9 +109,9 @@ class CancelScheduled(msgspec.Struct, kw_only=True):
     """No parameters (the ID is in the path)."""
 
 
-@endpoint(scope=READ, user=True, response=list[ScheduledStatus])
+@endpoint(scope=READ, user=True, response=list[ScheduledStatus], request=PageParams)
 def list_scheduled(ctx: Ctx) -> Response:
-    page = read_page(ctx.params, default=20, maximum=40)
+    page = read_page(ctx.input, default=20, maximum=40)
     rows = list_scheduled_posts(ctx.rt, ctx.account_id, page)
     return json_response(
         _entities(ctx, rows),
