@@ -13,6 +13,7 @@ from roost.accounts.actions import authenticate
 from roost.accounts.queries import get_account_by_username, get_email
 from roost.cli import app
 from roost.config import Settings
+from roost.errors import NotFound
 from roost.runtime import Runtime
 
 
@@ -63,3 +64,40 @@ def test_serve_trusts_forwarded_headers_only_from_a_configured_proxy(
     assert calls[-1]["proxy_headers"] is True
     assert calls[-1]["forwarded_allow_ips"] == "10.0.0.1"
     assert "FORWARDED_ALLOW_IPS" in CliRunner().invoke(app, ["serve", "--help"]).output
+
+
+def test_user_create_with_a_role_makes_the_owner(rt: Runtime, settings: Settings) -> None:
+    # when the operator creates the first account as the owner
+    result = CliRunner().invoke(
+        app,
+        ["user", "create", "boss", "--password", "a long password", "--role", "owner"],
+        env=_env(settings),
+    )
+    # then it exists with that role
+    assert result.exit_code == 0, result.output
+    assert get_account_by_username(rt, "boss").role == "owner"
+
+
+def test_user_create_refuses_an_unknown_role_and_creates_nothing(
+    rt: Runtime, settings: Settings
+) -> None:
+    result = CliRunner().invoke(
+        app,
+        ["user", "create", "boss", "--password", "a long password", "--role", "king"],
+        env=_env(settings),
+    )
+    assert result.exit_code == 1
+    assert "Role" in result.output
+    with pytest.raises(NotFound):
+        get_account_by_username(rt, "boss")
+
+
+def test_user_role_changes_the_role(rt: Runtime, settings: Settings) -> None:
+    env = _env(settings)
+    created = ["user", "create", "mia", "--password", "a long password"]
+    assert CliRunner().invoke(app, created, env=env).exit_code == 0
+    result = CliRunner().invoke(app, ["user", "role", "mia", "moderator"], env=env)
+    assert result.exit_code == 0, result.output
+    assert get_account_by_username(rt, "mia").role == "moderator"
+    unknown = CliRunner().invoke(app, ["user", "role", "nobody", "admin"], env=env)
+    assert unknown.exit_code == 1

@@ -14,6 +14,7 @@ import uvicorn
 from rich.progress import Progress
 
 from roost.accounts.actions import do_register, hash_password
+from roost.accounts.roles import ROLES, check_role, do_set_role
 from roost.config import load_settings
 from roost.errors import RoostError, ValidationFailed
 from roost.graph.actions import do_follow
@@ -31,6 +32,9 @@ user_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Inspect and retry the job queue.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 app.add_typer(jobs_app, name="jobs")
+_ROLE_HELP = (
+    "One of: " + ", ".join(ROLES) + " (moderators handle reports; admins also run settings)."
+)
 sms_app = typer.Typer(help="The SMS gateway: the outbox, and texts as if from a phone.")
 app.add_typer(sms_app, name="sms")
 
@@ -96,10 +100,12 @@ def user_create(
     password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
     email: str = typer.Option("", help="Optional email address (log in with it too)."),
     display_name: str = typer.Option("", help="Name shown on the profile."),
+    role: str = typer.Option("user", help=_ROLE_HELP),
 ) -> None:
-    """Create an account."""
+    """Create an account (``--role owner`` for the person who runs the server)."""
     rt = build_runtime(load_settings())
     try:
+        check_role(role)
         account_id = do_register(
             rt,
             username,
@@ -108,6 +114,8 @@ def user_create(
             display_name=display_name,
             local_email=True,  # the operator's own address may be admin@localhost
         )
+        if role != "user":
+            do_set_role(rt, username, role)
     except ValidationFailed as exc:
         for problem in exc.problems:
             typer.echo(f"error: {problem.message}", err=True)
@@ -118,6 +126,23 @@ def user_create(
     finally:
         rt.close()
     typer.echo(f"created @{username} (id {account_id})")
+
+
+@user_app.command("role")
+def user_role(
+    username: str,
+    role: Annotated[str, typer.Argument(help=_ROLE_HELP)],
+) -> None:
+    """Change an account's role."""
+    rt = build_runtime(load_settings())
+    try:
+        do_set_role(rt, username, role)
+    except RoostError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        rt.close()
+    typer.echo(f"@{username} is now {role}")
 
 
 @app.command()

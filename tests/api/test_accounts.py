@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from roost.accounts.models import accounts
+from roost.accounts.roles import do_set_role
 from roost.graph.actions import do_follow
 from roost.posts.actions import do_create_post, do_reblog
 from roost.posts.marks import do_pin
@@ -221,6 +222,26 @@ def test_verify_credentials_returns_the_credential_account(
     assert me["url"] == f"{BASE_URL}/@alice"
     assert "email" not in me
     assert "password_hash" not in me
+
+
+def test_roles_show_on_profiles_only_when_highlighted(
+    rt: Runtime, client: TestClient, tokens: Tokens, people: People
+) -> None:
+    # given alice moderates and bob is a user
+    assert people.alice
+    assert people.bob
+    do_set_role(rt, "alice", "moderator")
+    alice = client.get(f"/api/v1/accounts/{people.alice}").json()
+    bob = client.get(f"/api/v1/accounts/{people.bob}").json()
+    # then alice's profile shows her role, bob's none
+    assert alice["roles"] == [{"id": "1", "name": "Moderator", "color": ""}]
+    assert bob["roles"] == []
+    # and alice's own role carries Mastodon's permission bitmask
+    me = client.get("/api/v1/accounts/verify_credentials", headers=tokens.auth("alice")).json()
+    assert me["role"]["name"] == "Moderator"
+    assert me["role"]["highlighted"] is True
+    assert int(me["role"]["permissions"]) & 0x10  # manage_reports
+    assert not int(me["role"]["permissions"]) & 0x1  # not an administrator
 
 
 def test_update_credentials_changes_the_profile(client: TestClient, tokens: Tokens) -> None:

@@ -53,6 +53,8 @@ accounts = Table(
     ),
     Column("default_sensitive", Boolean, nullable=False, default=False, server_default=false()),
     Column("default_language", String(10), nullable=True),
+    # owner, admin, moderator or user (0018): see ``roost.accounts.roles``.
+    Column("role", String(10), nullable=False, default="user", server_default="user"),
 )
 Index("uq_accounts_username_lower", func.lower(accounts.c.username), unique=True)
 Index("uq_accounts_email_lower", func.lower(accounts.c.email), unique=True)

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 
 from roost.accounts.profile import note_html, profile_fields
+from roost.accounts.roles import RoleSpec, role_spec
 from roost.graph.queries import Relationship as RelationshipView
 from roost.runtime import Runtime
 
@@ -16,6 +17,14 @@ class Field(msgspec.Struct):
     name: str
     value: str
     verified_at: str | None = None
+
+
+class AccountRole(msgspec.Struct):
+    """A highlighted role as the Account entity shows it (Mastodon 4.1+)."""
+
+    id: str
+    name: str
+    color: str
 
 
 class Account(msgspec.Struct):
@@ -44,6 +53,7 @@ class Account(msgspec.Struct):
     noindex: bool = False
     indexable: bool = True
     hide_collections: bool = False
+    roles: list[AccountRole] = msgspec.field(default_factory=list)
 
 
 class Source(msgspec.Struct):
@@ -59,7 +69,8 @@ class Source(msgspec.Struct):
 
 
 class Role(msgspec.Struct):
-    """Mastodon's role entity; every Roost account has the base role ("everyone")."""
+    """Mastodon's Role entity: the signed-in person's own role (the base role,
+    "everyone", for a user)."""
 
     id: str = "-99"
     name: str = ""
@@ -139,6 +150,24 @@ def account_entity(rt: Runtime, row: Any) -> Account:
         fields=[Field(f["name"], f["value_html"]) for f in profile_fields(row)],
         indexable=row.indexable,
         hide_collections=row.hide_collections,
+        roles=_shown_roles(role_spec(row.role)),
+    )
+
+
+def _shown_roles(spec: RoleSpec) -> list[AccountRole]:
+    """Only highlighted roles are shown on profiles, as Mastodon does."""
+    if not spec.highlighted:
+        return []
+    return [AccountRole(id=spec.id, name=spec.name, color=spec.color)]
+
+
+def role_entity(spec: RoleSpec) -> Role:
+    return Role(
+        id=spec.id,
+        name=spec.name,
+        color=spec.color,
+        permissions=str(spec.permissions),
+        highlighted=spec.highlighted,
     )
 
 
@@ -159,7 +188,7 @@ def credential_account_entity(
             indexable=row.indexable,
             hide_collections=row.hide_collections,
         ),
-        role=Role(),
+        role=role_entity(role_spec(row.role)),
     )
 
 
