@@ -508,6 +508,20 @@ DEFS: dict[str, Any] = {
         "additionalProperties": ref("Marker"),
     },
     "Empty": {"type": "object", "maxProperties": 0},
+    "Report": entity(
+        {
+            "id": ID,
+            "action_taken": BOOL,
+            "action_taken_at": DATETIME_OR_NULL,
+            "category": {"enum": ["spam", "legal", "violation", "other"]},
+            "comment": STR,
+            "forwarded": BOOL,
+            "created_at": DATETIME,
+            "status_ids": {"type": ["array", "null"], "items": ID},
+            "rule_ids": {"type": ["array", "null"], "items": STR},
+            "target_account": ref("Account"),
+        }
+    ),
     # https://docs.joinmastodon.org/entities/Search/
     "Search": entity(
         {"accounts": many("Account"), "statuses": many("Status"), "hashtags": many("Tag")}

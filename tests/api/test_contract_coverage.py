@@ -20,6 +20,7 @@ from tests.api import (
     test_contract_follow_requests,
     test_contract_lists,
     test_contract_media,
+    test_contract_moderation,
     test_contract_notifications,
     test_contract_phone,
     test_contract_richer,
@@ -46,6 +47,7 @@ CONTRACT_MODULES = (
     test_contract_media,
     test_contract_richer,
     test_contract_search,
+    test_contract_moderation,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

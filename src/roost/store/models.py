@@ -30,6 +30,7 @@ MODEL_MODULES = (
     "roost.media.models",
     "roost.tags.models",
     "roost.scheduled.models",
+    "roost.moderation.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

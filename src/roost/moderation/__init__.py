@@ -1,0 +1,1 @@
+"""Running a community: reports, and what moderators do about them."""

@@ -1,0 +1,88 @@
+"""Filing reports. A report goes to the community's moderators only: the reported
+account gets no notification and no API shows it who reported them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, insert, select
+
+from roost.accounts.models import accounts
+from roost.errors import NotFound, ValidationFailed
+from roost.ids import new_id
+from roost.moderation.models import reports
+from roost.posts.models import posts
+from roost.posts.visibility import visible_clause
+from roost.runtime import Runtime
+from roost.store.ratelimit import RateRule
+from roost.store.schema import utcnow
+
+CATEGORIES = ("spam", "legal", "violation", "other")
+COMMENT_MAX = 1000
+STATUSES_MAX = 100
+# Reports are writes a spammer could flood moderators with.
+REPORT_RULE = RateRule("reports", 60, 3600, per="account")
+
+
+def do_report(
+    rt: Runtime,
+    reporter_id: int,
+    target_id: int,
+    *,
+    status_ids: Sequence[int] = (),
+    comment: str = "",
+    category: str = "other",
+    rule_ids: Sequence[str] = (),
+) -> int:
+    """Files a report against ``target_id`` about some of their posts. Every post must
+    be the target's and one the reporter can see (a hidden post is not found, as
+    anywhere else). Returns the report's id."""
+    if category not in CATEGORIES:
+        raise ValidationFailed(
+            f"Category must be one of: {', '.join(CATEGORIES)}", field="category"
+        )
+    if len(comment) > COMMENT_MAX:
+        raise ValidationFailed(
+            f"Comment is too long (at most {COMMENT_MAX} characters)",
+            field="comment",
+            code="ERR_TOO_LONG",
+        )
+    wanted = sorted(set(status_ids))
+    if len(wanted) > STATUSES_MAX:
+        raise ValidationFailed(f"At most {STATUSES_MAX} posts", field="status_ids")
+    if target_id == reporter_id:
+        raise ValidationFailed("You cannot report yourself", field="account_id")
+    rt.limiter.enforce(REPORT_RULE, reporter_id)
+    report_id = new_id()
+    now = utcnow()
+    with rt.db.write() as tx:
+        exists = tx.conn.scalar(select(func.count()).where(accounts.c.id == target_id))
+        if not exists:
+            raise NotFound("Record not found")
+        if wanted:
+            found = set(
+                tx.conn.scalars(
+                    select(posts.c.id).where(
+                        posts.c.id.in_(wanted),
+                        posts.c.account_id == target_id,
+                        visible_clause(reporter_id),
+                    )
+                )
+            )
+            if len(found) != len(wanted):
+                raise NotFound("Record not found")
+        tx.conn.execute(
+            insert(reports).values(
+                id=report_id,
+                account_id=reporter_id,
+                target_account_id=target_id,
+                status_ids=[str(i) for i in wanted],
+                rule_ids=[str(r) for r in rule_ids],
+                comment=comment,
+                category=category,
+                forwarded=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return report_id
