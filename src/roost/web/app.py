@@ -37,6 +37,7 @@ from roost.web import (
     posts,
     profile_settings,
     profiles,
+    reports,
     scheduled,
     search,
     timelines,
@@ -72,6 +73,7 @@ def web_routes() -> list[BaseRoute]:
         *polls.routes,
         *scheduled.routes,
         *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
+        *reports.routes,  # /@user/report before the profile tabs /@user/<tab>
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
     ]
