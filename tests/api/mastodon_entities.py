@@ -508,6 +508,45 @@ DEFS: dict[str, Any] = {
         "additionalProperties": ref("Marker"),
     },
     "Empty": {"type": "object", "maxProperties": 0},
+    "Admin::Account": entity(
+        {
+            "id": ID,
+            "username": STR,
+            "domain": STR_OR_NULL,
+            "created_at": DATETIME,
+            "email": STR,
+            "ip": STR_OR_NULL,
+            "ips": {"type": "array"},
+            "locale": STR_OR_NULL,
+            "invite_request": STR_OR_NULL,
+            "role": ref("Role"),
+            "confirmed": BOOL,
+            "approved": BOOL,
+            "disabled": BOOL,
+            "silenced": BOOL,
+            "suspended": BOOL,
+            "account": ref("Account"),
+        }
+    ),
+    "Role": entity({"id": STR, "name": STR, "color": STR, "permissions": STR, "highlighted": BOOL}),
+    "Admin::Report": entity(
+        {
+            "id": ID,
+            "action_taken": BOOL,
+            "action_taken_at": DATETIME_OR_NULL,
+            "category": {"enum": ["spam", "legal", "violation", "other"]},
+            "comment": STR,
+            "forwarded": BOOL,
+            "created_at": DATETIME,
+            "updated_at": DATETIME,
+            "account": ref("Admin::Account"),
+            "target_account": ref("Admin::Account"),
+            "assigned_account": {"oneOf": [ref("Admin::Account"), {"type": "null"}]},
+            "action_taken_by_account": {"oneOf": [ref("Admin::Account"), {"type": "null"}]},
+            "statuses": many("Status"),
+            "rules": {"type": "array"},
+        }
+    ),
     "Report": entity(
         {
             "id": ID,

@@ -86,6 +86,15 @@ def test_scope_rules() -> None:
         check_scopes(parse_scopes("admin:everything"))
 
 
+def test_admin_scopes_nest_like_the_others() -> None:
+    check_scopes(parse_scopes("admin:read:reports admin:write:accounts"))
+    assert scope_allows(parse_scopes("admin:read"), "admin:read:reports")
+    assert scope_allows(parse_scopes("admin:read:reports"), "admin:read:reports")
+    assert not scope_allows(parse_scopes("admin:read"), "admin:write:reports")
+    assert not scope_allows(parse_scopes("read write"), "admin:read:reports")
+    assert not scope_allows(parse_scopes("admin:read:accounts"), "admin:read:reports")
+
+
 def test_token_scopes_must_be_within_the_apps(rt: Runtime, people: People) -> None:
     app = do_create_application(rt, "App", [CALLBACK], scopes="read").row
     token = do_issue_token(rt, app, None, "read:statuses")

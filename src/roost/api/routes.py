@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from roost.api import (
     accounts,
+    admin_reports,
     apps,
     audience,
     authorized_apps,
@@ -59,6 +60,7 @@ def api_routes() -> list[BaseRoute]:
         *suggestions.routes,
         *chats.routes,
         *reports.routes,
+        *admin_reports.routes,
         *instance.routes,
         *apps.routes,
         *authorized_apps.routes,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from roost.accounts.models import accounts
-from roost.errors import NotFound, ValidationFailed
+from roost.accounts.roles import at_least
+from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
 from roost.moderation.models import reports
 from roost.posts.models import posts
@@ -86,3 +87,39 @@ def do_report(
             )
         )
     return report_id
+
+
+def require_staff(rt: Runtime, actor_id: int, minimum: str = "moderator") -> None:
+    """Moderation is for moderators and above, whatever scopes a token holds."""
+    with rt.db.read() as conn:
+        role = conn.scalar(select(accounts.c.role).where(accounts.c.id == actor_id))
+    if role is None or not at_least(role, minimum):
+        raise Forbidden("This action is not allowed")
+
+
+def _change_report(rt: Runtime, actor_id: int, report_id: int, **values: object) -> None:
+    require_staff(rt, actor_id)
+    with rt.db.write() as tx:
+        done = tx.conn.execute(
+            update(reports)
+            .where(reports.c.id == report_id)
+            .values(updated_at=utcnow(), **values)
+            .returning(reports.c.id)
+        ).first()
+    if done is None:
+        raise NotFound("Record not found")
+
+
+def do_assign_report(rt: Runtime, actor_id: int, report_id: int, *, to_self: bool) -> None:
+    """Takes a report on (``to_self``) or lets it go, so moderators don't work twice."""
+    _change_report(rt, actor_id, report_id, assigned_account_id=actor_id if to_self else None)
+
+
+def do_resolve_report(rt: Runtime, actor_id: int, report_id: int) -> None:
+    _change_report(
+        rt, actor_id, report_id, action_taken_at=utcnow(), action_taken_by_account_id=actor_id
+    )
+
+
+def do_reopen_report(rt: Runtime, actor_id: int, report_id: int) -> None:
+    _change_report(rt, actor_id, report_id, action_taken_at=None, action_taken_by_account_id=None)

@@ -27,6 +27,8 @@ SUB_SCOPES = frozenset(
         " search statuses",
         "write": "accounts blocks bookmarks conversations favourites filters follows lists media"
         " mutes notifications reports statuses",
+        "admin:read": "accounts reports",
+        "admin:write": "accounts reports",
     }.items()
     for sub in subs.split()
 )
@@ -58,7 +60,8 @@ class TokenInfo:
 def scope_allows(granted: frozenset[str], required: str) -> bool:
     if required in granted:
         return True
-    top = required.split(":", 1)[0]
+    # admin:read:reports is within admin:read, as read:statuses is within read.
+    top = required.rsplit(":", 1)[0] if required.startswith("admin:") else required.split(":")[0]
     if top in granted:
         return True
     return required in FOLLOW_SCOPES and "follow" in granted
