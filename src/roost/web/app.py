@@ -30,6 +30,7 @@ from roost.web import (
     lists,
     live,
     messages,
+    moderation,
     notifications,
     oauth,
     phone,
@@ -73,6 +74,7 @@ def web_routes() -> list[BaseRoute]:
         *polls.routes,
         *scheduled.routes,
         *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
+        *moderation.routes,
         *reports.routes,  # /@user/report before the profile tabs /@user/<tab>
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
