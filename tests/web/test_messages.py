@@ -266,3 +266,18 @@ def test_an_open_conversation_fetches_its_messages_as_a_fragment(
     assert "knock knock" in fragment
     inbox = web.get("/messages", headers={"X-Roost-Fragment": "1"}).text
     assert inbox.lstrip().startswith('<li class="conversation')
+
+
+def test_message_boxes_send_no_pictures(
+    web: WebClient, rt: Runtime, people: People, settle: Settle
+) -> None:
+    """The message forms post to pages that take no files: a browser sends an empty
+    file part for every file input, so the boxes must have none (a regression: the
+    shared composer's picture fields made every message a refused upload)."""
+    web.log_in("alice")
+    do_create_post(rt, people.bob, "@alice hi", visibility="direct")
+    settle()
+    for path in ("/messages/new", f"/messages/{conversation_id(rt, people.alice)}"):
+        page = web.get(path).text
+        assert 'type="file"' not in page
+        assert "multipart/form-data" not in page
