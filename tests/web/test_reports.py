@@ -70,3 +70,11 @@ def test_a_hidden_post_cannot_be_reported(web: WebClient, rt: Runtime, people: P
 def test_reporting_needs_a_login(web: WebClient, people: People) -> None:
     assert people.bob
     assert web.get("/@bob/report", follow_redirects=False).status_code in (302, 303)
+
+
+def test_reporting_oneself_is_refused_with_a_reason(web: WebClient, rt: Runtime) -> None:
+    web.log_in("alice")
+    refused = web.submit("/@alice/report", {"category": "other"}, page="/@alice/report")
+    assert refused.status_code == 422
+    assert "You cannot report yourself" in refused.text
+    assert _reports(rt) == []

@@ -60,7 +60,10 @@ def send_report(web: Web) -> Response:
             category=values["category"],
         )
     except ValidationFailed as exc:
-        errors = {exc.field or "comment": exc.message}
+        # Shown next to the field it concerns; other problems (reporting oneself)
+        # next to the comment, the form's last field.
+        shown = exc.field if exc.field in ("category", "comment") else "comment"
+        errors = {shown: exc.message}
         return web.render("report.html", 422, values=values, errors=errors, **context)
     return web.render("report.html", sent=True, **context)
 
