@@ -16,10 +16,6 @@ import os
 from pathlib import Path
 from typing import Any, Protocol
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
 
 class MediaStorage(Protocol):
     def save(self, name: str, data: bytes) -> None: ...
@@ -66,7 +62,9 @@ class S3MediaStorage:
 
     Each call is one HTTP request to the store; ``url`` costs nothing (the public
     base URL is configured, e.g. a CDN or the store's own endpoint plus bucket).
-    boto3's client is thread-safe, so one per process serves every thread."""
+    boto3's client is thread-safe, so one per process serves every thread. boto3 is
+    imported here, not at the top: it adds 25 MB to every process, and the embedded
+    default (a media folder) never needs it."""
 
     def __init__(
         self,
@@ -78,6 +76,9 @@ class S3MediaStorage:
         region: str,
         public_url: str,
     ) -> None:
+        import boto3
+        from botocore.config import Config
+
         self.bucket = bucket
         self.public_url = public_url.rstrip("/") or f"{endpoint.rstrip('/')}/{bucket}"
         self.client: Any = boto3.client(
@@ -99,6 +100,8 @@ class S3MediaStorage:
         self.client.put_object(Bucket=self.bucket, Key=name, Body=data, ContentType=content_type)
 
     def read(self, name: str) -> bytes | None:
+        from botocore.exceptions import ClientError
+
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=name)
         except ClientError as exc:
