@@ -55,6 +55,19 @@ accounts = Table(
     Column("default_language", String(10), nullable=True),
     # owner, admin, moderator or user (0018): see ``roost.accounts.roles``.
     Column("role", String(10), nullable=False, default="user", server_default="user"),
+    # Moderation (0019): a suspended account cannot sign in and is hidden; a silenced
+    # ("limited") one is hidden from public timelines and from people who do not follow
+    # it; a sensitized one has its media marked sensitive.
+    Column("suspended_at", UTCDateTime, nullable=True),
+    Column("silenced_at", UTCDateTime, nullable=True),
+    Column("sensitized_at", UTCDateTime, nullable=True),
+    # Registrations (0019): ``approved`` is false while a sign-up waits for a moderator
+    # in approval mode; ``registration_reason`` is the reason the person gave.
+    Column("approved", Boolean, nullable=False, default=True, server_default=true()),
+    Column("registration_reason", Text, nullable=True),
+    Column("email_confirmed_at", UTCDateTime, nullable=True),
+    # Deleted by its owner (0019): the row stays, emptied, so the username stays reserved.
+    Column("deleted_at", UTCDateTime, nullable=True),
 )
 Index("uq_accounts_username_lower", func.lower(accounts.c.username), unique=True)
 Index("uq_accounts_email_lower", func.lower(accounts.c.email), unique=True)
