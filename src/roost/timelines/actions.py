@@ -64,6 +64,9 @@ DELIVER_JOB = "timelines.deliver"
 REMOVE_JOB = "timelines.remove"
 REFRESH_JOB = "timelines.refresh"
 BACKFILL_POSTS = 40
+# Jobs that each write thousands of timelines: a worker claims one at a time (see
+# ``roost.store.jobs.JobQueue.claim``), so idle workers share a large fan-out.
+SOLO_JOBS = frozenset({DELIVER_JOB, REMOVE_JOB, REFRESH_JOB})
 
 
 def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
