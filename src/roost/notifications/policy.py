@@ -120,7 +120,7 @@ def read_facts(conn: Connection, causes: Sequence[Cause], now: datetime) -> Fact
     facts.permitted = {(a, b) for a, b in conn.execute(_PERMISSIONS, pairs)}
     facts.policies = {r.account_id: r for r in conn.execute(_POLICIES, {"recipients": filterable})}
     facts.follows = {(a, b) for a, b in conn.execute(_FOLLOWS, pairs)}
-    facts.created = {i: at for i, at in conn.execute(_CREATED, {"senders": senders})}
+    facts.created = {r.id: r.created_at for r in conn.execute(_CREATED, {"senders": senders})}
     return facts
 
 

@@ -180,15 +180,13 @@ class SqlTimelineStore:
     def _grow(self, conn: Connection, keys: Sequence[str], added: int) -> dict[str, int]:
         """The materialised timelines among ``keys``, with their new length bounds: one
         statement both finds them and counts what is being added."""
-        return {
-            key: length
-            for key, length in conn.execute(
-                update(timeline_heads)
-                .where(timeline_heads.c.key.in_(list(keys)))
-                .values(length=timeline_heads.c.length + added)
-                .returning(timeline_heads.c.key, timeline_heads.c.length)
-            )
-        }
+        grown = conn.execute(
+            update(timeline_heads)
+            .where(timeline_heads.c.key.in_(list(keys)))
+            .values(length=timeline_heads.c.length + added)
+            .returning(timeline_heads.c.key, timeline_heads.c.length)
+        )
+        return {r.key: r.length for r in grown}
 
     def remove_from_many(self, keys: Sequence[str], post_id: int) -> None:
         if not keys:

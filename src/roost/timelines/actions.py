@@ -186,9 +186,7 @@ def deliver(rt: Runtime, post_id: int, account_ids: list[int], *, announce: bool
     rt.timelines.add_to_many([home_key(a) for a in account_ids], post_id)
     if not announce:
         return
-    message = f"update:{post_id}"
-    for account_id in account_ids:
-        rt.pubsub.publish(home_channel(account_id), message)
+    rt.pubsub.publish_many([home_channel(a) for a in account_ids], f"update:{post_id}")
 
 
 def deliver_lists(rt: Runtime, post_id: int, list_ids: list[int], *, announce: bool = True) -> None:
@@ -198,9 +196,7 @@ def deliver_lists(rt: Runtime, post_id: int, list_ids: list[int], *, announce: b
         rt.timelines.add_to_many(keys[i : i + DELIVERY_BATCH], post_id)
     if not announce:
         return
-    message = f"update:{post_id}"
-    for list_id in list_ids:
-        rt.pubsub.publish(list_channel(list_id), message)
+    rt.pubsub.publish_many([list_channel(i) for i in list_ids], f"update:{post_id}")
 
 
 def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: int | None) -> None:
@@ -285,9 +281,8 @@ def remove_from_homes(rt: Runtime, post_ids: list[int], account_ids: list[int]) 
     keys = [home_key(int(a)) for a in account_ids]
     for post_id in post_ids:
         rt.timelines.remove_from_many(keys, post_id)
-        message = f"delete:{post_id}"
-        for account_id in account_ids:
-            rt.pubsub.publish(home_channel(int(account_id)), message)
+        channels = [home_channel(int(a)) for a in account_ids]
+        rt.pubsub.publish_many(channels, f"delete:{post_id}")
 
 
 def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:
