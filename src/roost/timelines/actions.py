@@ -13,8 +13,9 @@ done: at-least-once delivery never shows a post twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
+import itertools
+from collections.abc import Generator, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from roost.circles.queries import circle_audience
 from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
-from roost.graph.queries import follower_ids, followers_among, is_following
+from roost.graph.queries import follower_ids, followers_among, is_following, iter_follower_ids
 from roost.lists.actions import LIST_MEMBERS_JOB, LIST_RESET_JOB
 from roost.lists.queries import (
     access_list,
@@ -60,6 +61,7 @@ from roost.timelines.feeds import (
 # per 1,000 timelines in Redis): 2,500 keeps that overhead small for a 100,000-follower
 # fan-out and still splits a 10,000-follower one across four workers.
 DELIVERY_BATCH = 2500
+ENQUEUED_TOGETHER = 8  # delivery jobs per insert while a large fan-out is split
 DELIVER_JOB = "timelines.deliver"
 REMOVE_JOB = "timelines.remove"
 REFRESH_JOB = "timelines.refresh"
@@ -91,60 +93,68 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
         mentioned = list(
             conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
         )
+    # Everyone but plain followers, who may be 100,000: those are streamed below.
     recipients: set[int] = {post.account_id}
+    fans_out = (
+        post.circle_id is None
+        and reaches_followers(post.visibility, post.circle_id)
+        and followers_count <= rt.settings.fanout_max_followers
+    )
     if post.circle_id is not None:
         # A circle post reaches its members' homes only, followers of the author or not.
         recipients.update(circle_audience(rt, post.circle_id))
-    elif (
-        reaches_followers(post.visibility, post.circle_id)
-        and followers_count <= rt.settings.fanout_max_followers
-    ):
-        active_since = utcnow() - timedelta(days=rt.settings.active_days)
-        recipients.update(follower_ids(rt, post.account_id, active_since=active_since))
     if post.visibility == "private" and post.circle_id is None:
         recipients.update(mentioned)  # mentioned people may see it; put it where they will
     elif post.visibility == "direct" and mentioned:
         # As Mastodon: a direct post lands in the home timelines of the mentioned followers.
-        recipients.update(set(mentioned) & set(follower_ids(rt, post.account_id)))
+        recipients.update(followers_among(rt, post.account_id, mentioned))
     held = (
         lists_holding(rt, [post.account_id])
         if reaches_followers(post.visibility, post.circle_id)
         else []
     )
     # An exclusive list keeps its members' posts out of its owner's home.
-    recipients -= {held_list.account_id for held_list in held if held_list.exclusive}
+    excluded = {held_list.account_id for held_list in held if held_list.exclusive}
+    recipients -= excluded
     if post.visibility == "public" and post.reblog_of_id is None:  # followed_tags_clause
         active_since = utcnow() - timedelta(days=rt.settings.active_days)
         recipients.update(tag_follower_ids(rt, post_id, active_since=active_since))
     replied_to = post.in_reply_to_account_id
     is_reply = replied_to is not None and replied_to != post.account_id
-    listening = (
-        followers_among(rt, replied_to, recipients | {h.account_id for h in held})
-        if replied_to is not None and is_reply
-        else set()
-    )
+    active_since = utcnow() - timedelta(days=rt.settings.active_days)
+    listening: set[int] = set()
     if is_reply:
-        # Mastodon's home filter: a reply reaches those who follow the one it answers.
+        assert replied_to is not None
+        # Mastodon's home filter: a reply reaches those who follow the one it answers,
+        # which is asked of every recipient: here the followers are loaded whole.
+        if fans_out:
+            followers = set(follower_ids(rt, post.account_id, active_since=active_since))
+            recipients |= followers - excluded
+            fans_out = False
+        listening = followers_among(rt, replied_to, recipients | {h.account_id for h in held})
         recipients = {
             r for r in recipients if shown_in_home(r, post.account_id, replied_to, r in listening)
         }
-    ordered = sorted(recipients)
-    first, rest = ordered[:DELIVERY_BATCH], ordered[DELIVERY_BATCH:]
-    # The split commits with the post's mark: a retried fan-out (its worker died before
-    # reporting) enqueues no batch twice and announces nothing twice. Live events are
-    # sent after that commit, so a crash right there loses them (the timelines, rewritten
-    # by the retry, stay complete): at most once for the push, at least once for storage.
-    with rt.db.write() as tx:
-        announce = rt.jobs.mark_once(tx, f"{FANOUT_JOB}:{post_id}")
-        if announce and rest:
-            rt.jobs.enqueue_many(
-                tx,
-                DELIVER_JOB,
-                [
-                    {"post_id": post_id, "account_ids": rest[i : i + DELIVERY_BATCH]}
-                    for i in range(0, len(rest), DELIVERY_BATCH)
-                ],
-            )
+    batches = _batches(
+        rt, post.account_id, recipients, excluded, active_since if fans_out else None
+    )
+    try:
+        first = next(batches, [])
+        # The split commits with the post's mark: a retried fan-out (its worker died
+        # before reporting) enqueues no batch twice and announces nothing twice. Live
+        # events are sent after that commit, so a crash right there loses them (the
+        # timelines, rewritten by the retry, stay complete): at most once for the push,
+        # at least once for storage. The followers stream in while the batches are
+        # enqueued, so a 100,000-follower fan-out never holds them all in memory.
+        with rt.db.write() as tx:
+            announce = rt.jobs.mark_once(tx, f"{FANOUT_JOB}:{post_id}")
+            if announce:
+                while group := list(itertools.islice(batches, ENQUEUED_TOGETHER)):
+                    rt.jobs.enqueue_many(
+                        tx, DELIVER_JOB, [{"post_id": post_id, "account_ids": b} for b in group]
+                    )
+    finally:
+        batches.close()
     if announce:
         _publish_public(rt, post_id, post.visibility, post.reblog_of_id)
     notify_about_post(rt, post_id)
@@ -169,6 +179,31 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
             announce=announce,
         )
     deliver(rt, post_id, first, announce=announce)
+
+
+def _batches(
+    rt: Runtime,
+    author_id: int,
+    others: set[int],
+    excluded: set[int],
+    followers_since: datetime | None,
+) -> Generator[list[int], None, None]:
+    """The recipients in delivery batches: the followers active since
+    ``followers_since`` (none if None) as the database streams them, less ``excluded``
+    and less ``others``, which follow them (each recipient is in one batch only)."""
+    batch: list[int] = []
+    if followers_since is not None:
+        for part in iter_follower_ids(
+            rt, author_id, active_since=followers_since, chunk=DELIVERY_BATCH
+        ):
+            batch.extend(a for a in part if a not in others and a not in excluded)
+            while len(batch) >= DELIVERY_BATCH:
+                yield batch[:DELIVERY_BATCH]
+                batch = batch[DELIVERY_BATCH:]
+    batch.extend(sorted(others))
+    while batch:
+        yield batch[:DELIVERY_BATCH]
+        batch = batch[DELIVERY_BATCH:]
 
 
 def handle_deliver(rt: Runtime, payload: dict[str, Any]) -> None:
