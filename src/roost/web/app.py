@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.config import Settings
 from roost.web import (
+    account_deletion,
     accounts,
     audience,
     authorized_apps,
@@ -60,6 +61,7 @@ def web_routes() -> list[BaseRoute]:
         *filters.routes,
         *accounts.routes,
         *profile_settings.routes,
+        *account_deletion.routes,
         *follow_requests.routes,
         *audience.routes,
         *authorized_apps.routes,
