@@ -45,6 +45,8 @@ archive_import_batches = Table(
     Column("import_id", Id, ForeignKey("archive_imports.id", ondelete="CASCADE"), primary_key=True),
     Column("batch", Integer, primary_key=True, autoincrement=False),
     Column("imported", Integer, nullable=False),
+    # Overwrite's first step: what it took away because the file did not list it.
+    Column("removed", Integer, nullable=False, default=0),
     # [{"row": n, "value": "...", "reason": "..."}]
     Column("skipped", JSON, nullable=False),
     Column("finished_at", UTCDateTime, nullable=False),

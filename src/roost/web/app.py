@@ -20,6 +20,7 @@ from roost.config import Settings
 from roost.web import (
     account_deletion,
     accounts,
+    archive,
     audience,
     authorized_apps,
     chats,
@@ -62,6 +63,7 @@ def web_routes() -> list[BaseRoute]:
         *accounts.routes,
         *profile_settings.routes,
         *account_deletion.routes,
+        *archive.routes,
         *follow_requests.routes,
         *audience.routes,
         *authorized_apps.routes,

@@ -62,6 +62,7 @@ def upgrade() -> None:
         ),
         sa.Column("batch", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("imported", sa.Integer(), nullable=False),
+        sa.Column("removed", sa.Integer(), nullable=False),
         sa.Column("skipped", sa.JSON(), nullable=False),
         sa.Column("finished_at", UTCDateTime(), nullable=False),
     )
