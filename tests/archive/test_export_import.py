@@ -229,7 +229,8 @@ def test_an_import_reports_each_skipped_row_and_why(
         "erin@roost.test,maybe,false,",  # not a boolean
         "@frank@roost.test,true,true,",  # fine, with a leading @
     ]
-    assert people.erin and people.frank
+    assert people.erin
+    assert people.frank
     # when
     import_id = do_start_import(rt, alice, "follows", "merge", "\n".join(lines).encode())
     (report,) = get_imports(rt, alice)
