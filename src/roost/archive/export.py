@@ -23,7 +23,7 @@ import zipfile
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 
 from roost.accounts.models import accounts
 from roost.archive.csvs import FILES, address, export_csv
@@ -45,14 +45,18 @@ CONTEXT = "https://www.w3.org/ns/activitystreams"
 
 
 def do_request_export(rt: Runtime, account_id: int) -> int:
-    """Starts an archive; one a week, unless the last one failed."""
+    """Starts an archive: one a week, unless the last one never finished."""
     now = utcnow()
     with rt.db.write() as tx:
         recent = tx.conn.scalar(
             select(archive_exports.c.id).where(
                 archive_exports.c.account_id == account_id,
                 archive_exports.c.created_at > now - timedelta(days=EVERY_DAYS),
-                archive_exports.c.state != "failed",
+                # One still "running" a day on lost its job (parked): it does not count.
+                or_(
+                    archive_exports.c.state.in_(("done", "expired")),
+                    archive_exports.c.created_at > now - timedelta(days=1),
+                ),
             )
         )
         if recent is not None:
@@ -167,31 +171,39 @@ class _Builder:
 
     # -- outbox ----------------------------------------------------------------
     def _outbox(self, archive: zipfile.ZipFile) -> None:
-        items: list[dict[str, Any]] = []
+        """Streamed into the zip a batch at a time, so a long history never sits in
+        memory whole; the pictures are copied after it (a zip writes one member at a
+        time), and ``totalItems`` comes last (JSON keys have no order)."""
+        pictures: list[str] = []
+        done = 0
         after = 0
-        while True:
-            with self.rt.db.read() as conn:
-                batch = conn.execute(
-                    select(posts)
-                    .where(posts.c.account_id == self.account_id, posts.c.id > after)
-                    .order_by(posts.c.id)
-                    .limit(BATCH)
-                ).all()
-                if not batch:
-                    break
-                extras = _Extras(conn, [p.id for p in batch], [p.reblog_of_id for p in batch])
-            for post in batch:
-                items.append(self._activity(post, extras, archive))
-            after = batch[-1].id
-            _set(self.rt, self.export_id, posts_done=len(items))
-        outbox = {
-            "@context": CONTEXT,
-            "id": "outbox.json",
-            "type": "OrderedCollection",
-            "totalItems": len(items),
-            "orderedItems": items,
-        }
-        archive.writestr("outbox.json", json.dumps(outbox, ensure_ascii=False))
+        with archive.open("outbox.json", "w") as out:
+            out.write(
+                b'{"@context": "%s", "id": "outbox.json", "type": "OrderedCollection", '
+                b'"orderedItems": [' % CONTEXT.encode()
+            )
+            while True:
+                with self.rt.db.read() as conn:
+                    batch = conn.execute(
+                        select(posts)
+                        .where(posts.c.account_id == self.account_id, posts.c.id > after)
+                        .order_by(posts.c.id)
+                        .limit(BATCH)
+                    ).all()
+                    if not batch:
+                        break
+                    extras = _Extras(conn, [p.id for p in batch], [p.reblog_of_id for p in batch])
+                for post in batch:
+                    item = self._activity(post, extras, pictures)
+                    out.write((b", " if done else b"") + json.dumps(item).encode())
+                    done += 1
+                after = batch[-1].id
+                _set(self.rt, self.export_id, posts_done=done)
+            out.write(b'], "totalItems": %d}' % done)
+        for name in pictures:
+            data = self.rt.media.read(name)
+            if data is not None:
+                archive.writestr(posixpath.join("media_attachments", name), data)
 
     def _status_uri(self, username: str, post_id: int) -> str:
         return f"{self.base}/users/{username}/statuses/{post_id}"
@@ -206,7 +218,7 @@ class _Builder:
             return [followers], mentioned
         return mentioned, []
 
-    def _activity(self, post: Any, extras: _Extras, archive: zipfile.ZipFile) -> dict[str, Any]:
+    def _activity(self, post: Any, extras: _Extras, pictures: list[str]) -> dict[str, Any]:
         uri = self._status_uri(self.account.username, post.id)
         published = post.created_at.isoformat().replace("+00:00", "Z")
         mentioned = [f"{self.base}/users/{n}" for n in extras.mentions.get(post.id, [])]
@@ -225,9 +237,7 @@ class _Builder:
         attachments = []
         for media in extras.media.get(post.id, []):
             path = posixpath.join("media_attachments", media.file_name)
-            data = self.rt.media.read(media.file_name)
-            if data is not None:
-                archive.writestr(path, data)
+            pictures.append(media.file_name)
             attachments.append(
                 {
                     "type": "Document",
