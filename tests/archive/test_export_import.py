@@ -16,7 +16,7 @@ from sqlalchemy import select
 from roost.accounts.actions import do_update_profile
 from roost.accounts.models import accounts
 from roost.archive.csvs import FILES
-from roost.archive.export import access_archive, do_request_export, get_exports
+from roost.archive.export import access_archive, do_request_export, get_exports, handle_expire
 from roost.archive.imports import do_start_import, get_imports
 from roost.errors import NotFound, RateLimited, ValidationFailed
 from roost.graph.actions import do_follow
@@ -298,3 +298,22 @@ def test_overwrite_removes_what_the_file_does_not_list(
     do_start_import(rt, alice, "lists", "overwrite", b"keep,carol@roost.test\n")
     settle()
     assert _relations(rt, alice)["lists"] == {("keep", "carol")}
+
+
+def test_an_archive_is_kept_a_week_then_its_file_goes(
+    rt: Runtime, people: People, settle: Callable[[], object]
+) -> None:
+    # given
+    export_id = do_request_export(rt, people.alice)
+    settle()
+    (export,) = get_exports(rt, people.alice)
+    assert rt.media.read(export.file_name) is not None
+    # when: the expiry job, queued a week ahead, comes due
+    handle_expire(rt, {"export_id": export_id})
+    # then
+    assert rt.media.read(export.file_name) is None
+    with pytest.raises(NotFound):
+        access_archive(rt, people.alice, export_id)
+    assert get_exports(rt, people.alice)[0].state == "expired"
+    with pytest.raises(RateLimited):  # the week still counts
+        do_request_export(rt, people.alice)

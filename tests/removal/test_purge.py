@@ -16,6 +16,7 @@ from roost.accounts.models import accounts
 from roost.accounts.queries import get_account, get_account_by_username, search_accounts
 from roost.accounts.sessions import do_resume_web_session, do_start_web_session
 from roost.accounts.settings import ProfileSettings
+from roost.archive.export import access_archive, do_request_export, get_exports
 from roost.circles.actions import do_add_circle_members, do_create_circle
 from roost.errors import InvalidFields, NotFound, ValidationFailed
 from roost.filters.actions import KeywordChange, do_create_filter
@@ -108,6 +109,7 @@ def _fill(rt: Runtime, people: People, zelda: int) -> dict[str, Any]:
     do_report(rt, zelda, people.dave, comment=f"{POST_TEXT} report")
     do_report(rt, bob, zelda, status_ids=[public], comment="spam")
     do_link_phone(rt, zelda, "+15005550006")
+    export_id = do_request_export(rt, zelda)
     session = do_start_web_session(rt, zelda, "Firefox")
     token = do_register_token(rt, None, zelda, frozenset({"read", "write"}))
     with rt.db.read() as conn:
@@ -122,6 +124,7 @@ def _fill(rt: Runtime, people: People, zelda: int) -> dict[str, Any]:
         profile = get_account(rt, zelda)
     return {
         "posts": [public, private],
+        "export": export_id,
         "session": session,
         "token": token.access_token,
         "bob_list": bob_list,
@@ -152,6 +155,8 @@ def test_deleting_an_account_leaves_no_personal_data_anywhere(
     zelda = _register_zelda(rt)
     life = _fill(rt, people, zelda)
     settle()
+    assert access_archive(rt, zelda, life["export"])
+    life["files"].append(get_exports(rt, zelda)[0].file_name)  # the archive's file too
     bob_home = rt.timelines.page(home_key(people.bob), limit=100) or []
     assert set(life["posts"]) <= set(bob_home)
     strings = [EMAIL, SHOWN, BIO, POST_TEXT, "value-marker-5", "kw-marker", "+15005550006"]
@@ -182,6 +187,8 @@ def test_deleting_an_account_leaves_no_personal_data_anywhere(
     assert (row.display_name, row.note) == ("", "")
     for name in life["files"]:
         assert rt.media.read(name) is None, name
+    with pytest.raises(NotFound):
+        access_archive(rt, zelda, life["export"])  # its row is gone too
     with rt.db.read() as conn:
         assert conn.scalar(select(posts.c.id).where(posts.c.id.in_(life["posts"]))) is None
     # stored timelines hold none of the posts (Redis in scale mode)

@@ -116,6 +116,20 @@ def handle_expire(rt: Runtime, payload: dict[str, Any]) -> None:
     _set(rt, export_id, state="expired", file_name=None)
 
 
+def remove_account_archives(rt: Runtime, account_id: int) -> None:
+    """An account being removed: its archives' files go now (rows go with the account's)."""
+    with rt.db.read() as conn:
+        rows = conn.execute(
+            select(archive_exports.c.id, archive_exports.c.file_name).where(
+                archive_exports.c.account_id == account_id
+            )
+        ).all()
+    for row in rows:
+        if row.file_name:
+            rt.media.delete(row.file_name)
+        _set(rt, row.id, state="expired", file_name=None)
+
+
 def _set(rt: Runtime, export_id: int, **values: Any) -> None:
     with rt.db.write() as tx:
         tx.conn.execute(

@@ -25,6 +25,7 @@ from sqlalchemy import Table, delete, func, select, update
 
 from roost.accounts.deletion import PURGE_ACCOUNT_JOB
 from roost.accounts.models import accounts
+from roost.archive.export import remove_account_archives
 from roost.errors import NotFound
 from roost.graph.actions import unfollow_in
 from roost.graph.models import follows
@@ -58,6 +59,7 @@ def purge_account(rt: Runtime, account_id: int) -> None:
         except NotFound:  # deleted meanwhile
             pass
     remove_account_media(rt, account_id)
+    remove_account_archives(rt, account_id)
     _purge_phone_traces(rt, account_id)
     _purge_references(rt, account_id)
     _empty_row(rt, account_id)
