@@ -30,6 +30,7 @@ from roost.oauth.actions import do_register_token
 from roost.oauth.queries import get_token
 from roost.phones.actions import do_link_phone
 from roost.posts.actions import do_create_post, do_reblog
+from roost.posts.hydration import hydrate
 from roost.posts.marks import do_bookmark, do_favourite, do_pin
 from roost.posts.models import posts
 from roost.posts.polls import PollSpec
@@ -161,6 +162,7 @@ def test_deleting_an_account_leaves_no_personal_data_anywhere(
     assert set(life["posts"]) <= set(bob_home)
     strings = [EMAIL, SHOWN, BIO, POST_TEXT, "value-marker-5", "kw-marker", "+15005550006"]
     assert _traces(rt, zelda, strings), "the check must see the account before the purge"
+    assert len(hydrate(rt, people.bob, life["posts"])) == 2
     # when: a wrong password changes nothing
     with pytest.raises(ValidationFailed):
         do_delete_own_account(rt, zelda, "not the password")
@@ -175,6 +177,7 @@ def test_deleting_an_account_leaves_no_personal_data_anywhere(
     assert do_resume_web_session(rt, life["session"]) is None
     assert get_token(rt, life["token"]) is None
     assert authenticate(rt, NAME, PASSWORD, address=None) is None
+    assert hydrate(rt, people.bob, life["posts"]) == []  # before the job ran
     # and once the job ran: nothing left
     settle()
     assert _traces(rt, zelda, strings) == []
