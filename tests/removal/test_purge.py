@@ -17,6 +17,7 @@ from roost.accounts.queries import get_account, get_account_by_username, search_
 from roost.accounts.sessions import do_resume_web_session, do_start_web_session
 from roost.accounts.settings import ProfileSettings
 from roost.archive.export import access_archive, do_request_export, get_exports
+from roost.archive.imports import do_start_import
 from roost.circles.actions import do_add_circle_members, do_create_circle
 from roost.errors import InvalidFields, NotFound, ValidationFailed
 from roost.filters.actions import KeywordChange, do_create_filter
@@ -201,6 +202,14 @@ def test_deleting_an_account_leaves_no_personal_data_anywhere(
     # counters of the people left behind are right
     bob = get_account(rt, people.bob)
     assert (bob.followers_count, bob.following_count) == (0, 0)
+    # nobody can follow, block or mention the account any more
+    with pytest.raises(NotFound):
+        do_follow(rt, people.carol, zelda)
+    with pytest.raises(NotFound):
+        do_block(rt, people.carol, zelda)
+    do_create_post(rt, people.carol, f"hello @{NAME}")
+    settle()
+    assert _traces(rt, zelda, strings) == []
     # the username stays reserved
     with pytest.raises(InvalidFields):
         do_register(rt, NAME, PASSWORD, email="new@example.org")
@@ -220,3 +229,18 @@ def test_purging_twice_is_harmless(
     with pytest.raises(NotFound):
         get_account(rt, zelda)
     assert get_account(rt, people.bob).following_count == 0
+
+
+def test_an_import_queued_before_the_deletion_does_nothing_after_it(
+    rt: Runtime, people: People, settle: Callable[[], object]
+) -> None:
+    # given: an import waiting in the queue
+    zelda = _register_zelda(rt)
+    assert people.bob
+    do_start_import(rt, zelda, "follows", "merge", b"bob@roost.test\n")
+    # when: the purge (here a suspension's end, called directly) runs before the batch
+    purge_account(rt, zelda)
+    settle()
+    # then
+    assert get_account(rt, people.bob).followers_count == 0
+    assert _traces(rt, zelda, [EMAIL]) == []

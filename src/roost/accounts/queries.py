@@ -68,7 +68,7 @@ def find_existing_usernames(rt: Runtime, usernames: Sequence[str]) -> dict[str, 
     with rt.db.read() as conn:
         rows = conn.execute(
             select(accounts.c.id, accounts.c.username).where(
-                func.lower(accounts.c.username).in_(lowered)
+                func.lower(accounts.c.username).in_(lowered), NOT_DELETED
             )
         ).all()
     return {r.username.lower(): r.id for r in rows}

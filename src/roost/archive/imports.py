@@ -175,8 +175,19 @@ def _create_lists(rt: Runtime, account_id: int, rows: list[Row]) -> None:
 # -- the jobs ------------------------------------------------------------------
 
 
+def _still_wanted(rt: Runtime, import_id: int) -> bool:
+    """False once the import is gone (its account was deleted meanwhile): a late batch
+    must not follow or block anyone on behalf of an account being removed."""
+    with rt.db.read() as conn:
+        return bool(
+            conn.scalar(select(archive_imports.c.id).where(archive_imports.c.id == import_id))
+        )
+
+
 def handle_import(rt: Runtime, payload: dict[str, Any]) -> None:
     account_id, kind = int(payload["account_id"]), str(payload["kind"])
+    if not _still_wanted(rt, int(payload["import_id"])):
+        return
     imported = 0
     skipped: list[dict[str, Any]] = []
     for number, cells in payload["rows"]:
@@ -347,6 +358,8 @@ def handle_overwrite(rt: Runtime, payload: dict[str, Any]) -> None:
     """Removes what the file does not list, then enqueues the batches that add what it
     does (once: the mark makes a retry skip the enqueueing)."""
     account_id, kind = int(payload["account_id"]), str(payload["kind"])
+    if not _still_wanted(rt, int(payload["import_id"])):
+        return
     rows = [[str(c) for c in cells] for b in payload["batches"] for _n, cells in b["rows"]]
     removed = _overwrite(rt, account_id, kind, rows)
     import_id = int(payload["import_id"])
