@@ -21,6 +21,7 @@ from typing import Any
 
 from roost.archive.export import JOB_HANDLERS as EXPORT_JOBS
 from roost.archive.imports import JOB_HANDLERS as IMPORT_JOBS
+from roost.archive.overwrite import JOB_HANDLERS as OVERWRITE_JOBS
 from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
@@ -49,7 +50,7 @@ HANDLERS: dict[str, Handler] = {
     **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
-HANDLERS |= {**REMOVAL_JOBS, **EXPORT_JOBS, **IMPORT_JOBS}  # issue 14: your data
+HANDLERS |= {**REMOVAL_JOBS, **EXPORT_JOBS, **IMPORT_JOBS, **OVERWRITE_JOBS}  # issue 14: your data
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

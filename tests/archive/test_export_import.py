@@ -16,8 +16,9 @@ from sqlalchemy import select
 from roost.accounts.actions import do_update_profile
 from roost.accounts.models import accounts
 from roost.archive.csvs import FILES
-from roost.archive.export import access_archive, do_request_export, get_exports, handle_expire
-from roost.archive.imports import do_start_import, get_imports
+from roost.archive.export import do_request_export, handle_expire
+from roost.archive.imports import do_start_import
+from roost.archive.queries import access_archive, get_exports, get_imports
 from roost.errors import NotFound, RateLimited, ValidationFailed
 from roost.graph.actions import do_follow
 from roost.graph.blocks import do_block, do_mute

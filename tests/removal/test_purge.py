@@ -16,8 +16,9 @@ from roost.accounts.models import accounts
 from roost.accounts.queries import get_account, get_account_by_username, search_accounts
 from roost.accounts.sessions import do_resume_web_session, do_start_web_session
 from roost.accounts.settings import ProfileSettings
-from roost.archive.export import access_archive, do_request_export, get_exports
+from roost.archive.export import do_request_export
 from roost.archive.imports import do_start_import
+from roost.archive.queries import access_archive, get_exports
 from roost.circles.actions import do_add_circle_members, do_create_circle
 from roost.errors import InvalidFields, NotFound, ValidationFailed
 from roost.filters.actions import KeywordChange, do_create_filter

@@ -12,8 +12,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.archive.csvs import FILES, export_csv
-from roost.archive.export import access_archive, do_request_export, get_exports
-from roost.archive.imports import KINDS, MAX_BYTES, MAX_ROWS, do_start_import, get_imports
+from roost.archive.export import do_request_export
+from roost.archive.imports import KINDS, MAX_BYTES, MAX_ROWS, do_start_import
+from roost.archive.queries import access_archive, get_exports, get_imports
 from roost.errors import NotFound, RateLimited, ValidationFailed
 from roost.web.page import Web, page
 
