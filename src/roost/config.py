@@ -53,7 +53,9 @@ class Settings(BaseSettings):
         description="Threads running request handlers in each web process. Few is faster:"
         " database drivers release the GIL on every row, and many threads queue for it.",
     )
-    workers: int = Field(1, description="Web processes `roost serve` starts.")
+    workers: int = Field(
+        0, description="Web processes `roost serve` starts (0: one per core of the machine)."
+    )
     streaming_max_subscriptions: int = Field(
         16, description="Streams one streaming WebSocket may subscribe to at once."
     )

@@ -22,8 +22,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from roost.bench.carrier import FakeTwilio
-from roost.bench.seed import bulk_insert, create_people
 from roost.graph.models import follows
 from roost.ids import new_id
 from roost.phones.models import phones, sms_texts
@@ -31,6 +29,8 @@ from roost.posts.actions import do_create_post
 from roost.runtime import Runtime, build_runtime
 from roost.store.schema import utcnow
 from roost.worker import Worker
+from roost_bench.carrier import FakeTwilio
+from roost_bench.seed import bulk_insert, create_people
 
 WORKERS = 2
 

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from roost.bench.graphs import find_dataset
-from roost.bench.notifications import Notified
-from roost.bench.seed import People
+from roost_bench.graphs import find_dataset
+from roost_bench.notifications import Notified
+from roost_bench.seed import People
 
 SCRIPT = Path("bench/wrk/roost.lua")
 MARKER = "ROOST-BENCH "

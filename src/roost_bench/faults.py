@@ -1,4 +1,4 @@
-"""``roost faults``: PostgreSQL and Redis taken away under load, in scale mode.
+"""``roost-bench faults``: PostgreSQL and Redis taken away under load, in scale mode.
 
 What it shows: while PostgreSQL is down, requests fail fast with 503 (no request
 hangs, no web process is stuck) and the service recovers by itself when it returns,
@@ -8,7 +8,7 @@ nothing on disk) every home timeline reads exactly as the database says.
 
 How: a throwaway PostgreSQL cluster (``initdb`` into a temporary folder, its own
 port) and a private ``redis-server``, so the machine's shared services are never
-touched; the seeded world of ``roost bench``; the stack as real processes (a web process
+touched; the seeded world of ``roost-bench bench``; the stack as real processes (a web process
 and a worker process); a few client threads reading homes and posting, every request's time,
 outcome and latency recorded. PostgreSQL is stopped with ``-m immediate`` (as a
 crash: no checkpoint, crash recovery at start) and started again after
@@ -38,16 +38,16 @@ import numpy as np
 import psycopg
 from sqlalchemy import func, select
 
-from roost.bench.graphs import reed98
-from roost.bench.run import console
-from roost.bench.seed import People, seed_graph
-from roost.bench.servers import Backing, PrivateDatabase, PrivateRedis, Stack, free_port
 from roost.paging import Page
 from roost.posts.models import posts
 from roost.posts.queries import recent_post_ids
 from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
 from roost.timelines.feeds import home_feed, home_page_ids
+from roost_bench.graphs import reed98
+from roost_bench.run import console
+from roost_bench.seed import People, seed_graph
+from roost_bench.servers import Backing, PrivateDatabase, PrivateRedis, Stack, free_port
 
 matplotlib.use("Agg")  # no display: render straight to the PNG
 

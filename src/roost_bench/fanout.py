@@ -23,11 +23,11 @@ import numpy as np
 from sqlalchemy import delete, func, select, update
 
 from roost.accounts.models import accounts
-from roost.bench.presence import holders
-from roost.bench.seed import Advance, People, create_people, insert_follows, write_homes
 from roost.graph.models import follows
 from roost.runtime import Runtime
 from roost.store.jobs import jobs
+from roost_bench.presence import holders
+from roost_bench.seed import Advance, People, create_people, insert_follows, write_homes
 
 SAMPLE = 64
 

@@ -26,8 +26,6 @@ import numpy as np
 from sqlalchemy import Connection, Table
 
 from roost.accounts.models import accounts
-from roost.bench.graphs import Graph
-from roost.bench.presence import replace_many
 from roost.graph.models import follows
 from roost.ids import new_id
 from roost.oauth.models import access_tokens
@@ -36,6 +34,8 @@ from roost.posts.models import posts
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 from roost.store.timelines import SqlTimelineStore, timeline_entries, timeline_heads
+from roost_bench.graphs import Graph
+from roost_bench.presence import replace_many
 
 CHUNK = 20_000
 SCOPES = "read write follow"

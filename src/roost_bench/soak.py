@@ -1,11 +1,11 @@
-"""``roost soak``: the mixed workload at a fraction of measured capacity for a long time.
+"""``roost-bench soak``: the mixed workload at a fraction of measured capacity for a long time.
 
 What it shows: that nothing accumulates. Errors stay at zero, p99 does not creep up,
 the resident memory of every process of the stack stays flat (the slope of a least
 squares line, in MB per minute), and the job queue stays bounded. A leak or a queue
 that slowly falls behind is invisible in a ten-second benchmark.
 
-How: the world of ``roost bench`` is seeded (same graph, same bulk loading), the stack
+How: the world of ``roost-bench bench`` is seeded (same graph, same bulk loading), the stack
 starts as real processes, one full-speed mixed run measures capacity, and the soak then
 runs wrk in back-to-back windows (one summary each: rate, p50, p99, non-2xx) at
 ``fraction`` of it. wrk has no rate option: the Lua script pauses each connection
@@ -27,14 +27,14 @@ from typing import Any
 import matplotlib
 import numpy as np
 
-from roost.bench.fanout import wait_for_idle_queue
-from roost.bench.graphs import reed98
-from roost.bench.run import console
-from roost.bench.seed import seed_graph
-from roost.bench.servers import Backing, Stack
-from roost.bench.workload import MIXED, run_wrk, write_users_file
 from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
+from roost_bench.fanout import wait_for_idle_queue
+from roost_bench.graphs import reed98
+from roost_bench.run import console
+from roost_bench.seed import seed_graph
+from roost_bench.servers import Backing, Stack
+from roost_bench.workload import MIXED, run_wrk, write_users_file
 
 matplotlib.use("Agg")  # no display: render straight to the PNG
 

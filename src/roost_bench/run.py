@@ -1,16 +1,17 @@
-"""``roost bench``: seeds a world per mode, starts the stack, measures, writes results.
+"""``roost-bench bench``: seeds a world per mode, starts the stack, measures, writes results.
 
-One mode's run, in order: a private database (and Redis) is created and migrated;
-the graph, its posts, tokens and home timelines are bulk-loaded; the stack starts
-as real processes at the default hybrid threshold and serves, for ``duration``
-seconds each, the floor endpoint, home reads alone, user-timeline reads alone,
-the mixed workload (profiled with py-spy) and posts alone (watching the job
-queue); then dedicated accounts with exact follower counts are added, the stack
-restarts with the threshold raised above them to time fan-out, and once more at
-the default to check that an account above it is visible at once. Last, people
-with thousands of notifications each are bulk-loaded and their lists read (first
-page, deep pages, grouped), and plain posts, posts with mentions and likes are
-timed with the job queue watched, for what a notification adds to a write.
+One mode's run, in order: a private database (and Redis) is created and migrated; the
+graph, its posts, tokens and home timelines are bulk-loaded; the stack starts as real
+processes at the default hybrid threshold and serves, for ``duration`` seconds each, the
+floor endpoint, the reference app (a bare Starlette process serving one of this run's
+real home pages: the ceiling every figure is also given as a share of), home reads
+alone, user-timeline reads alone, the mixed workload (profiled with py-spy) and posts
+alone (watching the job queue); then dedicated accounts with exact follower counts are
+added, the stack restarts with the threshold raised above them to time fan-out, and once
+more at the default to check that an account above it is visible at once. Last, people
+with thousands of notifications each are bulk-loaded and their lists read (first page,
+deep pages, grouped), and plain posts, posts with mentions and likes are timed with the
+job queue watched, for what a notification adds to a write.
 """
 
 from __future__ import annotations
@@ -30,20 +31,23 @@ import httpx
 from rich.console import Console
 from rich.progress import Progress, TaskID
 
-from roost.bench.fanout import discard_jobs, measure_delivery, measure_hybrid, seed_celebrities
-from roost.bench.fanout import wait_for_idle_queue as wait_idle
-from roost.bench.graphs import Graph, load_edge_list, powerlaw, reed98
-from roost.bench.listing import probe_list
-from roost.bench.memory import redis_timeline_entries, redis_used_memory
-from roost.bench.notifications import seed_notifications
-from roost.bench.profile import start_recording, summarise
-from roost.bench.report import targets, write_report
-from roost.bench.search import measure_search, seed_search_corpus
-from roost.bench.seed import World, seed_graph
-from roost.bench.servers import Backing, Stack
-from roost.bench.sms import measure_sms
-from roost.bench.suggestions import measure_suggestions, seed_follow_graph
-from roost.bench.workload import (
+from roost.runtime import Runtime, build_runtime
+from roost.store.migrate import migrate
+from roost_bench.fanout import discard_jobs, measure_delivery, measure_hybrid, seed_celebrities
+from roost_bench.fanout import wait_for_idle_queue as wait_idle
+from roost_bench.graphs import Graph, load_edge_list, powerlaw, reed98
+from roost_bench.listing import probe_list
+from roost_bench.memory import redis_timeline_entries, redis_used_memory
+from roost_bench.notifications import seed_notifications
+from roost_bench.profile import start_recording, summarise
+from roost_bench.reference import ReferenceServer, capture_page
+from roost_bench.report import add_shares, print_summary, targets, write_report
+from roost_bench.search import measure_search, seed_search_corpus
+from roost_bench.seed import World, seed_graph
+from roost_bench.servers import Backing, Stack, free_port
+from roost_bench.sms import measure_sms
+from roost_bench.suggestions import measure_suggestions, seed_follow_graph
+from roost_bench.workload import (
     MIXES,
     NOTIFICATION_MIXES,
     WrkResult,
@@ -51,8 +55,6 @@ from roost.bench.workload import (
     write_notified_file,
     write_users_file,
 )
-from roost.runtime import Runtime, build_runtime
-from roost.store.migrate import migrate
 
 DEFAULT_THRESHOLD = 10_000
 DRAIN_WAIT = 20.0  # the longest wait for the queue to empty after a load (time budget)
@@ -114,6 +116,7 @@ def run_bench(options: Options) -> tuple[Path, Path]:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "modes": results,
     }
+    print_summary(report, console)
     return write_report(report, options.output)
 
 
@@ -233,7 +236,9 @@ def _workload(
         wrk = _wrk_runner(stack, users, options)
         wrk("warmup", MIXES["mixed"], min(options.duration, 3.0))
         wait_idle(rt, DRAIN_WAIT)
-        for name in ("instance", "home", "user"):
+        runs["instance"] = wrk("instance", MIXES["instance"], options.duration).as_dict()
+        runs["reference"] = _reference(stack, backing, users, wrk, options)
+        for name in ("home", "user"):
             runs[name] = wrk(name, MIXES[name], options.duration).as_dict()
         profile_file = backing.data_dir / "mixed.pyspy"
         recorder = (
@@ -251,17 +256,40 @@ def _workload(
         runs["post"]["posts_per_second"] = runs["post"]["ok_per_second"]
     finally:
         stack.stop()
+    add_shares(runs)
     memory = stack.memory()
     shown = {k: v for k, v in memory.items() if k != "server_log_tail"}
     console.log(f"memory {shown}")
     return runs, memory
 
 
+def _reference(
+    stack: Stack, backing: Backing, users: Path, wrk: Any, options: Options
+) -> dict[str, Any]:
+    """The reference app (``roost_bench.reference``) serving a real home page of this
+    run's, under the same wrk settings, while Roost's stack sits idle beside it."""
+    tokens = [line.split()[1] for line in users.read_text().splitlines()[:200]]
+    page, size = capture_page(stack.base_url, tokens, backing.data_dir)
+    server = ReferenceServer(page, free_port(), backing.data_dir / "reference.log")
+    server.start()
+    try:
+        console.log(f"reference app serving a {size:,}-byte home page")
+        result: WrkResult = wrk("reference", MIXES["home"], options.duration, server.base_url)
+    finally:
+        server.stop()
+    return result.as_dict() | {"page_bytes": size}
+
+
 def _wrk_runner(stack: Stack, users: Path, options: Options) -> Any:
-    def wrk(name: str, mix: str, seconds: float) -> WrkResult:
+    def wrk(name: str, mix: str, seconds: float, base_url: str = "") -> WrkResult:
         console.log(f"wrk {name} ({mix}) for {seconds:g}s at {options.connections} connections")
         result = run_wrk(
-            name, stack.base_url, users, mix=mix, seconds=seconds, connections=options.connections
+            name,
+            base_url or stack.base_url,
+            users,
+            mix=mix,
+            seconds=seconds,
+            connections=options.connections,
         )
         console.log(
             f"  {result.requests_per_second:,.0f} req/s, p50 {result.latency_ms['p50']} ms,"

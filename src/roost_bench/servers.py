@@ -24,8 +24,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from roost.bench.memory import PeakWatcher
 from roost.config import Settings
+from roost_bench.memory import PeakWatcher
 
 ADMIN_URL = os.environ.get("ROOST_BENCH_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ROOST = [str(Path(sys.executable).parent / "roost")]
@@ -194,18 +194,10 @@ class Stack:
         return self.log.read_text(errors="replace").splitlines()[-lines:]
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for proc in self.procs:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"a stack process exited early; see {self.log}")
-            try:
-                if httpx.get(self.base_url + "/api/v1/instance", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"the server did not answer within {timeout}s; see {self.log}")
+        try:
+            wait_http(self.base_url + "/api/v1/instance", timeout, self.procs)
+        except RuntimeError as exc:
+            raise RuntimeError(f"{exc}; see {self.log}") from exc
 
     @property
     def web_pids(self) -> list[int]:
@@ -252,6 +244,22 @@ def child_pids(parent: int) -> list[int]:
         if b"resource_tracker" not in cmdline:  # multiprocessing's helper serves nothing
             children.append(int(entry.name))
     return sorted(children)
+
+
+def wait_http(url: str, timeout: float, procs: list[subprocess.Popen[bytes]]) -> None:
+    """Until ``url`` answers 200; fails early when one of ``procs`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for proc in procs:
+            if proc.poll() is not None:
+                raise RuntimeError("a server process exited early")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
 def _wait_port(port: int, timeout: float) -> None:

@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import insert, text
 
-from roost.bench.seed import bulk_insert, post_ids_between, post_row
 from roost.ids import new_id
 from roost.posts.models import post_tags, posts, tags
 from roost.runtime import Runtime
 from roost.search.queries import search_statuses
+from roost_bench.seed import bulk_insert, post_ids_between, post_row
 
 VOCABULARY = 20_000
 TAGS = ("hcsm", "meded", "hitsm", "roost", "birds")

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, event
 
-from roost.bench.notifications import Notified
 from roost.notifications.queries import grouped_notifications, list_notifications
 from roost.paging import Page
 from roost.runtime import Runtime
+from roost_bench.notifications import Notified
 
 
 def probe_list(rt: Runtime, notified: Notified, samples: int = 200) -> dict[str, Any]:

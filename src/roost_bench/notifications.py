@@ -39,10 +39,10 @@ import numpy as np
 from sqlalchemy import text
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
-from roost.bench.seed import People, bulk_insert, create_people, post_ids_between, post_row
 from roost.notifications.models import notifications
 from roost.posts.models import posts
 from roost.runtime import Runtime
+from roost_bench.seed import People, bulk_insert, create_people, post_ids_between, post_row
 
 # The mix of a busy account's notifications, most common first.
 TYPES = ("favourite", "mention", "reblog", "status", "follow")

@@ -57,7 +57,7 @@ def _dedupe(name: str, people: int, pairs: np.ndarray) -> Graph:
 
 def find_dataset(path: Path) -> Path:
     """Relative paths are tried from the working folder, then from the project root,
-    so ``roost bench`` works from anywhere in a checkout."""
+    so ``roost-bench bench`` works from anywhere in a checkout."""
     if path.is_absolute() or path.exists():
         return path
     return PROJECT_ROOT / path

@@ -18,11 +18,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import text
 
-from roost.bench.graphs import Graph
-from roost.bench.seed import People, create_people, insert_follows
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 from roost.suggestions.queries import get_suggestions
+from roost_bench.graphs import Graph
+from roost_bench.seed import People, create_people, insert_follows
 
 TARGET_MS = 100.0
 
