@@ -48,6 +48,7 @@ class Runtime:
     def close(self) -> None:
         self.pubsub.close()
         self.jobs.doorbell.close()
+        self.limiter.close()
         if self.redis is not None:
             self.redis.close()
             self.redis = None
@@ -84,7 +85,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         pubsub=pubsub,
         media=build_media_storage(settings),
         limiter=RateLimiter(
-            settings.redis_url or "memory://",
+            settings.redis_url or f"sqlite:{settings.data_dir / 'limits.sqlite3'}",
             prefix=settings.redis_prefix,
             enabled=settings.rate_limits,
         ),

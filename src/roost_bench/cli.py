@@ -44,10 +44,18 @@ def bench(
     ),
     sms_rate: float = typer.Option(100.0, help="ROOST_SMS_RATE (texts/s) in the sms step."),
     search_posts: int = typer.Option(1_000_000, help="Posts indexed by the search step."),
+    embedded_web: int = typer.Option(
+        0, help="Web processes of the embedded mode (0: one per core, as `roost serve`)."
+    ),
+    server: str = typer.Option(
+        "uvicorn", help="ASGI server of Roost and the reference app: uvicorn or granian."
+    ),
 ) -> None:
     """Benchmark the stack through its HTTP API; JSON and PNG under bench/results/."""
     if mode not in ("embedded", "scale", "both"):
         raise typer.BadParameter("choose embedded, scale or both", param_hint="--mode")
+    if server not in ("uvicorn", "granian"):
+        raise typer.BadParameter("choose uvicorn or granian", param_hint="--server")
     chosen = [step.strip() for step in steps.split(",") if step.strip()]
     if unknown := set(chosen) - set(STEPS):
         raise typer.BadParameter(f"unknown steps {sorted(unknown)}", param_hint="--steps")
@@ -69,6 +77,8 @@ def bench(
         sms_followers=sms_followers,
         sms_rate=sms_rate,
         search_posts=search_posts,
+        embedded_web=embedded_web,
+        server=server,
     )
     json_path, png_path = run_bench(options)
     typer.echo(f"results: {json_path}\nplot: {png_path}")

@@ -7,12 +7,13 @@ handler encodes its answer). No database, no token, no hydration: the rate it
 reaches under the same wrk settings is the ceiling Roost's figures are shown
 against, so a busy, shared machine still gives comparable shares.
 
-Run by the benchmark as ``python -m roost_bench.reference PAGE PORT`` under the same
-ASGI server as ``roost serve``, one process.
+Run by the benchmark as ``python -m roost_bench.reference PAGE PORT`` (uvicorn, as
+``roost serve``), or under granian when the run measures granian: one process.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost_bench.servers import wait_http
+from roost_bench.servers import granian_command, wait_http
 
 PAGE_SIZE = 20
 
@@ -65,8 +66,8 @@ def build_app(page: Any) -> Starlette:
 class ReferenceServer:
     """The reference app as a child process on ``port``; ``stop`` ends only it."""
 
-    def __init__(self, page: Path, port: int, log: Path) -> None:
-        self.page, self.port, self.log = page, port, log
+    def __init__(self, page: Path, port: int, log: Path, server: str = "uvicorn") -> None:
+        self.page, self.port, self.log, self.server = page, port, log, server
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -74,12 +75,12 @@ class ReferenceServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
+        command = [sys.executable, "-m", "roost_bench.reference", str(self.page), str(self.port)]
+        if self.server == "granian":  # the same server as Roost's under test, one process
+            command = [*granian_command(1, self.port), "roost_bench.reference:asgi"]
+        env = os.environ | {"ROOST_REFERENCE_PAGE": str(self.page)}
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "roost_bench.reference", str(self.page), str(self.port)],
-                stdout=out,
-                stderr=out,
-            )
+            self.proc = subprocess.Popen(command, env=env, stdout=out, stderr=out)
         try:
             wait_http(self.base_url + "/", timeout, [self.proc])
         except RuntimeError:
@@ -95,6 +96,11 @@ class ReferenceServer:
                 self.proc.kill()
                 self.proc.wait()
             self.proc = None
+
+
+def asgi() -> Starlette:
+    """Factory for granian (``--factory``): the page's file comes in the environment."""
+    return build_app(msgspec.json.decode(Path(os.environ["ROOST_REFERENCE_PAGE"]).read_bytes()))
 
 
 def main() -> None:

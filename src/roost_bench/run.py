@@ -75,6 +75,9 @@ class Options:
     fanout_posts: int = 20
     fanout_budget: float = 45.0  # seconds per follower count
     scale_web: int = 2
+    # Web processes of the embedded default; 0: one per core, as `roost serve` starts.
+    embedded_web: int = 0
+    server: str = "uvicorn"  # or "granian": the ASGI server of Roost and the reference app
     scale_workers: int = 2
     profile: bool = True
     # Which steps run after seeding: "workload", "fanout", "notifications", "sms", "search".
@@ -208,18 +211,26 @@ def _describe(backing: Backing, options: Options) -> dict[str, Any]:
     return {
         "database": "postgresql" if scale else "sqlite",
         "timelines": "redis" if scale else "sql",
-        "web_processes": options.scale_web if scale else 1,
+        "web_processes": _web_processes(backing.mode, options),
+        "server": options.server,
         "worker_processes": options.scale_workers if scale else "in-process thread",
         "connections": options.connections,
         "duration_s": options.duration,
     }
 
 
+def _web_processes(mode: str, options: Options) -> int:
+    if mode == "scale":
+        return options.scale_web
+    return options.embedded_web or os.cpu_count() or 1
+
+
 def _stack(backing: Backing, options: Options, threshold: int) -> Stack:
     scale = backing.mode == "scale"
     stack = Stack(
         backing,
-        web_processes=options.scale_web if scale else 1,
+        web_processes=_web_processes(backing.mode, options),
+        server=options.server,
         worker_processes=options.scale_workers if scale else 0,
         fanout_max_followers=threshold,
     )
@@ -270,7 +281,8 @@ def _reference(
     run's, under the same wrk settings, while Roost's stack sits idle beside it."""
     tokens = [line.split()[1] for line in users.read_text().splitlines()[:200]]
     page, size = capture_page(stack.base_url, tokens, backing.data_dir)
-    server = ReferenceServer(page, free_port(), backing.data_dir / "reference.log")
+    log = backing.data_dir / "reference.log"
+    server = ReferenceServer(page, free_port(), log, options.server)
     server.start()
     try:
         console.log(f"reference app serving a {size:,}-byte home page")

@@ -31,6 +31,26 @@ ADMIN_URL = os.environ.get("ROOST_BENCH_ADMIN_URL", "postgresql://postgres@127.0
 ROOST = [str(Path(sys.executable).parent / "roost")]
 
 
+def granian_command(workers: int, port: int) -> list[str]:
+    """granian serving an ASGI factory (the target is appended): measured against
+    uvicorn (``roost serve``) with ``roost-bench bench --server granian``."""
+    return [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface",
+        "asgi",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -138,6 +158,7 @@ class Stack:
     web_processes: int
     worker_processes: int
     fanout_max_followers: int
+    server: str = "uvicorn"
     port: int = field(default_factory=free_port)
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     log: Path | None = None
@@ -161,6 +182,8 @@ class Stack:
         self.log = self.backing.data_dir / f"stack-{self.port}.log"
         out = self.log.open("ab")
         serve = [*ROOST, "serve", "--workers", str(self.web_processes)]
+        if self.server == "granian":
+            serve = [*granian_command(self.web_processes, self.port), "roost.app:asgi"]
         self.procs.append(subprocess.Popen(serve, env=env, stdout=out, stderr=out))
         for _ in range(self.worker_processes):
             self.procs.append(subprocess.Popen([*ROOST, "worker"], env=env, stdout=out, stderr=out))
@@ -197,7 +220,8 @@ class Stack:
         try:
             wait_http(self.base_url + "/api/v1/instance", timeout, self.procs)
         except RuntimeError as exc:
-            raise RuntimeError(f"{exc}; see {self.log}") from exc
+            tail = "\n".join(self.log_tail(30))
+            raise RuntimeError(f"{exc}; the end of {self.log}:\n{tail}") from exc
 
     @property
     def web_pids(self) -> list[int]:
@@ -205,7 +229,9 @@ class Stack:
         only forwards signals, so its children are the web processes."""
         serve = self.procs[0].pid
         children = child_pids(serve)
-        return children if self.web_processes > 1 and children else [serve]
+        # granian runs every web process as a child, even a single one.
+        several = self.web_processes > 1 or self.server == "granian"
+        return children if several and children else [serve]
 
     @property
     def worker_pids(self) -> list[int]:

@@ -88,7 +88,8 @@ class SocketBus:
         self._listeners.deliver(channel, message)
         if self._peers:
             self._queue.append((channel, message))
-            self._pending.set()
+            if not self._pending.is_set():  # set() takes a lock; a fan-out calls this often
+                self._pending.set()
 
     @asynccontextmanager
     async def subscribe(self, channels: Sequence[str]) -> AsyncIterator[LocalSubscription]:
