@@ -332,9 +332,10 @@ def _throughput(ax: Any, report: dict[str, Any]) -> None:
         ax.bar(xs, [runs[k]["ok_per_second"] for k in kinds], width, label=mode)
         for x, kind in zip(xs, kinds, strict=True):
             share = runs[kind].get("share_of_reference")
+            floor = runs[kind].get("share_of_floor")
             if share is not None:
                 ax.annotate(
-                    f"{share:.0%}",
+                    f"{share:.1%}" + (f"\n{floor:.1%} of floor" if floor is not None else ""),
                     (x, runs[kind]["ok_per_second"]),
                     textcoords="offset points",
                     xytext=(0, 3),
