@@ -87,6 +87,10 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips or None,
         # Live streams (web SSE) never finish by themselves: do not wait on them for ever.
         timeout_graceful_shutdown=5,
+        # A web process answers the supervisor's health check only once it has imported
+        # the app; on a loaded machine that takes longer than uvicorn's 5 s, and the
+        # supervisor would kill and restart it for ever (measured: never up at load 20).
+        timeout_worker_healthcheck=60,
     )
 
 

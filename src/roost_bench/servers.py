@@ -166,7 +166,9 @@ class Stack:
     web_memory: PeakWatcher | None = None
     replaced: int = 0
     worker_memory: PeakWatcher | None = None
-    ready_timeout: float = 60.0  # more on a busy machine, where imports alone take long
+    # A busy machine (load 20 on 2 cores) takes over a minute to import the app in two
+    # processes at once when no bytecode is cached (PYTHONDONTWRITEBYTECODE, as make sets).
+    ready_timeout: float = 180.0
 
     @property
     def base_url(self) -> str:
@@ -207,7 +209,7 @@ class Stack:
 
     def replaced_web_processes(self) -> int:
         """uvicorn's supervisor kills and replaces a web process that misses its health
-        check (5 s) — a stalled event loop under load. Worth knowing when RSS or
+        check (60 s, ``roost serve``) — a process starved of CPU. Worth knowing when RSS or
         latency looks odd."""
         return len(set(self.first_web_pids) - set(self.web_pids))
 
