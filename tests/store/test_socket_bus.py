@@ -10,7 +10,7 @@ import os
 import threading
 from pathlib import Path
 
-from roost.store.socket_bus import BusDoorbell, SocketBus
+from roost.store.socket_bus import QUEUE_LIMIT, BusDoorbell, SocketBus
 
 TIMEOUT = 5.0
 
@@ -98,3 +98,21 @@ def test_a_closed_process_leaves_the_folder_and_a_killed_one_is_forgotten(
     finally:
         first.close()
         third.close()
+
+
+def test_a_peer_that_stopped_reading_costs_messages_not_memory(tmp_path: Path) -> None:
+    # given a registered peer that never reads (a process stopped in a debugger)
+    folder = tmp_path / "bus"
+    stuck = SocketBus(folder)
+    stuck._stopping.set()  # its reader leaves at the next datagram and reads no more
+    publisher = SocketBus(folder)
+    try:
+        # when far more is published than the kernel and the queue hold
+        for i in range(QUEUE_LIMIT * 3):
+            publisher.publish("timeline:public", f"update:{i}")
+        # then what waits in this process stays bounded
+        assert len(publisher._queue) <= QUEUE_LIMIT
+    finally:
+        publisher.close()
+        stuck._stopping.clear()
+        stuck.close()

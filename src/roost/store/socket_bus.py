@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 DATAGRAM_BYTES = 60_000  # well under the socket buffer: one datagram never blocks alone
 SEND_TIMEOUT = 0.2  # a peer that stopped reading costs its messages, not the sender
+# Messages waiting for the sender thread: past this (a peer stopped, the sender waits on
+# it) new ones are dropped, so a stuck peer cannot grow this process's memory.
+QUEUE_LIMIT = 50_000
 HELLO = b""  # an empty datagram: "a peer joined, list the folder again"
 JOBS_CHANNEL = "\x00jobs"  # the doorbell's channel; no real channel starts with NUL
 
@@ -86,7 +89,7 @@ class SocketBus:
     # -- pub/sub ---------------------------------------------------------------
     def publish(self, channel: str, message: str) -> None:
         self._listeners.deliver(channel, message)
-        if self._peers:
+        if self._peers and len(self._queue) < QUEUE_LIMIT:
             self._queue.append((channel, message))
             if not self._pending.is_set():  # set() takes a lock; a fan-out calls this often
                 self._pending.set()
