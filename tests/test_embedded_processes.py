@@ -60,8 +60,8 @@ def two_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
                 )
             )
             bases.append(base)
-        for base in bases:
-            wait_until_up(base)
+        for base in bases:  # two processes importing the app at once on a loaded machine
+            wait_until_up(base, timeout=180)
         yield bases[0], bases[1]
     finally:
         for proc in procs:
