@@ -11,6 +11,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
@@ -154,9 +155,16 @@ def do_register(
     agreed: bool = True,
     local_email: bool = False,
     address: str | None = None,
+    approved: bool = True,
+    reason: str | None = None,
+    in_transaction: Callable[[Connection], None] | None = None,
 ) -> int:
     """Creates an account after ``check_registration`` (see there for the flags).
-    ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator)."""
+    ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator).
+    ``approved`` False: the account waits for a moderator (``roost.registrations``),
+    with the ``reason`` the person gave. ``in_transaction`` runs in the account's own
+    transaction, before its insert: a write that must commit with the account or not
+    at all (an invite's use); what it raises aborts the sign-up."""
     rt.limiter.enforce(SIGN_UP_RULE, address)
     email = check_registration(
         rt,
@@ -172,6 +180,8 @@ def do_register(
     account_id = new_id()
     try:
         with rt.db.write() as tx:
+            if in_transaction is not None:
+                in_transaction(tx.conn)
             tx.conn.execute(
                 insert(accounts).values(
                     id=account_id,
@@ -189,6 +199,8 @@ def do_register(
                     following_count=0,
                     statuses_count=0,
                     session_epoch=0,
+                    approved=approved,
+                    registration_reason=reason,
                 )
             )
     except IntegrityError as exc:  # a concurrent registration won the race

@@ -19,6 +19,7 @@ from sqlalchemy import Row, delete, insert, select, update
 
 from roost.accounts.actions import authenticate
 from roost.accounts.models import accounts
+from roost.accounts.queries import sign_in_refusal
 from roost.errors import ValidationFailed
 from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
@@ -165,6 +166,9 @@ def do_password_grant(
             " the redirection URI used in the authorization request, or was issued to another"
             " client.",
         )
+    refusal = sign_in_refusal(rt, account_id)
+    if refusal is not None:
+        raise OAuthRejected("invalid_grant", refusal)
     return _issue(rt, app.id, account_id, requested)
 
 

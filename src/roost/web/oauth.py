@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from roost.accounts.actions import authenticate
+from roost.accounts.queries import sign_in_refusal
 from roost.addresses import client_address
 from roost.errors import RateLimited
 from roost.oauth.actions import (
@@ -128,6 +129,9 @@ def authorize_submit(web: Web) -> Response:
     if account_id is None:
         error = "Wrong username, email or password."
         return _form(web, parsed, 401, error=error, username=username)
+    refusal = sign_in_refusal(web.rt, account_id)
+    if refusal is not None:
+        return _form(web, parsed, 403, error=refusal + ".", username=username)
     try:
         code = do_create_authorization_code(
             web.rt,
