@@ -20,8 +20,9 @@ _TAGS = {
     "a", "blockquote", "code", "pre", "hr",
 }  # fmt: skip
 _ATTRIBUTES = {"a": {"href"}}
-# "js-default" escapes raw HTML and disables images (the server would otherwise
-# embed any address a page author typed); tables and strikethrough stay off.
+# "js-default" escapes raw HTML (shown as text) and refuses javascript: links; nh3
+# then drops images (a page would load any address its author typed) and keeps only
+# the tags above.
 _markdown = MarkdownIt("js-default", {"linkify": False, "typographer": False})
 
 
