@@ -96,6 +96,6 @@ def test_pages_are_markdown_with_html_escaped() -> None:
     assert "<h1>Hi</h1>" in html
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
-    assert "href=\"javascript" not in html  # markdown-it leaves such a link as text
+    assert 'href="javascript' not in html  # markdown-it leaves such a link as text
     assert "<img" not in html
     assert render_page("  ") == ""
