@@ -12,7 +12,9 @@ from sqlalchemy import select
 
 from roost.accounts.actions import authenticate
 from roost.accounts.models import accounts
+from roost.accounts.queries import get_account_by_username
 from roost.accounts.roles import do_set_role
+from roost.errors import Forbidden
 from roost.instance.actions import do_add_rule, do_update_settings
 from roost.instance.queries import get_registration_mode, list_rules
 from roost.registrations.actions import do_create_invite, do_sign_up
@@ -156,8 +158,9 @@ def test_approval_mode_sign_up_waits_then_logs_in(
     pending = other_web.get("/admin/pending")
     assert pending.status_code == 200
     assert "I live here" in pending.text
-    newbie = authenticate(rt, "newbie", PASSWORD, address=None)
-    assert newbie is not None
+    with pytest.raises(Forbidden, match="pending approval"):
+        authenticate(rt, "newbie", PASSWORD, address=None)
+    newbie = get_account_by_username(rt, "newbie").id
     decided = other_web.submit(f"/admin/pending/{newbie}/approve", page="/admin/pending")
     assert decided.status_code == 303
     assert "I live here" not in other_web.get("/admin/pending").text

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
 from roost.accounts.profile import render_profile_text
+from roost.accounts.queries import PENDING_APPROVAL
 from roost.accounts.sessions import end_all_web_sessions
 from roost.accounts.settings import ProfileSettings, profile_settings_values
-from roost.errors import InvalidFields, RateLimited, ValidationFailed
+from roost.errors import Forbidden, InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
@@ -242,7 +243,7 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(
-            select(accounts.c.id, accounts.c.password_hash).where(
+            select(accounts.c.id, accounts.c.password_hash, accounts.c.approved).where(
                 func.lower(column) == login.lower()
             )
         ).first()
@@ -251,6 +252,8 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
         return None
     if not _verify(row.password_hash, password):
         return None
+    if not row.approved:  # only the right password learns that the sign-up waits
+        raise Forbidden(PENDING_APPROVAL)
     if _hasher.check_needs_rehash(row.password_hash):
         with rt.db.write() as tx:
             tx.conn.execute(

@@ -155,13 +155,3 @@ def _count_stats(rt: Runtime, active_since: datetime) -> LocalStats:
 
 # Mastodon's words, which apps show as they are.
 PENDING_APPROVAL = "Your login is currently pending approval"
-
-
-def sign_in_refusal(rt: Runtime, account_id: int) -> str | None:
-    """Why a person whose password was right still may not sign in (a sign-up that
-    waits for a moderator), or None. Every front door asks after ``authenticate``."""
-    with rt.db.read() as conn:
-        approved = conn.scalar(select(accounts.c.approved).where(accounts.c.id == account_id))
-    if approved is False:
-        return PENDING_APPROVAL
-    return None

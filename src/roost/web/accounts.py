@@ -14,7 +14,7 @@ from roost.accounts.actions import (
     do_log_out_everywhere,
     do_update_profile,
 )
-from roost.accounts.queries import get_email, sign_in_refusal
+from roost.accounts.queries import get_email
 from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
 from roost.errors import Forbidden, RateLimited, ValidationFailed
@@ -55,13 +55,13 @@ def login(web: Web) -> Response:
         return web.render(
             "login.html", 429, values=values, errors={"password": exc.message}, next=next_url
         )
+    except Forbidden as exc:  # suspended, or log-in disabled by a moderator
+        return web.render(
+            "login.html", 403, values=values, errors={"password": exc.message}, next=next_url
+        )
     if account_id is None:
         errors = {"password": "Wrong username or password."}
         return web.render("login.html", 422, values=values, errors=errors, next=next_url)
-    refusal = sign_in_refusal(web.rt, account_id)
-    if refusal is not None:
-        errors = {"password": f"{refusal}: a moderator has not approved your account yet."}
-        return web.render("login.html", 403, values=values, errors=errors, next=next_url)
     _log_in(web, account_id)
     return web.redirect(next_url or "/")
 
