@@ -17,6 +17,7 @@ from roost.accounts.roles import do_set_role
 from roost.errors import Forbidden
 from roost.instance.actions import do_add_rule, do_update_settings
 from roost.instance.queries import get_registration_mode, list_rules
+from roost.moderation.models import reports
 from roost.registrations.actions import do_create_invite, do_sign_up
 from roost.registrations.queries import get_invite, list_invites
 from roost.runtime import Runtime
@@ -250,3 +251,22 @@ def test_users_make_invites_only_when_allowed(web: WebClient, rt: Runtime, peopl
     assert theirs is not None
     assert theirs.code not in web.get("/invites").text
     assert web.submit(f"/invites/{theirs.id}/expire", page="/invites").status_code == 404
+
+
+def test_a_report_cites_the_rules_it_breaks(web: WebClient, rt: Runtime, people: People) -> None:
+    # given two rules
+    boss = owner(rt, people)
+    kind = do_add_rule(rt, boss, "Be kind")
+    do_add_rule(rt, boss, "No spam")
+    assert people.bob
+    web.log_in("alice")
+    form_page = "/@bob/report"
+    form = web.get(form_page).text
+    assert f'name="rule_{kind}"' in form
+    # when alice reports bob for breaking the first
+    sent = web.submit(form_page, {"category": "violation", f"rule_{kind}": "on"}, page=form_page)
+    assert sent.status_code == 200
+    # then the report cites it
+    with rt.db.read() as conn:
+        cited = conn.scalar(select(reports.c.rule_ids))
+    assert cited == [str(kind)]
