@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from roost.accounts.models import accounts
+from roost.accounts.queries import search_accounts
 from roost.accounts.roles import do_set_role
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.instance.actions import do_update_settings
@@ -23,6 +24,7 @@ from roost.registrations.actions import (
 )
 from roost.registrations.queries import get_invite, list_invites, pending_accounts
 from roost.runtime import Runtime
+from roost.search.queries import directory
 from tests.conftest import PASSWORD, People
 
 
@@ -118,3 +120,16 @@ def test_approval_is_for_moderators_and_only_of_waiting_accounts(
     assert pending_accounts(rt, Page()) == []
     with pytest.raises(NotFound):
         do_approve(rt, mod, second.account_id)
+
+
+def test_a_waiting_sign_up_is_not_found_in_search_or_the_directory(
+    rt: Runtime, people: People
+) -> None:
+    admin, mod = staff(rt, people)
+    do_update_settings(rt, admin, {"registrations_mode": "approval"})
+    waiting = do_sign_up(rt, "hopeful", PASSWORD, agreed=True)
+    assert search_accounts(rt, "hopeful") == []
+    assert "hopeful" not in [a.username for a in directory(rt, None)]
+    do_approve(rt, mod, waiting.account_id)
+    assert [a.username for a in search_accounts(rt, "hopeful")] == ["hopeful"]
+    assert "hopeful" in [a.username for a in directory(rt, None)]

@@ -102,6 +102,7 @@ def search_accounts(
                     _starts_with(accounts.c.display_name, query, postgres),
                 ),
                 true() if among is None else among,
+                accounts.c.approved.is_(True),  # a sign-up waiting for approval is not found
             )
             .order_by(func.lower(accounts.c.username) != query, accounts.c.followers_count.desc())
             .limit(limit)
