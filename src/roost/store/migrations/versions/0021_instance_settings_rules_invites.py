@@ -1,7 +1,7 @@
 """instance settings, rules and invites (registrations)
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0023 (merged after 0023 landed on main; was 0019)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from roost.store.schema import Id, UTCDateTime
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
