@@ -32,6 +32,7 @@ from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
 from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
+from roost.registrations.actions import JOB_HANDLERS as REGISTRATION_JOBS
 from roost.removal.actions import JOB_HANDLERS as REMOVAL_JOBS
 from roost.runtime import Runtime
 from roost.scheduled.actions import JOB_HANDLERS as SCHEDULED_JOBS
@@ -55,6 +56,7 @@ HANDLERS: dict[str, Handler] = {
     **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
+HANDLERS |= REGISTRATION_JOBS
 HANDLERS |= {**REMOVAL_JOBS, **EXPORT_JOBS, **IMPORT_JOBS, **OVERWRITE_JOBS}  # issue 14: your data
 
 # Jobs claimed per transaction. A worker killed mid-batch leaves them all to be claimed
