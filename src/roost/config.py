@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         " database drivers release the GIL on every row, and many threads queue for it.",
     )
     workers: int = Field(1, description="Web processes `roost serve` starts.")
+    piece_cache_mb: float = Field(
+        16.0,
+        description="Memory each process gives to rendered posts and accounts (0: none);"
+        " scale mode also keeps them in Redis.",
+    )
+    piece_cache_ttl: float = Field(
+        600.0, description="Seconds a rendered post or account is kept (in memory and Redis)."
+    )
     streaming_max_subscriptions: int = Field(
         16, description="Streams one streaming WebSocket may subscribe to at once."
     )

@@ -1,0 +1,52 @@
+"""What makes a post's rendered piece (``roost.store.pieces``) stale, and forgetting it.
+
+A post's piece is keyed by its *stamp*: the post row as ``hydrate`` reads it but for
+its counters (which every response adds afresh), with its attachments, mentions
+and tags, and its author's name and moderation state. Editing, marking sensitive,
+an attachment finishing processing: each changes the stamp, so the next read
+renders again, in every process, with nothing to call. A deleted post is not read
+at all, so never served.
+
+``forget_post`` is for a change the stamp cannot see; call it after the commit.
+"""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any
+
+from roost.accounts.queries import PUBLIC_COLUMNS
+from roost.posts.hydration import StatusView
+from roost.posts.models import posts
+from roost.runtime import Runtime
+from roost.store.pieces import STATUS, row_stamper
+
+# ``hydrate`` reads ``posts`` and the viewer's ``circle_name`` (which no piece holds).
+_post_row_stamp = row_stamper(
+    [*(c.name for c in posts.c), "circle_name"],
+    frozenset({"replies_count", "reblogs_count", "favourites_count", "circle_name"}),
+)
+_ACCOUNT_NAMES = [c.name for c in PUBLIC_COLUMNS]
+_author_part = itemgetter(
+    *(
+        _ACCOUNT_NAMES.index(name)
+        for name in ("username", "suspended_at", "silenced_at", "sensitized_at", "deleted_at")
+    )
+)
+
+
+def post_stamp(view: StatusView) -> tuple[Any, ...]:
+    """The version of a post's viewer-independent rendering, from what was read."""
+    author = view.account
+    return (
+        _post_row_stamp(view.post),
+        _author_part(author) if len(author) == len(_ACCOUNT_NAMES) else tuple(author),
+        tuple(tuple(m) for m in view.media) if view.media else (),
+        tuple(m[0] for m in view.mentions) if view.mentions else (),
+        tuple(view.tags),
+    )
+
+
+def forget_post(rt: Runtime, post_id: int) -> None:
+    """Drops the post's rendered piece in every process (after the change commits)."""
+    rt.pieces.forget(STATUS, post_id)
