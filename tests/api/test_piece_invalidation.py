@@ -310,7 +310,7 @@ def test_other_processes_see_changes_and_forgets(rt: Runtime, people: People) ->
         if SCALE:  # the first process finds the second's rendering in Redis
             view = hydrate(rt, people.carol, [post])[0]
             rt.pieces.clear()
-            assert post in rt.pieces.get_many(STATUS, [(post, post_stamp(view))])
+            assert post in rt.pieces.get_many(STATUS, [(post, post_stamp(view.post, view.account))])
         # when: an edit in the first process
         do_edit_post(rt, people.alice, post, Edit(text="changed @bob"))
         # then: the second reads it at once (the stamp changed)

@@ -98,8 +98,8 @@ def _plain(rt: Runtime, viewer: int | None, ids: list[int]) -> list[Any]:
     return json.loads(msgspec.json.encode(status_entities(rt, matcher.shown(views), matcher)))
 
 
-def _assembled(rt: Runtime, viewer: int | None, ids: list[int]) -> list[Any]:
-    views = hydrate(rt, viewer, ids)
+def _assembled(rt: Runtime, viewer: int | None, ids: list[int], *, lean: bool = False) -> list[Any]:
+    views = hydrate(rt, viewer, ids, lean=lean)
     matcher = get_matcher(rt, viewer, "home")
     return json.loads(msgspec.json.encode(status_page(rt, matcher.shown(views), matcher)))
 
@@ -115,10 +115,13 @@ def test_assembled_statuses_equal_the_plain_rendering(
     ids = list(reversed(made))
     expected = _plain(rt, viewer, ids)
     assert expected  # something is visible to everyone
-    # when / then: cold (rendered now), then warm (from the cache)
-    assert _assembled(rt, viewer, ids) == expected
+    # when / then: cold (rendered now), then warm (from the cache), then warm and
+    # loaded lean (without what the pieces hold), as the home timeline reads
+    assert _assembled(rt, viewer, ids, lean=True) == expected
     assert len(rt.pieces) > 0
     assert _assembled(rt, viewer, ids) == expected
+    assert _assembled(rt, viewer, ids, lean=True) == expected
+    assert all(v.piece for v in hydrate(rt, viewer, ids, lean=True))
 
 
 def test_pieces_rendered_for_one_viewer_serve_another_their_own_view(
@@ -130,4 +133,4 @@ def test_pieces_rendered_for_one_viewer_serve_another_their_own_view(
     _assembled(rt, people.bob, ids)
     # when / then: others' pages, from bob's pieces, carry nothing of bob's
     for viewer in (None, people.alice, people.carol, people.dave):
-        assert _assembled(rt, viewer, ids) == _plain(rt, viewer, ids)
+        assert _assembled(rt, viewer, ids, lean=True) == _plain(rt, viewer, ids)

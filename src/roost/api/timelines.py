@@ -67,7 +67,7 @@ def home(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
     ids = home_page_ids(ctx.rt, ctx.account_id, page)
     return _page_response(
-        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
+        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True, lean=True), page, ids, "home"
     )
 
 
@@ -77,7 +77,7 @@ def list_timeline(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
     ids = list_page_ids(ctx.rt, ctx.account_id, ctx.path_id(), page)
     return _page_response(
-        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
+        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True, lean=True), page, ids, "home"
     )
 
 

@@ -1,11 +1,14 @@
 """What makes a post's rendered piece (``roost.store.pieces``) stale, and forgetting it.
 
 A post's piece is keyed by its *stamp*: the post row as ``hydrate`` reads it but for
-its counters (which every response adds afresh), with its attachments, mentions
-and tags, and its author's name and moderation state. Editing, marking sensitive,
-an attachment finishing processing: each changes the stamp, so the next read
-renders again, in every process, with nothing to call. A deleted post is not read
-at all, so never served.
+its counters (which every response adds afresh), and its author's name and
+moderation state. Editing (the only way a post's text, mentions, tags and
+attachments change: a posted attachment is changed by an edit of its post, and an
+attachment is posted only once processed) or marking it sensitive changes the
+stamp, so the next read renders again, in every process, with nothing to call.
+A deleted post is not read at all, so never served. Because the stamp needs no
+more than the post and its author, ``hydrate(lean=True)`` skips loading mentions,
+tags, attachments and application of the posts whose piece is held.
 
 ``forget_post`` is for a change the stamp cannot see; call it after the commit.
 """
@@ -16,7 +19,6 @@ from operator import itemgetter
 from typing import Any
 
 from roost.accounts.queries import PUBLIC_COLUMNS
-from roost.posts.hydration import StatusView
 from roost.posts.models import posts
 from roost.runtime import Runtime
 from roost.store.pieces import STATUS, row_stamper
@@ -35,15 +37,12 @@ _author_part = itemgetter(
 )
 
 
-def post_stamp(view: StatusView) -> tuple[Any, ...]:
-    """The version of a post's viewer-independent rendering, from what was read."""
-    author = view.account
+def post_stamp(post: Any, author: Any) -> tuple[Any, ...]:
+    """The version of a post's viewer-independent rendering, from its row and its
+    author's, as ``hydrate`` reads them."""
     return (
-        _post_row_stamp(view.post),
+        _post_row_stamp(post),
         _author_part(author) if len(author) == len(_ACCOUNT_NAMES) else tuple(author),
-        tuple(tuple(m) for m in view.media) if view.media else (),
-        tuple(m[0] for m in view.mentions) if view.mentions else (),
-        tuple(view.tags),
     )
 
 

@@ -128,8 +128,11 @@ class _Assembler:
             stack.extend(v for v in (view.reblog, view.quote) if v is not None)
         authors = {v.account.id: v.account for v in posts.values()}
         self._accounts(authors)
-        stamps = {post_id: post_stamp(view) for post_id, view in posts.items()}
-        self.statuses = self.rt.pieces.get_many(STATUS, list(stamps.items()))
+        # Posts loaded lean come with their piece; the others are looked up, or rendered.
+        self.statuses = {i: v.piece for i, v in posts.items() if v.piece is not None}
+        stamps = {i: post_stamp(v.post, v.account) for i, v in posts.items() if v.piece is None}
+        if stamps:
+            self.statuses.update(self.rt.pieces.get_many(STATUS, list(stamps.items())))
         missing = [posts[i] for i in stamps if i not in self.statuses]
         if missing:
             builder = _Builder(self.rt)
