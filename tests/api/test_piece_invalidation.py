@@ -225,9 +225,8 @@ def test_new_pictures_and_their_descriptions_are_read_at_once(
         description="red",
     )
     post = _followed_post(rt, people, settle, media_ids=[red])
-    assert [m["description"] for m in page(client, tokens, "bob")[post]["media_attachments"]] == [
-        "r"
-    ]
+    shown = page(client, tokens, "bob")[post]["media_attachments"]
+    assert [m["description"] for m in shown] == ["red"]
     blue = do_upload_media(
         rt,
         people.alice,
@@ -245,7 +244,7 @@ def test_new_pictures_and_their_descriptions_are_read_at_once(
         json={"status": "first words", "media_ids": [str(blue)]},
     )
     shown = page(client, tokens, "bob")[post]["media_attachments"]
-    assert [(m["id"], m["description"]) for m in shown] == [(str(blue), "b")]
+    assert [(m["id"], m["description"]) for m in shown] == [(str(blue), "blue")]
 
 
 def test_a_followers_only_post_read_by_a_follower_is_not_served_to_others(
