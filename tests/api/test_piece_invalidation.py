@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import msgspec
-from sqlalchemy import update
+from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from roost.accounts.models import accounts
@@ -328,3 +328,23 @@ def test_other_processes_see_changes_and_forgets(rt: Runtime, people: People) ->
             assert _render(rt, people.carol, post)["mentions"][0]["username"] == "robert"
     finally:
         other.close()
+
+
+def test_a_bio_never_rendered_is_rendered_on_first_read_and_saved(
+    client: TestClient, rt: Runtime, tokens: Tokens, people: People, settle: Callable[[], None]
+) -> None:
+    # given: a bio saved before rendered bios were stored (note_html NULL)
+    post = _followed_post(rt, people, settle)
+    with rt.db.write() as tx:
+        tx.conn.execute(
+            update(accounts)
+            .where(accounts.c.id == people.alice)
+            .values(note="Hi @bob", note_html=None)
+        )
+    # when
+    note = page(client, tokens, "bob")[post]["account"]["note"]
+    # then: rendered for this read, and stored for the next ones
+    assert note.startswith("<p>Hi ") and "bob" in note
+    with rt.db.read() as conn:
+        stored = conn.scalar(select(accounts.c.note_html).where(accounts.c.id == people.alice))
+    assert stored == note
