@@ -256,6 +256,7 @@ def statuses(ctx: Ctx) -> Response:
         only_media=query.only_media,
         pinned=query.pinned,
         tagged=query.tagged or None,
+        lean=True,
     )
     matcher = get_matcher(ctx.rt, ctx.viewer_id, "account")
     return json_response(

@@ -86,7 +86,7 @@ def public(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
     if ctx.input.remote:
         return _page_response(ctx, [], page)
-    views = public_statuses(ctx.rt, ctx.viewer_id, page, only_media=ctx.input.only_media)
+    views = public_statuses(ctx.rt, ctx.viewer_id, page, only_media=ctx.input.only_media, lean=True)
     return _page_response(ctx, views, page)
 
 
@@ -105,6 +105,7 @@ def tag(ctx: Ctx) -> Response:
         all_of=query.all,
         none_of=query.none,
         only_media=query.only_media,
+        lean=True,
     )
     return _page_response(ctx, views, page)
 

@@ -32,7 +32,7 @@ import msgspec
 from msgspec import UNSET, Raw, UnsetType
 
 from roost.accounts.pieces import account_stamp
-from roost.api.entities.accounts import account_entity
+from roost.api.entities.accounts import Account, account_entity
 from roost.api.entities.filters import FilterResult, filter_result_entity
 from roost.api.entities.polls import Poll, poll_entity
 from roost.api.entities.statuses import RoostStatus, StatusCircle, _Builder
@@ -97,6 +97,33 @@ class _AccountTail(msgspec.Struct):
     last_status_at: str | None
 
 
+# Stands in for the author while a piece is rendered (the piece leaves the author out).
+_NO_ACCOUNT = Account(
+    id="",
+    username="",
+    acct="",
+    display_name="",
+    locked=False,
+    bot=False,
+    discoverable=False,
+    group=False,
+    created_at="",
+    note="",
+    url="",
+    uri="",
+    avatar="",
+    avatar_static="",
+    header="",
+    header_static="",
+    followers_count=0,
+    following_count=0,
+    statuses_count=0,
+    last_status_at=None,
+    emojis=[],
+    fields=[],
+)
+
+
 def _join(piece: bytes, tail: bytes) -> Raw:
     """``{"a":1`` + ``{"b":2}`` -> ``{"a":1,"b":2}``."""
     return Raw(piece[:-1] + b"," + tail[1:])
@@ -136,6 +163,8 @@ class _Assembler:
         missing = [posts[i] for i in stamps if i not in self.statuses]
         if missing:
             builder = _Builder(self.rt)
+            # A piece leaves the author out (assembled apart): do not render it here.
+            builder.accounts = dict.fromkeys(authors, _NO_ACCOUNT)
             rendered = []
             for view in missing:
                 # Alone: no nested posts, no viewer, so nothing of anyone's in it.
