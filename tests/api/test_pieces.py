@@ -95,13 +95,19 @@ def build_rich_world(rt: Runtime, people: People) -> list[int]:
 def _plain(rt: Runtime, viewer: int | None, ids: list[int]) -> list[Any]:
     views = hydrate(rt, viewer, ids)
     matcher = get_matcher(rt, viewer, "home")
-    return json.loads(msgspec.json.encode(status_entities(rt, matcher.shown(views), matcher)))
+    found: list[Any] = json.loads(
+        msgspec.json.encode(status_entities(rt, matcher.shown(views), matcher))
+    )
+    return found
 
 
 def _assembled(rt: Runtime, viewer: int | None, ids: list[int], *, lean: bool = False) -> list[Any]:
     views = hydrate(rt, viewer, ids, lean=lean)
     matcher = get_matcher(rt, viewer, "home")
-    return json.loads(msgspec.json.encode(status_page(rt, matcher.shown(views), matcher)))
+    found: list[Any] = json.loads(
+        msgspec.json.encode(status_page(rt, matcher.shown(views), matcher))
+    )
+    return found
 
 
 @pytest.mark.parametrize("who", ["anonymous", "alice", "bob", "carol", "dave"])
