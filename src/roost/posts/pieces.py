@@ -24,9 +24,13 @@ from roost.runtime import Runtime
 from roost.store.pieces import STATUS, row_stamper
 
 # ``hydrate`` reads ``posts`` and the viewer's ``circle_name`` (which no piece holds).
+# The text (``text``, ``content``) changes only in an edit, which moves ``edited_at``:
+# left out, it is not kept twice in memory (in the piece and in its stamp).
 _post_row_stamp = row_stamper(
     [*(c.name for c in posts.c), "circle_name"],
-    frozenset({"replies_count", "reblogs_count", "favourites_count", "circle_name"}),
+    frozenset(
+        {"replies_count", "reblogs_count", "favourites_count", "circle_name", "text", "content"}
+    ),
 )
 _ACCOUNT_NAMES = [c.name for c in PUBLIC_COLUMNS]
 _author_part = itemgetter(

@@ -45,6 +45,8 @@ PIECES_CHANNEL = "pieces:forget"
 _FORMAT = "1"
 # Between a Redis value's stamp and its piece: a repr and JSON never hold it raw.
 _SEPARATOR = "\x1f"
+# What an entry costs beyond its piece (key, stamp, bookkeeping), counted in ``max_bytes``.
+_OVERHEAD = 256
 
 
 class Publisher(Protocol):
@@ -129,7 +131,7 @@ class PieceCache:
         with self._lock:
             gone = self._local.pop((kind, key_id), None)
             if gone is not None:
-                self._bytes -= len(gone[1])
+                self._bytes -= len(gone[1]) + _OVERHEAD
 
     def deliver(self, channel: str, message: str) -> None:
         """A ``forget`` from another process (called on the pub/sub reader thread)."""
@@ -160,14 +162,14 @@ class PieceCache:
                     continue
                 old = self._local.pop((kind, key_id), None)
                 if old is not None:
-                    self._bytes -= len(old[1])
+                    self._bytes -= len(old[1]) + _OVERHEAD
                 self._local[(kind, key_id)] = (stamp, piece, now)
-                self._bytes += len(piece)
+                self._bytes += len(piece) + _OVERHEAD
             while self._local and (
                 self._bytes > self.max_bytes or len(self._local) > self.max_items
             ):
                 _, (_, evicted, _) = self._local.popitem(last=False)
-                self._bytes -= len(evicted)
+                self._bytes -= len(evicted) + _OVERHEAD
 
     def _key(self, kind: str, key_id: int) -> str:
         return f"{self._prefix}{kind}:{key_id}"
