@@ -4,7 +4,9 @@ Builds a small instance on SQLite in a temporary folder (25 people who all follo
 each other, 400 posts: plain, with mentions and hashtags, replies, reposts, quotes,
 polls, content warnings), then reads one person's home page (20 posts) the way
 ``GET /api/v1/timelines/home`` does — page IDs, hydration, filters, entities, JSON —
-many times, and prints the mean time per page and pyinstrument's summary.
+many times, and prints the CPU time per page — this tree's way, and the plain
+rendering (full hydration, every entity rendered) in interleaved rounds on the same
+data, so that a loaded machine weighs on both alike — and pyinstrument's summary.
 
     .venv/bin/python bench/home_render_profile.py [--pages 400] [--out FILE]
 """
@@ -12,7 +14,9 @@ many times, and prints the mean time per page and pyinstrument's summary.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -21,8 +25,11 @@ from pyinstrument import Profiler
 from starlette.requests import Request
 
 from roost.accounts.actions import do_register, do_update_profile, hash_password
+from roost.api.entities.statuses import status_entities
+from roost.api.responses import json_response
 from roost.api.timelines import _page_response
 from roost.config import Settings
+from roost.filters.queries import get_matcher
 from roost.graph.actions import do_follow
 from roost.paging import Page
 from roost.posts.actions import do_create_post, do_reblog
@@ -100,35 +107,59 @@ class _Ctx:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="roost-render-"))
     migrate(f"sqlite:///{folder / 'roost.sqlite3'}")
     rt = build_runtime(Settings(data_dir=folder, base_url="http://bench.test", rate_limits=False))
     ids = build_world(rt)
-    viewer = ids[0]
+    viewers = ids[:5]  # pages of five people, round robin: they share most posts
     page = Page(limit=20)
+    turn = [0]
 
-    def one() -> int:
+    def plain() -> int:
+        """The page as before the piece cache: full hydration, every entity rendered."""
+        viewer = viewers[turn[0] % len(viewers)]
+        turn[0] += 1
+        post_ids = home_page_ids(rt, viewer, page)
+        views = hydrate(rt, viewer, post_ids, timeline=True)
+        matcher = get_matcher(rt, viewer, "home")
+        body = json_response(status_entities(rt, matcher.shown(views), matcher)).body
+        return len(body)
+
+    def current() -> int:
+        """The page as ``GET /api/v1/timelines/home`` builds it in this tree."""
+        viewer = viewers[turn[0] % len(viewers)]
+        turn[0] += 1
         post_ids = home_page_ids(rt, viewer, page)
         views = hydrate(rt, viewer, post_ids, timeline=True, **({"lean": True} if LEAN else {}))
         response = _page_response(_Ctx(rt, viewer), views, page, post_ids, "home")  # type: ignore[arg-type]
         return len(response.body)
 
-    size = one()
+    size = current()
     for _ in range(50):
-        one()
-    start = time.process_time()
-    for _ in range(args.pages):
-        one()
-    mean = (time.process_time() - start) / args.pages
+        plain()
+        current()
+    # Interleaved rounds, so that the machine's load (shared, noisy) weighs on both alike.
+    spent: dict[str, list[float]] = {"plain": [], "current": []}
+    per_round = max(args.pages // args.rounds, 1)
+    for _ in range(args.rounds):
+        for name, run in (("plain", plain), ("current", current)):
+            start = time.process_time()
+            for _ in range(per_round):
+                run()
+            spent[name].append((time.process_time() - start) / per_round * 1000)
     profiler = Profiler(interval=0.0002)
     profiler.start()
     for _ in range(args.pages):
-        one()
+        current()
     profiler.stop()
     summary = (
-        f"home page: {mean * 1000:.3f} ms of CPU (mean) over {args.pages} pages, {size} bytes\n\n"
+        f"home page of {size} bytes, CPU ms per page (median of {args.rounds} interleaved"
+        f" rounds of {per_round}): plain rendering {statistics.median(spent['plain']):.3f},"
+        f" this tree {statistics.median(spent['current']):.3f};"
+        f" load average {os.getloadavg()[0]:.1f}\n\nProfile of this tree's pages:\n"
     )
     summary += profiler.output_text(unicode=False, color=False, show_all=False)
     if args.out:
