@@ -231,7 +231,7 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(
             select(accounts.c.id, accounts.c.password_hash).where(
-                func.lower(column) == login.lower()
+                func.lower(column) == login.lower(), accounts.c.deleted_at.is_(None)
             )
         ).first()
     if row is None or not row.password_hash:
@@ -247,6 +247,11 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
                 .values(password_hash=_hasher.hash(password))
             )
     return int(row.id)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches the stored hash (a malformed hash matches nothing)."""
+    return _verify(password_hash, password)
 
 
 def _verify(password_hash: str, password: str) -> bool:

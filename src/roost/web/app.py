@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.config import Settings
 from roost.web import (
+    account_deletion,
     accounts,
+    archive,
     audience,
     authorized_apps,
     chats,
@@ -60,6 +62,8 @@ def web_routes() -> list[BaseRoute]:
         *filters.routes,
         *accounts.routes,
         *profile_settings.routes,
+        *account_deletion.routes,
+        *archive.routes,
         *follow_requests.routes,
         *audience.routes,
         *authorized_apps.routes,
