@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     workers: int = Field(
         0, description="Web processes `roost serve` starts (0: one per core of the machine)."
     )
+    piece_cache_mb: float = Field(
+        16.0,
+        description="Memory each process gives to rendered posts and accounts (0: none);"
+        " scale mode also keeps them in Redis.",
+    )
+    piece_cache_ttl: float = Field(
+        600.0, description="Seconds a rendered post or account is kept (in memory and Redis)."
+    )
     streaming_max_subscriptions: int = Field(
         16, description="Streams one streaming WebSocket may subscribe to at once."
     )

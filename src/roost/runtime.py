@@ -18,6 +18,7 @@ from roost.store.db import Database
 from roost.store.jobs import Doorbell, JobQueue
 from roost.store.media import FolderMediaStorage, MediaStorage, S3MediaStorage
 from roost.store.memo import Memo
+from roost.store.pieces import PIECES_CHANNEL, PieceCache
 from roost.store.pubsub import PubSub
 from roost.store.ratelimit import RateLimiter
 from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
@@ -37,6 +38,8 @@ class Runtime:
     media: MediaStorage
     limiter: RateLimiter
     memo: Memo = field(default_factory=Memo)
+    # Rendered posts and accounts (``roost.store.pieces``).
+    pieces: PieceCache = field(default_factory=PieceCache)
     sms: SmsTransport = field(default_factory=LogTransport)
     # The scale-mode Redis client (timelines), None in the embedded default.
     redis: redis.Redis | None = None
@@ -62,6 +65,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
     pubsub: PubSub
     doorbell: Doorbell
     client: redis.Redis | None = None
+    pieces: PieceCache
     if settings.redis_url:
         # A Redis that stops answering must fail a request, not hang it.
         client = redis.Redis.from_url(
@@ -69,14 +73,29 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         )
         prefix = settings.redis_prefix
         timelines = RedisTimelineStore(client, prefix=prefix, cap=settings.timeline_cap)
-        pubsub = RedisPubSub(settings.redis_url, prefix=prefix)
-        doorbell = RedisDoorbell(settings.redis_url, prefix=prefix, bus=pubsub)
+        redis_bus = RedisPubSub(settings.redis_url, prefix=prefix)
+        pubsub = redis_bus
+        doorbell = RedisDoorbell(settings.redis_url, prefix=prefix, bus=redis_bus)
+        pieces = PieceCache(
+            max_bytes=int(settings.piece_cache_mb * 1024 * 1024),
+            ttl=settings.piece_cache_ttl,
+            client=client,
+            prefix=prefix,
+            bus=pubsub,
+            listen=lambda cache: redis_bus.listen_in_thread(cache, [PIECES_CHANNEL]),
+        )
     else:
         timelines = SqlTimelineStore(db, cap=settings.timeline_cap)
         # The embedded default's processes (one web process per core, a `roost
         # worker`, a CLI command) share the SQLite file and hear each other here.
         bus = SocketBus(settings.data_dir / "bus")
         pubsub, doorbell = bus, BusDoorbell(bus)
+        pieces = PieceCache(
+            max_bytes=int(settings.piece_cache_mb * 1024 * 1024),
+            ttl=settings.piece_cache_ttl,
+            bus=bus,
+            listen=lambda cache: bus.listen_in_thread(cache, [PIECES_CHANNEL]),
+        )
     return Runtime(
         settings=settings,
         db=db,
@@ -90,6 +109,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
             enabled=settings.rate_limits,
         ),
         redis=client,
+        pieces=pieces,
         sms=build_transport(settings),
     )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from roost.store.socket_bus import QUEUE_LIMIT, BusDoorbell, SocketBus
 
-TIMEOUT = 5.0
+TIMEOUT = 30.0  # a bound for a loaded machine, not a speed assertion
 
 
 def test_a_message_published_in_one_process_reaches_a_listener_in_another(

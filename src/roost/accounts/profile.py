@@ -3,14 +3,17 @@
 They are rendered once, when saved (``do_update_profile``), and stored beside the
 text; the API and the web app read the stored HTML (``note_html``). Rendering is
 post rendering (``roost.text.render_html``: escaped, linked, then sanitised by
-nh3), with @mentions linked only to accounts that exist. Bios saved before this
-was stored (``note_html`` NULL) are rendered on read until their next save.
+nh3), with @mentions linked only to accounts that exist. A bio saved before this
+was stored (``note_html`` NULL) is rendered on its first read and saved then.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
+
+from roost.accounts.models import accounts
 from roost.accounts.queries import find_existing_usernames
 from roost.runtime import Runtime
 from roost.text import Linker, extract_mentions, render_html
@@ -35,11 +38,24 @@ def render_field_value(rt: Runtime, value: str) -> str:
 
 
 def note_html(rt: Runtime, row: Any) -> str:
-    """The bio's HTML: stored when saved (older rows: rendered now)."""
+    """The bio's HTML: stored when saved. A row saved before it was stored is rendered
+    now and saved, so that happens once (only if the bio is still the one rendered)."""
     stored = getattr(row, "note_html", None)
     if stored is not None:
         return str(stored)
-    return render_profile_text(rt, row.note)
+    rendered = render_profile_text(rt, row.note)
+    if "note_html" in getattr(row, "_fields", ()):
+        with rt.db.write() as tx:
+            tx.conn.execute(
+                update(accounts)
+                .where(
+                    accounts.c.id == row.id,
+                    accounts.c.note == row.note,
+                    accounts.c.note_html.is_(None),
+                )
+                .values(note_html=rendered)
+            )
+    return rendered
 
 
 def profile_fields(row: Any) -> list[dict[str, str]]:

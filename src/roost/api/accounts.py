@@ -32,7 +32,8 @@ from roost.api.entities.accounts import (
     relationship_entity,
 )
 from roost.api.entities.oauth import Token, token_entity
-from roost.api.entities.statuses import Status, status_entities
+from roost.api.entities.pieces import status_page
+from roost.api.entities.statuses import Status
 from roost.api.errors import ApiError
 from roost.api.http import Ctx, endpoint
 from roost.api.pagination import PageParams, link_header, read_page
@@ -260,10 +261,11 @@ def statuses(ctx: Ctx) -> Response:
         only_media=query.only_media,
         pinned=query.pinned,
         tagged=query.tagged or None,
+        lean=True,
     )
     matcher = get_matcher(ctx.rt, ctx.viewer_id, "account")
     return json_response(
-        status_entities(ctx.rt, matcher.shown(views), matcher),
+        status_page(ctx.rt, matcher.shown(views), matcher),
         headers=link_header(ctx.request, [v.post.id for v in views], page),
     )
 

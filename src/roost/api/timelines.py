@@ -10,7 +10,8 @@ import msgspec
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.api.entities.statuses import Status, status_entities
+from roost.api.entities.pieces import status_page
+from roost.api.entities.statuses import Status
 from roost.api.http import Ctx, endpoint
 from roost.api.pagination import PageParams, link_header, read_page
 from roost.api.responses import json_response
@@ -30,10 +31,11 @@ def _page_response(
     context: str = "public",
 ) -> Response:
     """The page with the viewer's ``context`` filters applied: ``hide`` ones drop a
-    status, ``warn`` ones fill its ``filtered``; the links still page past the dropped."""
+    status, ``warn`` ones fill its ``filtered``; the links still page past the dropped.
+    Assembled from cached pieces (``entities.pieces``): the same Statuses, sooner."""
     matcher = get_matcher(ctx.rt, ctx.viewer_id, context)
     return json_response(
-        status_entities(ctx.rt, matcher.shown(views), matcher),
+        status_page(ctx.rt, matcher.shown(views), matcher),
         headers=link_header(
             ctx.request, [v.post.id for v in views] if cursors is None else cursors, page
         ),
@@ -65,7 +67,7 @@ def home(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
     ids = home_page_ids(ctx.rt, ctx.account_id, page)
     return _page_response(
-        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
+        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True, lean=True), page, ids, "home"
     )
 
 
@@ -75,7 +77,7 @@ def list_timeline(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
     ids = list_page_ids(ctx.rt, ctx.account_id, ctx.path_id(), page)
     return _page_response(
-        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True), page, ids, "home"
+        ctx, hydrate(ctx.rt, ctx.account_id, ids, timeline=True, lean=True), page, ids, "home"
     )
 
 
@@ -84,7 +86,7 @@ def public(ctx: Ctx) -> Response:
     page = read_page(ctx.input)
     if ctx.input.remote:
         return _page_response(ctx, [], page)
-    views = public_statuses(ctx.rt, ctx.viewer_id, page, only_media=ctx.input.only_media)
+    views = public_statuses(ctx.rt, ctx.viewer_id, page, only_media=ctx.input.only_media, lean=True)
     return _page_response(ctx, views, page)
 
 
@@ -103,6 +105,7 @@ def tag(ctx: Ctx) -> Response:
         all_of=query.all,
         none_of=query.none,
         only_media=query.only_media,
+        lean=True,
     )
     return _page_response(ctx, views, page)
 

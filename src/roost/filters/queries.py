@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, bindparam, or_, select
 
 from roost.errors import NotFound
 from roost.filters.matcher import EMPTY, Matcher
@@ -19,7 +19,7 @@ from roost.filters.models import (
     filters,
 )
 from roost.runtime import Runtime
-from roost.store.schema import utcnow
+from roost.store.schema import Id, UTCDateTime, utcnow
 
 
 def _assemble(conn: Connection, rows: Sequence[Any]) -> list[FilterView]:
@@ -103,6 +103,14 @@ def get_filter_status(rt: Runtime, account_id: int, filter_status_id: int) -> Fi
     return FilterStatusView(row.id, row.filter_id, row.post_id)
 
 
+# Built once: every timeline page asks it, and building the statement cost more than
+# running it.
+_ACTIVE_FILTERS = select(filters).where(
+    filters.c.account_id == bindparam("viewer", type_=Id),
+    or_(filters.c.expires_at.is_(None), filters.c.expires_at > bindparam("now", type_=UTCDateTime)),
+)
+
+
 def get_matcher(rt: Runtime, viewer_id: int | None, context: str | None) -> Matcher:
     """The viewer's filters in force now for ``context``, compiled once for a whole
     page or message (``None``: every context). A viewer without filters costs one
@@ -111,12 +119,7 @@ def get_matcher(rt: Runtime, viewer_id: int | None, context: str | None) -> Matc
         return EMPTY
     now = utcnow()
     with rt.db.read() as conn:
-        rows = conn.execute(
-            select(filters).where(
-                filters.c.account_id == viewer_id,
-                or_(filters.c.expires_at.is_(None), filters.c.expires_at > now),
-            )
-        ).all()
+        rows = conn.execute(_ACTIVE_FILTERS, {"viewer": viewer_id, "now": now}).all()
         wanted = [r for r in rows if context is None or context in r.context]
         if not wanted:
             return EMPTY

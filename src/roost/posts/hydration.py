@@ -6,6 +6,9 @@ expressions per request cost more than the queries themselves. A page takes at
 most seven round trips whatever its length: posts, reposted/quoted posts (twice
 at most), mentions + tags + which posts have polls + the viewer's marks and poll
 votes (one UNION), authors, applications and polls (each only if the page has any).
+Loaded ``lean`` (the API's timelines), a post whose rendering is cached needs no
+mentions, tags, attachments or application: a warm page is posts, authors, the
+UNION (marks only) and polls if any.
 """
 
 from __future__ import annotations
@@ -48,9 +51,11 @@ from roost.posts.models import (
     posts,
     tags,
 )
+from roost.posts.pieces import post_stamp
 from roost.posts.polls import PollView
 from roost.posts.visibility import muted_clause, visible_clause
 from roost.runtime import Runtime
+from roost.store.pieces import STATUS
 from roost.store.schema import Id, UTCDateTime, utcnow
 
 PostRow = Row[Any]
@@ -75,9 +80,13 @@ class StatusView:
     application: Any = None  # (name, website) of the client that posted it
     viewer_id: int | None = None  # whose marks these are; None for an anonymous viewer
     poll: PollView | None = None
+    # The post's rendering from the piece cache, when loaded ``lean``: its mentions,
+    # tags, media and application were then not loaded (the piece holds them).
+    piece: bytes | None = None
 
 
 _IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_FULL_IDS: BindParameter[Any] = bindparam("full", expanding=True)  # needing everything
 _VIEWER: BindParameter[int] = bindparam("viewer", type_=Id)
 
 _NOW: BindParameter[datetime] = bindparam("now", type_=UTCDateTime)
@@ -119,12 +128,12 @@ def _satellite(kind: str, post_id: Any, account_id: Any = None, name: Any = None
 
 # Mentions, tags and (for a signed-in viewer) the viewer's marks in one round trip.
 _MENTION_ARM = _satellite("mention", mentions.c.post_id, account_id=mentions.c.account_id).where(
-    mentions.c.post_id.in_(_IDS)
+    mentions.c.post_id.in_(_FULL_IDS)
 )
 _TAG_ARM = (
     _satellite("tag", post_tags.c.post_id, name=tags.c.name)
     .join_from(post_tags, tags, tags.c.id == post_tags.c.tag_id)
-    .where(post_tags.c.post_id.in_(_IDS))
+    .where(post_tags.c.post_id.in_(_FULL_IDS))
 )
 _MARK_ARMS = [
     *(
@@ -179,11 +188,19 @@ def _load_posts(
 
 
 def hydrate(
-    rt: Runtime, viewer_id: int | None, ids: Sequence[int], *, timeline: bool = False
+    rt: Runtime,
+    viewer_id: int | None,
+    ids: Sequence[int],
+    *,
+    timeline: bool = False,
+    lean: bool = False,
 ) -> list[StatusView]:
     """Visible posts among ``ids``, in the order given; hidden or deleted ones are dropped.
     ``timeline``: a timeline or stream, which also drops posts by people the viewer
-    mutes, and reposts and quotes of them (a muted post stays readable by its link)."""
+    mutes, and reposts and quotes of them (a muted post stays readable by its link).
+    ``lean``: for the API's page assembler: a post whose rendering the piece cache
+    holds (``roost.posts.pieces``) comes with it (``piece``) and without its mentions,
+    tags, media and application. Visibility is decided as ever, before the cache."""
     if not ids:
         return []
     with rt.db.read() as conn:
@@ -202,6 +219,21 @@ def hydrate(
         if not rows:
             return []
         all_ids = list(rows)
+        authors: dict[int, AccountRow] = {}
+        pieces: dict[int, bytes] = {}
+        full_ids = all_ids
+        if lean:
+            author_ids = list({r.account_id for r in rows.values()})
+            authors = {a.id: a for a in conn.execute(_ACCOUNTS, {"ids": author_ids})}
+            pieces = rt.pieces.get_many(
+                STATUS,
+                [
+                    (i, post_stamp(r, authors[r.account_id]))
+                    for i, r in rows.items()
+                    if r.account_id in authors
+                ],
+            )
+            full_ids = [i for i in all_ids if i not in pieces]
         marks: dict[str, set[int]] = {
             "favourited": set(),
             "reblogged": set(),
@@ -214,9 +246,11 @@ def hydrate(
         votes: dict[int, list[int]] = {}
         with_poll: set[int] = set()
         if viewer_id is None:
-            satellites = conn.execute(_SATELLITES_ANONYMOUS, {"ids": all_ids})
+            satellites = conn.execute(_SATELLITES_ANONYMOUS, {"ids": all_ids, "full": full_ids})
         else:
-            satellites = conn.execute(_SATELLITES_FOR_VIEWER, {"ids": all_ids, "viewer": viewer_id})
+            satellites = conn.execute(
+                _SATELLITES_FOR_VIEWER, {"ids": all_ids, "full": full_ids, "viewer": viewer_id}
+            )
         for post_id, kind, account_id, name in satellites:
             if kind == "mention":
                 mention_rows.append((post_id, account_id))
@@ -229,14 +263,18 @@ def hydrate(
             else:
                 marks[kind].add(post_id)
         account_ids = {r.account_id for r in rows.values()} | {a for _, a in mention_rows}
-        authors: dict[int, AccountRow] = {
-            a.id: a for a in conn.execute(_ACCOUNTS, {"ids": list(account_ids)})
+        account_ids -= authors.keys()
+        if account_ids:
+            authors.update((a.id, a) for a in conn.execute(_ACCOUNTS, {"ids": list(account_ids)}))
+        app_ids = {
+            r.application_id
+            for r in rows.values()
+            if r.application_id is not None and r.id not in pieces
         }
-        app_ids = {r.application_id for r in rows.values() if r.application_id is not None}
         apps: dict[int, Any] = {}
         if app_ids:
             apps = {a.id: a for a in conn.execute(_APPLICATIONS, {"ids": list(app_ids)})}
-        media = attachments_of(conn, all_ids)
+        media = attachments_of(conn, full_ids)
         poll_rows: dict[int, Any] = {}
         if with_poll:
             poll_rows = {p.post_id: p for p in conn.execute(_POLLS, {"ids": sorted(with_poll)})}
@@ -266,6 +304,7 @@ def hydrate(
             muted=post_id in marks["muted"],
             application=apps.get(row.application_id),
             viewer_id=viewer_id,
+            piece=pieces.get(post_id),
         )
         if post_id in poll_rows:
             own = sorted(votes.get(post_id, [])) if viewer_id is not None else None

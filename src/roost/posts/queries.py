@@ -50,14 +50,16 @@ def account_statuses(
     only_media: bool = False,
     pinned: bool = False,
     tagged: str | None = None,
+    lean: bool = False,
 ) -> list[StatusView]:
+    """``lean``: see ``hydrate`` (the API's pages, assembled from cached pieces)."""
     if pinned:
         query = (
             select(pins.c.post_id)
             .join(posts, posts.c.id == pins.c.post_id)
             .where(pins.c.account_id == account_id, visible_clause(viewer_id))
         )
-        return hydrate(rt, viewer_id, page_ids(rt, query, pins.c.post_id, page))
+        return hydrate(rt, viewer_id, page_ids(rt, query, pins.c.post_id, page), lean=lean)
     query = select(posts.c.id).where(posts.c.account_id == account_id, visible_clause(viewer_id))
     if exclude_replies:
         # Mastodon keeps self-replies (threads) when excluding replies.
@@ -76,16 +78,22 @@ def account_statuses(
                 .where(func.lower(tags.c.name) == tagged.lower())
             )
         )
-    return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page))
+    return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page), lean=lean)
 
 
 def public_statuses(
-    rt: Runtime, viewer_id: int | None, page: Page, *, only_media: bool = False
+    rt: Runtime,
+    viewer_id: int | None,
+    page: Page,
+    *,
+    only_media: bool = False,
+    lean: bool = False,
 ) -> list[StatusView]:
     query = select(posts.c.id).where(listed_clause(), posts.c.reblog_of_id.is_(None))
     if only_media:
         query = query.where(has_media_clause(posts.c.id))
-    return hydrate(rt, viewer_id, page_ids(rt, query, posts.c.id, page), timeline=True)
+    ids = page_ids(rt, query, posts.c.id, page)
+    return hydrate(rt, viewer_id, ids, timeline=True, lean=lean)
 
 
 def tag_statuses(
@@ -98,6 +106,7 @@ def tag_statuses(
     all_of: Sequence[str] = (),
     none_of: Sequence[str] = (),
     only_media: bool = False,
+    lean: bool = False,
 ) -> list[StatusView]:
     """Public posts tagged ``tag`` or any of ``any_of``, with every tag in ``all_of``
     and none in ``none_of`` (Mastodon's ``any[]``, ``all[]``, ``none[]``)."""
@@ -119,7 +128,8 @@ def tag_statuses(
         query = query.where(~_has_tag(*excluded))
     if only_media:
         query = query.where(has_media_clause(posts.c.id))
-    return hydrate(rt, viewer_id, page_ids(rt, query, post_tags.c.post_id, page), timeline=True)
+    ids = page_ids(rt, query, post_tags.c.post_id, page)
+    return hydrate(rt, viewer_id, ids, timeline=True, lean=lean)
 
 
 def _has_tag(*tag_ids: int) -> Any:

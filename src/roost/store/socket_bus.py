@@ -38,7 +38,7 @@ from pathlib import Path
 
 import msgspec
 
-from roost.store.pubsub import Listeners, LocalSubscription
+from roost.store.pubsub import Listener, Listeners, LocalSubscription
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,10 @@ class SocketBus:
             yield sub
         finally:
             self._listeners.remove(sub, channels)
+
+    def listen_in_thread(self, listener: Listener, channels: Sequence[str]) -> None:
+        """For a listener called on the reader thread (the piece cache's forget)."""
+        self._listeners.add(listener, channels)
 
     def has_listeners(self, channel: str) -> bool:
         """Listeners in this process only: others' are not known here."""
