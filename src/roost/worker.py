@@ -22,6 +22,7 @@ from typing import Any
 from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
+from roost.moderation.removal import JOB_HANDLERS as MODERATION_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
 from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
@@ -46,6 +47,7 @@ HANDLERS: dict[str, Handler] = {
     **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
+HANDLERS |= MODERATION_JOBS  # issue 14: a suspended account's data removed after 30 days
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

@@ -17,7 +17,7 @@ from roost.accounts.models import accounts
 from roost.accounts.profile import render_profile_text
 from roost.accounts.sessions import end_all_web_sessions
 from roost.accounts.settings import ProfileSettings, profile_settings_values
-from roost.errors import InvalidFields, RateLimited, ValidationFailed
+from roost.errors import Forbidden, InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
@@ -213,6 +213,9 @@ LOGIN_ATTEMPTS_PER_NAME_AND_ADDRESS = ("5/minute", "30/hour", "100/day")
 LOGIN_ATTEMPTS_PER_ADDRESS = "20/minute"
 
 
+LOGIN_DISABLED = "Your login is currently disabled"
+
+
 def authenticate(rt: Runtime, login: str, password: str, *, address: str | None) -> int | None:
     """The account whose username or email is ``login`` and whose password matches.
 
@@ -230,15 +233,21 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(
-            select(accounts.c.id, accounts.c.password_hash).where(
-                func.lower(column) == login.lower()
-            )
+            select(
+                accounts.c.id,
+                accounts.c.password_hash,
+                accounts.c.suspended_at,
+                accounts.c.disabled_at,
+            ).where(func.lower(column) == login.lower())
         ).first()
     if row is None or not row.password_hash:
         _verify(_DUMMY_HASH, password)
         return None
     if not _verify(row.password_hash, password):
         return None
+    if row.suspended_at is not None or row.disabled_at is not None:
+        # Only the right password learns why (a guesser learns nothing more).
+        raise Forbidden("Your account is suspended" if row.suspended_at else LOGIN_DISABLED)
     if _hasher.check_needs_rehash(row.password_hash):
         with rt.db.write() as tx:
             tx.conn.execute(

@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from roost.api import (
     accounts,
+    admin_accounts,
     admin_reports,
     apps,
     audience,
@@ -61,6 +62,7 @@ def api_routes() -> list[BaseRoute]:
         *chats.routes,
         *reports.routes,
         *admin_reports.routes,
+        *admin_accounts.routes,
         *instance.routes,
         *apps.routes,
         *authorized_apps.routes,

@@ -19,7 +19,7 @@ from sqlalchemy import Row, delete, insert, select, update
 
 from roost.accounts.actions import authenticate
 from roost.accounts.models import accounts
-from roost.errors import ValidationFailed
+from roost.errors import Forbidden, ValidationFailed
 from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
 from roost.oauth.queries import (
@@ -32,6 +32,7 @@ from roost.oauth.queries import (
     redirect_uri_list,
 )
 from roost.runtime import Runtime
+from roost.store.db import Tx
 from roost.store.schema import utcnow
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -157,7 +158,10 @@ def do_password_grant(
 ) -> IssuedToken:
     requested = parse_scopes(scope)
     check_scopes(requested, frozenset(app.scopes.split()))
-    account_id = authenticate(rt, login, password, address=address)
+    try:
+        account_id = authenticate(rt, login, password, address=address)
+    except Forbidden as exc:  # suspended, or log-in disabled by a moderator
+        raise OAuthRejected("invalid_grant", exc.message) from exc
     if account_id is None:
         raise OAuthRejected(
             "invalid_grant",
@@ -327,3 +331,12 @@ def do_revoke_account_tokens(rt: Runtime, account_id: int) -> None:
             .where(access_tokens.c.account_id == account_id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+
+
+def revoke_tokens_of(tx: Tx, account_id: int) -> None:
+    """Inside the caller's transaction (a suspension): every token of the account ends."""
+    tx.conn.execute(
+        update(access_tokens)
+        .where(access_tokens.c.account_id == account_id, access_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

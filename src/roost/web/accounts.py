@@ -16,7 +16,7 @@ from roost.accounts.actions import (
 from roost.accounts.queries import get_email
 from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
-from roost.errors import RateLimited, ValidationFailed
+from roost.errors import Forbidden, RateLimited, ValidationFailed
 from roost.web.page import Web, page
 
 
@@ -46,6 +46,10 @@ def login(web: Web) -> Response:
     except RateLimited as exc:
         return web.render(
             "login.html", 429, values=values, errors={"password": exc.message}, next=next_url
+        )
+    except Forbidden as exc:  # suspended, or log-in disabled by a moderator
+        return web.render(
+            "login.html", 403, values=values, errors={"password": exc.message}, next=next_url
         )
     if account_id is None:
         errors = {"password": "Wrong username or password."}

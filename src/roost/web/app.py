@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from roost.config import Settings
 from roost.web import (
     accounts,
+    admin_accounts,
     audience,
     authorized_apps,
     chats,
@@ -43,6 +44,7 @@ from roost.web import (
     search,
     timelines,
     unread,
+    warnings,
 )
 from roost.web.auth import SessionMiddleware, load_secret
 
@@ -75,6 +77,8 @@ def web_routes() -> list[BaseRoute]:
         *scheduled.routes,
         *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
         *moderation.routes,
+        *admin_accounts.routes,
+        *warnings.routes,
         *reports.routes,  # /@user/report before the profile tabs /@user/<tab>
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,

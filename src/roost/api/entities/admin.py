@@ -1,7 +1,7 @@
 """Mastodon's Admin::Account and Admin::Report, for moderators only.
 
 Admin::Account is the subset a single, unfederated server has: no domain, no IP
-addresses kept, every account confirmed and approved (no sign-up approval yet)."""
+addresses kept; the moderation state comes from the account's columns."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class AdminAccount(msgspec.Struct):
     disabled: bool
     silenced: bool
     suspended: bool
+    sensitized: bool
     account: Account
 
 
@@ -53,22 +54,25 @@ class AdminReport(msgspec.Struct):
 
 
 def admin_account_entity(rt: Runtime, row: Any) -> AdminAccount:
+    """``row``: an account row, with its ``email`` column when the query selected it."""
+    email = row.email if "email" in row._fields else get_email(rt, row.id)
     return AdminAccount(
         id=str(row.id),
         username=row.username,
         domain=None,
         created_at=iso(row.created_at),
-        email=get_email(rt, row.id) or "",
+        email=email or "",
         ip=None,
         ips=[],
         locale=row.default_language,
-        invite_request=None,
+        invite_request=row.registration_reason,
         role=role_entity(role_spec(row.role)),
         confirmed=True,
-        approved=True,
-        disabled=False,
-        silenced=False,
-        suspended=False,
+        approved=row.approved,
+        disabled=row.disabled_at is not None,
+        silenced=row.silenced_at is not None,
+        suspended=row.suspended_at is not None,
+        sensitized=row.sensitized_at is not None,
         account=account_entity(rt, row),
     )
 
