@@ -137,9 +137,7 @@ def test_a_limited_account_is_seen_by_its_followers_only(
     assert post in _ids(public_statuses(rt, None, Page(limit=20)))
 
 
-def test_disabled_log_in_refuses_the_password_and_ends_tokens(
-    rt: Runtime, people: People
-) -> None:
+def test_disabled_log_in_refuses_the_password_and_ends_tokens(rt: Runtime, people: People) -> None:
     mod = _moderator(rt, people)
     token = _token(rt, people.bob)
     do_account_action(rt, mod, people.bob, "disable")
