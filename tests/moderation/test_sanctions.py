@@ -3,6 +3,7 @@ that lifting it brings everything back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -35,7 +36,13 @@ from roost.oauth.queries import get_token
 from roost.paging import Page
 from roost.posts.actions import do_create_post
 from roost.posts.models import posts
-from roost.posts.queries import account_statuses, get_status, public_statuses, tag_statuses
+from roost.posts.queries import (
+    StatusView,
+    account_statuses,
+    get_status,
+    public_statuses,
+    tag_statuses,
+)
 from roost.runtime import Runtime
 from roost.search.queries import find_accounts, search
 from roost.store.jobs import jobs
@@ -55,19 +62,19 @@ def _token(rt: Runtime, account_id: int) -> str:
     return do_issue_token(rt, app.row, account_id, "read").access_token
 
 
-def _ids(views: list[object]) -> list[int]:
-    return [v.post.id for v in views]  # type: ignore[attr-defined]
+def _ids(views: list[StatusView]) -> list[int]:
+    return [v.post.id for v in views]
 
 
 def test_suspension_hides_everything_signs_out_and_unsuspension_restores(
-    rt: Runtime, people: People, settle: object
+    rt: Runtime, people: People, settle: Callable[[], None]
 ) -> None:
     # given spammer with a public tagged post, a follower, a session and a token
     mod = _moderator(rt, people)
     spammer = people.spammer
     post = do_create_post(rt, spammer, "cheap watches #deals")
     do_follow(rt, people.fan, spammer)
-    settle()  # type: ignore[operator]
+    settle()
     session = do_start_web_session(rt, spammer)
     token = _token(rt, spammer)
     assert get_token(rt, token) is not None
@@ -105,13 +112,13 @@ def test_suspension_hides_everything_signs_out_and_unsuspension_restores(
 
 
 def test_a_limited_account_is_seen_by_its_followers_only(
-    rt: Runtime, people: People, settle: object
+    rt: Runtime, people: People, settle: Callable[[], None]
 ) -> None:
     mod = _moderator(rt, people)
     loud = people.loud
     do_follow(rt, people.fan, loud)
     post = do_create_post(rt, loud, "hello #news")
-    settle()  # type: ignore[operator]
+    settle()
     do_account_action(rt, mod, loud, "silence")
     # strangers and anonymous readers do not see the post, anywhere
     for viewer in (None, people.stranger):
@@ -192,7 +199,7 @@ def test_an_unsuspended_account_is_kept_when_its_job_comes(rt: Runtime, people: 
 
 
 def test_an_admin_removes_a_suspended_accounts_data_now(
-    rt: Runtime, people: People, settle: object
+    rt: Runtime, people: People, settle: Callable[[], None]
 ) -> None:
     _moderator(rt, people, "admin", "admin")
     mod = _moderator(rt, people)
@@ -204,7 +211,7 @@ def test_an_admin_removes_a_suspended_accounts_data_now(
     with pytest.raises(Forbidden):
         do_remove_suspended_account(rt, mod, people.bob)
     do_remove_suspended_account(rt, people.admin, people.bob)
-    settle()  # type: ignore[operator]
+    settle()
     with rt.db.read() as conn:
         assert conn.scalar(select(func.count()).where(posts.c.id == post)) == 0
 
