@@ -60,12 +60,15 @@ def do_account_action(
     text: str = "",
     report_id: int | None = None,
     status_ids: Sequence[int] = (),
+    note: str = "",
 ) -> None:
     """Mastodon's ``POST /api/v1/admin/accounts/:id/action``: ``kind`` "none" only
-    warns. ``text`` is the message the person reads with the warning."""
+    warns. ``text`` is the message the person reads with the warning; ``note`` one for
+    the other moderators, kept on the report (or the account, without one)."""
     if kind not in ACTION_TYPES:
         raise ValidationFailed(f"Type must be one of: {', '.join(ACTION_TYPES)}", field="type")
     check_text(text)
+    note = check_text(note.strip())
     now = utcnow()
     with rt.db.write() as tx:
         conn = tx.conn
@@ -100,6 +103,9 @@ def do_account_action(
             target.username,
             text,
         )
+        if note:
+            on_account = None if report_id is not None else target_id
+            add_note(conn, actor_id, note, on_account, report_id)
         _resolve_reports(conn, actor_id, target, kind, report_id)
 
 

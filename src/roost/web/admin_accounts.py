@@ -104,6 +104,7 @@ def action(web: Web) -> Response:
         web.form.get("type", "none"),
         text=web.form.get("text", "").strip(),
         report_id=_report_id(web),
+        note=web.form.get("note", ""),
     )
     return web.redirect(web.next_url(f"/admin/accounts/{account_id}"))
 
