@@ -17,6 +17,7 @@ from roost.accounts.sessions import do_resume_web_session, do_start_web_session
 from roost.audit.models import audit_log
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.graph.actions import do_follow
+from roost.graph.queries import following
 from roost.moderation.actions import do_report, do_resolve_report
 from roost.moderation.models import account_warnings, moderation_notes
 from roost.moderation.queries import get_report, list_warnings
@@ -94,6 +95,7 @@ def test_suspension_hides_everything_signs_out_and_unsuspension_restores(
         assert post not in _ids(search(rt, viewer, "watches").statuses)
     assert post not in _ids(home_timeline(rt, people.fan, Page(limit=20)))
     assert [a.id for a in find_accounts(rt, people.other, "spam")] == []
+    assert [a.id for _, a in following(rt, people.fan, Page(limit=20))] == []
     # and they are signed out everywhere and cannot sign in
     assert get_token(rt, token) is None
     assert do_resume_web_session(rt, session) is None
@@ -105,6 +107,7 @@ def test_suspension_hides_everything_signs_out_and_unsuspension_restores(
     assert get_status(rt, people.other, post).post.id == post
     assert post in _ids(public_statuses(rt, None, Page(limit=20)))
     assert post in _ids(home_timeline(rt, people.fan, Page(limit=20)))
+    assert [a.id for _, a in following(rt, people.fan, Page(limit=20))] == [spammer]
     assert authenticate(rt, "spammer", PASSWORD, address=None) == spammer
     # but the old token and session stay ended
     assert get_token(rt, token) is None

@@ -60,7 +60,11 @@ def do_report(
     report_id = new_id()
     now = utcnow()
     with rt.db.write() as tx:
-        exists = tx.conn.scalar(select(func.count()).where(accounts.c.id == target_id))
+        exists = tx.conn.scalar(
+            select(func.count()).where(
+                accounts.c.id == target_id, accounts.c.suspended_at.is_(None)
+            )
+        )
         if not exists:
             raise NotFound("Record not found")
         if wanted:
