@@ -422,6 +422,7 @@ def directory(
         raise ValidationFailed(f"offset must be at most {MAX_OFFSET}", field="offset")
     statement = select(*PUBLIC_COLUMNS).where(
         accounts.c.discoverable.is_(True),
+        accounts.c.approved.is_(True),
         accounts.c.id.not_in(suspended_accounts()),
         accounts.c.id.not_in(limited_accounts()),
     )

@@ -70,6 +70,7 @@ def _eligible(
         candidate != viewer_id,
         accounts.c.locked.is_(False),
         accounts.c.discoverable.is_(True),
+        accounts.c.approved.is_(True),
         candidate.not_in(suspended_accounts()),
         candidate.not_in(limited_accounts()),
         ~exists().where(

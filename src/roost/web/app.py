@@ -18,8 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.config import Settings
 from roost.web import (
+    account_deletion,
     accounts,
     admin_accounts,
+    archive,
     audience,
     authorized_apps,
     chats,
@@ -28,6 +30,7 @@ from roost.web import (
     edits,
     filters,
     follow_requests,
+    instance,
     lists,
     live,
     messages,
@@ -39,6 +42,7 @@ from roost.web import (
     posts,
     profile_settings,
     profiles,
+    registrations,
     reports,
     scheduled,
     search,
@@ -62,6 +66,8 @@ def web_routes() -> list[BaseRoute]:
         *filters.routes,
         *accounts.routes,
         *profile_settings.routes,
+        *account_deletion.routes,
+        *archive.routes,
         *follow_requests.routes,
         *audience.routes,
         *authorized_apps.routes,
@@ -79,6 +85,8 @@ def web_routes() -> list[BaseRoute]:
         *moderation.routes,
         *admin_accounts.routes,
         *warnings.routes,
+        *instance.routes,
+        *registrations.routes,
         *reports.routes,  # /@user/report before the profile tabs /@user/<tab>
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,

@@ -1,7 +1,9 @@
 """Mastodon's Admin::Account and Admin::Report, for moderators only.
 
 Admin::Account is the subset a single, unfederated server has: no domain, no IP
-addresses kept; the moderation state comes from the account's columns."""
+addresses kept, every account confirmed; ``approved`` is false while a sign-up
+waits for a moderator, and ``invite_request`` is the reason it gave; the moderation
+state comes from the account's columns."""
 
 from __future__ import annotations
 

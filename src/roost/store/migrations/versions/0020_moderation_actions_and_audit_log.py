@@ -1,7 +1,7 @@
 """moderation actions: disabled log-ins, warnings, moderator notes and the audit log
 
 Revision ID: 0020
-Revises: 0019
+Revises: 0021 (assigned 0020 revising 0019; chained after main's 0023 and 0021)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from roost.store.schema import Id, UTCDateTime
 
 revision: str = "0020"
-down_revision: str | None = "0019"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
