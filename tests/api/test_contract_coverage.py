@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 from roost.api.routes import api_routes
 from tests.api import (
     test_contract_accounts,
+    test_contract_admin_accounts,
     test_contract_audience,
     test_contract_authorized_apps,
     test_contract_circles,
@@ -49,6 +50,7 @@ CONTRACT_MODULES = (
     test_contract_richer,
     test_contract_search,
     test_contract_moderation,
+    test_contract_admin_accounts,
     test_contract_registrations,
 )
 

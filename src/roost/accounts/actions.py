@@ -226,6 +226,9 @@ LOGIN_ATTEMPTS_PER_NAME_AND_ADDRESS = ("5/minute", "30/hour", "100/day")
 LOGIN_ATTEMPTS_PER_ADDRESS = "20/minute"
 
 
+LOGIN_DISABLED = "Your login is currently disabled"
+
+
 def authenticate(rt: Runtime, login: str, password: str, *, address: str | None) -> int | None:
     """The account whose username or email is ``login`` and whose password matches.
 
@@ -243,9 +246,13 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(
-            select(accounts.c.id, accounts.c.password_hash, accounts.c.approved).where(
-                func.lower(column) == login.lower(), accounts.c.deleted_at.is_(None)
-            )
+            select(
+                accounts.c.id,
+                accounts.c.password_hash,
+                accounts.c.approved,
+                accounts.c.suspended_at,
+                accounts.c.disabled_at,
+            ).where(func.lower(column) == login.lower(), accounts.c.deleted_at.is_(None))
         ).first()
     if row is None or not row.password_hash:
         _verify(_DUMMY_HASH, password)
@@ -254,6 +261,9 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
         return None
     if not row.approved:  # only the right password learns that the sign-up waits
         raise Forbidden(PENDING_APPROVAL)
+    if row.suspended_at is not None or row.disabled_at is not None:
+        # Only the right password learns why (a guesser learns nothing more).
+        raise Forbidden("Your account is suspended" if row.suspended_at else LOGIN_DISABLED)
     if _hasher.check_needs_rehash(row.password_hash):
         with rt.db.write() as tx:
             tx.conn.execute(

@@ -61,6 +61,8 @@ accounts = Table(
     Column("suspended_at", UTCDateTime, nullable=True),
     Column("silenced_at", UTCDateTime, nullable=True),
     Column("sensitized_at", UTCDateTime, nullable=True),
+    # Log-in disabled by a moderator (0020), Mastodon's "disable": nothing hidden.
+    Column("disabled_at", UTCDateTime, nullable=True),
     # Registrations (0019): ``approved`` is false while a sign-up waits for a moderator
     # in approval mode; ``registration_reason`` is the reason the person gave.
     Column("approved", Boolean, nullable=False, default=True, server_default=true()),
@@ -71,6 +73,10 @@ accounts = Table(
 )
 Index("uq_accounts_username_lower", func.lower(accounts.c.username), unique=True)
 Index("uq_accounts_email_lower", func.lower(accounts.c.email), unique=True)
+# Reads of posts leave out suspended and limited authors (``posts.visibility``): these
+# find the few such accounts without a scan.
+Index("ix_accounts_suspended_at", accounts.c.suspended_at)
+Index("ix_accounts_silenced_at", accounts.c.silenced_at)
 
 # A signed-in browser. The cookie carries a random session ID; only its SHA-256 is
 # stored, so a copy of this table does not sign anyone in. Logging out deletes the row

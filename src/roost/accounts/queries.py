@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, true
 
 from roost.accounts.models import accounts
 from roost.errors import NotFound, ValidationFailed
@@ -22,7 +22,37 @@ PUBLIC_COLUMNS = [c for c in accounts.c if c.name not in ("password_hash", "emai
 NOT_DELETED = accounts.c.deleted_at.is_(None)
 
 
+def suspended_accounts() -> Select[tuple[int]]:
+    """Accounts a moderator suspended: hidden from everyone, posts and profile. Over an
+    alias, so that it never correlates with an ``accounts`` in the outer query: it is
+    read once per statement through its index, and ``NOT IN`` it leaves the outer
+    query's own index choice alone (``suspended_at IS NULL`` would not)."""
+    sanctioned = accounts.alias("suspended")
+    return select(sanctioned.c.id).where(sanctioned.c.suspended_at.is_not(None))
+
+
+def limited_accounts() -> Select[tuple[int]]:
+    """Accounts a moderator limited ("silenced"): seen by their followers only."""
+    sanctioned = accounts.alias("limited")
+    return select(sanctioned.c.id).where(sanctioned.c.silenced_at.is_not(None))
+
+
 def get_account(rt: Runtime, account_id: int) -> AccountRow:
+    """A profile as others see it: a suspended account is not found (its moderators
+    read it through ``get_any_account``)."""
+    with rt.db.read() as conn:
+        row = conn.execute(
+            select(*PUBLIC_COLUMNS).where(
+                accounts.c.id == account_id, accounts.c.suspended_at.is_(None)
+            )
+        ).first()
+    if row is None:
+        raise NotFound("Record not found")
+    return row
+
+
+def get_any_account(rt: Runtime, account_id: int) -> AccountRow:
+    """Any account, suspended or not: for moderators and the account's own jobs."""
     with rt.db.read() as conn:
         row = conn.execute(
             select(*PUBLIC_COLUMNS).where(accounts.c.id == account_id, NOT_DELETED)
@@ -37,7 +67,9 @@ def get_account_by_username(rt: Runtime, username: str) -> AccountRow:
     with rt.db.read() as conn:
         row = conn.execute(
             select(*PUBLIC_COLUMNS).where(
-                func.lower(accounts.c.username) == username.lower(), NOT_DELETED
+                func.lower(accounts.c.username) == username.lower(),
+                NOT_DELETED,
+                accounts.c.suspended_at.is_(None),
             )
         ).first()
     if row is None:
@@ -84,6 +116,7 @@ def search_accounts(
     limit: int = 40,
     offset: int = 0,
     among: ColumnElement[bool] | None = None,
+    limited: ColumnElement[bool] | None = None,
 ) -> list[AccountRow]:
     """Accounts whose lowercased username or display name starts with ``query``.
 
@@ -111,6 +144,10 @@ def search_accounts(
                 true() if among is None else among,
                 NOT_DELETED,
                 accounts.c.approved.is_(True),  # a sign-up waiting for approval is not found
+                # Suspended accounts are found by nobody, limited ones by their
+                # followers only (``roost.search`` passes them in ``limited``).
+                accounts.c.id.not_in(suspended_accounts()),
+                accounts.c.id.not_in(limited_accounts()) if limited is None else limited,
             )
             .order_by(func.lower(accounts.c.username) != query, accounts.c.followers_count.desc())
             .limit(limit)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from roost.accounts.models import accounts
+from roost.audit.actions import record
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.runtime import Runtime
 
@@ -90,7 +91,8 @@ def check_role(role: str) -> str:
 
 def do_set_role(rt: Runtime, username: str, role: str) -> int:
     """Gives the account ``username`` the role; the operator's command (``roost user
-    role``) calls it, so there is no acting account to check. Returns the account id."""
+    role``) calls it, so there is no acting account to check (the audit log names
+    nobody). Returns the account id."""
     check_role(role)
     with rt.db.write() as tx:
         account_id = tx.conn.scalar(
@@ -99,8 +101,9 @@ def do_set_role(rt: Runtime, username: str, role: str) -> int:
             .values(role=role)
             .returning(accounts.c.id)
         )
-    if account_id is None:
-        raise NotFound(f"No account @{username}")
+        if account_id is None:
+            raise NotFound(f"No account @{username}")
+        record(tx.conn, None, "account.change_role", "account", account_id, username, role)
     return int(account_id)
 
 

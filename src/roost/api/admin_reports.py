@@ -1,7 +1,7 @@
 """``/api/v1/admin/reports``: the moderators' queue (Mastodon's admin API).
 
 Two locks: the token needs an ``admin:`` scope *and* its account must be a moderator
-or above (``require_staff``); a user whose app was granted admin scopes gets 403."""
+or above (``MANAGE_REPORTS``); a user whose app was granted admin scopes gets 403."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from roost.accounts.queries import get_accounts
+from roost.accounts.roles import MANAGE_REPORTS
 from roost.api.entities.admin import AdminReport, admin_report_entity
 from roost.api.entities.statuses import status_entities
 from roost.api.errors import ApiError
@@ -23,8 +24,8 @@ from roost.moderation.actions import (
     do_assign_report,
     do_reopen_report,
     do_resolve_report,
-    require_staff,
 )
+from roost.moderation.permissions import require_permission
 from roost.moderation.queries import get_report, list_reports
 from roost.posts.queries import hydrate
 from roost.runtime import Runtime
@@ -80,7 +81,7 @@ def _filter_id(raw: str | None) -> int | None:
 
 @endpoint(scope=READ, user=True, response=list[AdminReport], request=ReportQuery)
 def index(ctx: Ctx) -> Response:
-    require_staff(ctx.rt, ctx.account_id)
+    require_permission(ctx.rt, ctx.account_id, MANAGE_REPORTS)
     query: ReportQuery = ctx.input
     page = read_page(query, default=100, maximum=200)
     rows = list_reports(
@@ -96,7 +97,7 @@ def index(ctx: Ctx) -> Response:
 
 @endpoint(scope=READ, user=True, response=AdminReport)
 def show(ctx: Ctx) -> Response:
-    require_staff(ctx.rt, ctx.account_id)
+    require_permission(ctx.rt, ctx.account_id, MANAGE_REPORTS)
     return json_response(_entities(ctx.rt, [get_report(ctx.rt, ctx.path_id())])[0])
 
 

@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from roost.api import (
     accounts,
+    admin_accounts,
     admin_registrations,
     admin_reports,
     apps,
@@ -63,6 +64,7 @@ def api_routes() -> list[BaseRoute]:
         *reports.routes,
         *admin_registrations.routes,
         *admin_reports.routes,
+        *admin_accounts.routes,
         *instance.routes,
         *apps.routes,
         *authorized_apps.routes,

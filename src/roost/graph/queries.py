@@ -198,7 +198,9 @@ def _edges(rt: Runtime, page: Page, condition: Any, other: Any) -> list[tuple[in
     query = (
         select(follows.c.id.label("follow_id"), *PUBLIC_COLUMNS)
         .join(accounts, accounts.c.id == other)
-        .where(condition)
+        # Suspended accounts leave follower and following lists (their follows are
+        # kept, and come back with an unsuspension).
+        .where(condition, accounts.c.suspended_at.is_(None))
     )
     with rt.db.read() as conn:
         rows = conn.execute(paginate(query, follows.c.id, page)).all()

@@ -8,11 +8,14 @@ from collections.abc import Sequence
 from sqlalchemy import func, insert, select, update
 
 from roost.accounts.models import accounts
-from roost.accounts.roles import at_least
+from roost.accounts.roles import MANAGE_REPORTS, at_least
+from roost.audit.actions import record
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id, parse_id
 from roost.instance.queries import existing_rule_ids
 from roost.moderation.models import reports
+from roost.moderation.permissions import check_permission
+from roost.moderation.sanctions import add_note, check_text
 from roost.posts.models import posts
 from roost.posts.visibility import visible_clause
 from roost.runtime import Runtime
@@ -63,7 +66,11 @@ def do_report(
     report_id = new_id()
     now = utcnow()
     with rt.db.write() as tx:
-        exists = tx.conn.scalar(select(func.count()).where(accounts.c.id == target_id))
+        exists = tx.conn.scalar(
+            select(func.count()).where(
+                accounts.c.id == target_id, accounts.c.suspended_at.is_(None)
+            )
+        )
         if not exists:
             raise NotFound("Record not found")
         if wanted:
@@ -117,29 +124,56 @@ def require_staff(rt: Runtime, actor_id: int, minimum: str = "moderator") -> Non
         raise Forbidden("This action is not allowed")
 
 
-def _change_report(rt: Runtime, actor_id: int, report_id: int, **values: object) -> None:
-    require_staff(rt, actor_id)
+def _change_report(
+    rt: Runtime, actor_id: int, report_id: int, action: str, note: str = "", **values: object
+) -> None:
+    """Every change is written to the audit log with the report's target named."""
     with rt.db.write() as tx:
-        done = tx.conn.execute(
+        check_permission(tx.conn, actor_id, MANAGE_REPORTS)
+        target_id = tx.conn.scalar(
             update(reports)
             .where(reports.c.id == report_id)
             .values(updated_at=utcnow(), **values)
-            .returning(reports.c.id)
-        ).first()
-    if done is None:
-        raise NotFound("Record not found")
+            .returning(reports.c.target_account_id)
+        )
+        if target_id is None:
+            raise NotFound("Record not found")
+        label = tx.conn.scalar(select(accounts.c.username).where(accounts.c.id == target_id))
+        if note:
+            add_note(tx.conn, actor_id, note, None, report_id)
+        record(tx.conn, actor_id, action, "report", report_id, label or "", note)
 
 
 def do_assign_report(rt: Runtime, actor_id: int, report_id: int, *, to_self: bool) -> None:
     """Takes a report on (``to_self``) or lets it go, so moderators don't work twice."""
-    _change_report(rt, actor_id, report_id, assigned_account_id=actor_id if to_self else None)
-
-
-def do_resolve_report(rt: Runtime, actor_id: int, report_id: int) -> None:
     _change_report(
-        rt, actor_id, report_id, action_taken_at=utcnow(), action_taken_by_account_id=actor_id
+        rt,
+        actor_id,
+        report_id,
+        "report.assign" if to_self else "report.unassign",
+        assigned_account_id=actor_id if to_self else None,
+    )
+
+
+def do_resolve_report(rt: Runtime, actor_id: int, report_id: int, note: str = "") -> None:
+    """``note``: why, for the other moderators (kept on the report and in the log)."""
+    _change_report(
+        rt,
+        actor_id,
+        report_id,
+        "report.resolve",
+        check_text(note.strip()),
+        action_taken_at=utcnow(),
+        action_taken_by_account_id=actor_id,
     )
 
 
 def do_reopen_report(rt: Runtime, actor_id: int, report_id: int) -> None:
-    _change_report(rt, actor_id, report_id, action_taken_at=None, action_taken_by_account_id=None)
+    _change_report(
+        rt,
+        actor_id,
+        report_id,
+        "report.reopen",
+        action_taken_at=None,
+        action_taken_by_account_id=None,
+    )

@@ -32,6 +32,7 @@ from roost.oauth.queries import (
     redirect_uri_list,
 )
 from roost.runtime import Runtime
+from roost.store.db import Tx
 from roost.store.schema import utcnow
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -330,3 +331,12 @@ def do_revoke_account_tokens(rt: Runtime, account_id: int) -> None:
             .where(access_tokens.c.account_id == account_id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+
+
+def revoke_tokens_of(tx: Tx, account_id: int) -> None:
+    """Inside the caller's transaction (a suspension): every token of the account ends."""
+    tx.conn.execute(
+        update(access_tokens)
+        .where(access_tokens.c.account_id == account_id, access_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -109,7 +109,13 @@ def live_token_clause() -> ColumnElement[bool]:
         access_tokens.c.revoked_at.is_(None),
         or_(
             access_tokens.c.account_id.is_(None),
-            accounts.c.session_epoch == access_tokens.c.account_epoch,
+            and_(
+                accounts.c.session_epoch == access_tokens.c.account_epoch,
+                # Suspending revokes every token too; this holds even for one issued
+                # in the instant between (and costs nothing: the row is joined).
+                accounts.c.suspended_at.is_(None),
+                accounts.c.disabled_at.is_(None),
+            ),
         ),
     )
 

@@ -11,6 +11,11 @@ hashtag timelines (``listed_clause``); which visible posts belong in a home
 timeline is ``home_clause`` (and ``shown_in_home`` for fan-out). Blocks and
 mutes extend these functions and nothing else: ``blocked_clause`` hides posts
 across a block either way, ``muted_clause`` marks posts that timelines leave out.
+
+Moderation is part of the rule too: a suspended author's posts are visible to nobody,
+and a limited ("silenced") author's only to the author and their followers, so they
+leave the public and hashtag timelines, search and every stranger's view at once,
+and come back as they were when the moderator lifts the limit.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
+from roost.accounts.queries import limited_accounts as limited_accounts
+from roost.accounts.queries import suspended_accounts as suspended_accounts
 from roost.circles.models import circle_members, circles
 from roost.errors import NotFound
 from roost.graph.models import blocks, follows, mutes
@@ -31,8 +38,11 @@ def visible_clause(
 ) -> ColumnElement[bool]:
     """``viewer_id`` may be a bound parameter, for statements built once (``hydrate``)."""
     public: ColumnElement[bool] = table.c.visibility.in_(("public", "unlisted"))
+    # Uncorrelated, so each is read once per statement (through its index), not per post.
+    not_suspended = table.c.account_id.not_in(suspended_accounts())
+    not_limited = table.c.account_id.not_in(limited_accounts())
     if viewer_id is None:
-        return public
+        return and_(public, not_suspended, not_limited)
     mentioned = exists(
         select(mentions.c.post_id).where(
             mentions.c.post_id == table.c.id, mentions.c.account_id == viewer_id
@@ -46,6 +56,8 @@ def visible_clause(
     no_circle = table.c.circle_id.is_(None)
     return and_(
         ~blocked_clause(viewer_id, table.c.account_id),
+        not_suspended,
+        or_(not_limited, table.c.account_id == viewer_id, follower),
         or_(
             public,
             table.c.account_id == viewer_id,
@@ -117,9 +129,14 @@ def muted_clause(
 
 
 def listed_clause(table: Any = posts) -> ColumnElement[bool]:
-    """Posts that belong in public and hashtag timelines."""
-    listed: ColumnElement[bool] = table.c.visibility == "public"
-    return listed
+    """Posts that belong in public and hashtag timelines (and trends): not by suspended
+    or limited authors, whoever reads (Mastodon's public feed too leaves out limited
+    accounts even for their followers, who still get them in their homes)."""
+    return and_(
+        table.c.visibility == "public",
+        table.c.account_id.not_in(suspended_accounts()),
+        table.c.account_id.not_in(limited_accounts()),
+    )
 
 
 def home_clause(viewer_id: int, table: Any = posts) -> ColumnElement[bool]:

@@ -22,7 +22,9 @@ from roost.accounts.queries import (
     AccountRow,
     find_existing_usernames,
     get_account_by_username,
+    limited_accounts,
     search_accounts,
+    suspended_accounts,
 )
 from roost.errors import NotFound, ValidationFailed
 from roost.graph.models import follows
@@ -130,7 +132,17 @@ def find_accounts(
                 follows.c.account_id == viewer_id, follows.c.target_account_id == accounts.c.id
             )
         )
-    return search_accounts(rt, name, limit=limit, offset=offset, among=among)
+    # A limited account is found by its followers only, as its posts are seen.
+    limited = or_(
+        accounts.c.id.not_in(limited_accounts()),
+        accounts.c.id == viewer_id,
+        exists(
+            select(follows.c.id).where(
+                follows.c.account_id == viewer_id, follows.c.target_account_id == accounts.c.id
+            )
+        ),
+    )
+    return search_accounts(rt, name, limit=limit, offset=offset, among=among, limited=limited)
 
 
 def find_hashtags(
@@ -409,7 +421,10 @@ def directory(
     if offset > MAX_OFFSET:
         raise ValidationFailed(f"offset must be at most {MAX_OFFSET}", field="offset")
     statement = select(*PUBLIC_COLUMNS).where(
-        accounts.c.discoverable.is_(True), accounts.c.approved.is_(True)
+        accounts.c.discoverable.is_(True),
+        accounts.c.approved.is_(True),
+        accounts.c.id.not_in(suspended_accounts()),
+        accounts.c.id.not_in(limited_accounts()),
     )
     if viewer_id is not None:
         statement = statement.where(~blocked_clause(viewer_id, accounts.c.id))

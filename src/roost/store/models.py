@@ -14,6 +14,7 @@ from roost.store.schema import metadata
 
 MODEL_MODULES = (
     "roost.accounts.models",
+    "roost.audit.models",
     "roost.graph.models",
     "roost.circles.models",
     "roost.posts.models",

@@ -23,7 +23,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
 from roost.accounts.models import accounts
-from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
+from roost.accounts.queries import (
+    PUBLIC_COLUMNS,
+    AccountRow,
+    limited_accounts,
+    suspended_accounts,
+)
 from roost.graph.models import blocks, follow_requests, follows, mutes
 from roost.runtime import Runtime
 from roost.suggestions.models import suggestion_dismissals
@@ -66,6 +71,8 @@ def _eligible(
         accounts.c.locked.is_(False),
         accounts.c.discoverable.is_(True),
         accounts.c.approved.is_(True),
+        candidate.not_in(suspended_accounts()),
+        candidate.not_in(limited_accounts()),
         ~exists().where(
             follows.c.account_id == viewer_id, follows.c.target_account_id == candidate
         ),

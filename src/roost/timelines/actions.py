@@ -42,6 +42,7 @@ from roost.posts.actions import FANOUT_JOB, UNFANOUT_JOB
 from roost.posts.models import mentions, post_tags, posts, tags
 from roost.posts.queries import recent_post_ids
 from roost.posts.visibility import (
+    listed_clause,
     reaches_followers,
     shown_in_home,
 )
@@ -238,6 +239,9 @@ def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: in
     if visibility != "public" or reblog_of_id is not None:
         return
     with rt.db.read() as conn:
+        # A suspended or limited author's posts stay off the public and tag streams.
+        if conn.scalar(select(posts.c.id).where(posts.c.id == post_id, listed_clause())) is None:
+            return
         names = list(
             conn.scalars(
                 select(tags.c.name)

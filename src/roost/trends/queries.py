@@ -34,7 +34,7 @@ from sqlalchemy import Integer, cast, func, select, union_all
 from roost.ids import min_id_for
 from roost.posts.hydration import StatusView, hydrate
 from roost.posts.models import favourites, posts, tags
-from roost.posts.visibility import listed_clause
+from roost.posts.visibility import limited_accounts, listed_clause, suspended_accounts
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 from roost.trends.actions import hour_of
@@ -131,6 +131,9 @@ def _trending(rt: Runtime, kind: str, now: datetime) -> list[Trend]:
     accounts = func.count(func.distinct(trend_uses.c.account_id))
     recent = select(trend_uses.c.key, accounts).where(
         trend_uses.c.kind == kind,
+        # Suspended and limited accounts do not push anything into trends.
+        trend_uses.c.account_id.not_in(suspended_accounts()),
+        trend_uses.c.account_id.not_in(limited_accounts()),
         trend_uses.c.hour > window_start,
         trend_uses.c.hour <= now_hour,
     )

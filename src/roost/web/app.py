@@ -20,6 +20,7 @@ from roost.config import Settings
 from roost.web import (
     account_deletion,
     accounts,
+    admin_accounts,
     archive,
     audience,
     authorized_apps,
@@ -47,6 +48,7 @@ from roost.web import (
     search,
     timelines,
     unread,
+    warnings,
 )
 from roost.web.auth import SessionMiddleware, load_secret
 
@@ -81,6 +83,8 @@ def web_routes() -> list[BaseRoute]:
         *scheduled.routes,
         *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
         *moderation.routes,
+        *admin_accounts.routes,
+        *warnings.routes,
         *instance.routes,
         *registrations.routes,
         *reports.routes,  # /@user/report before the profile tabs /@user/<tab>

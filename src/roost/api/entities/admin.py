@@ -2,7 +2,8 @@
 
 Admin::Account is the subset a single, unfederated server has: no domain, no IP
 addresses kept, every account confirmed; ``approved`` is false while a sign-up
-waits for a moderator, and ``invite_request`` is the reason it gave."""
+waits for a moderator, and ``invite_request`` is the reason it gave; the moderation
+state comes from the account's columns."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class AdminAccount(msgspec.Struct):
     disabled: bool
     silenced: bool
     suspended: bool
+    sensitized: bool
     account: Account
 
 
@@ -54,12 +56,14 @@ class AdminReport(msgspec.Struct):
 
 
 def admin_account_entity(rt: Runtime, row: Any) -> AdminAccount:
+    """``row``: an account row, with its ``email`` column when the query selected it."""
+    email = row.email if "email" in row._fields else get_email(rt, row.id)
     return AdminAccount(
         id=str(row.id),
         username=row.username,
         domain=None,
         created_at=iso(row.created_at),
-        email=get_email(rt, row.id) or "",
+        email=email or "",
         ip=None,
         ips=[],
         locale=row.default_language,
@@ -67,9 +71,10 @@ def admin_account_entity(rt: Runtime, row: Any) -> AdminAccount:
         role=role_entity(role_spec(row.role)),
         confirmed=True,
         approved=row.approved,
-        disabled=False,
-        silenced=False,
-        suspended=False,
+        disabled=row.disabled_at is not None,
+        silenced=row.silenced_at is not None,
+        suspended=row.suspended_at is not None,
+        sensitized=row.sensitized_at is not None,
         account=account_entity(rt, row),
     )
 

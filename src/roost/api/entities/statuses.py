@@ -163,7 +163,8 @@ class _Builder:
             created_at=iso(post.created_at),
             in_reply_to_id=_str_or_none(post.in_reply_to_id),
             in_reply_to_account_id=_str_or_none(post.in_reply_to_account_id),
-            sensitive=post.sensitive,
+            # A moderator's "mark sensitive" covers every picture the author posts.
+            sensitive=post.sensitive or (author.sensitized_at is not None and bool(view.media)),
             spoiler_text=post.spoiler_text,
             visibility=post.visibility,
             language=post.language,
