@@ -1,7 +1,7 @@
 """a length bound per stored timeline, so deliveries trim only past the cap plus a slack
 
 Revision ID: 0025
-Revises: 0021 (written against 0019; chained after the newest on main when main was merged in)
+Revises: 0020 (written against 0019; chained after the newest on main when main was merged in)
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0025"
-down_revision: str | None = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
