@@ -29,9 +29,12 @@ from roost.oauth.queries import (
     digest,
     format_scopes,
     parse_scopes,
+    TOKEN_CACHE,
     redirect_uri_list,
+    token_tag,
 )
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.schema import utcnow
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -301,6 +304,7 @@ def do_revoke_token(rt: Runtime, app: Row[Any], secret: str) -> None:
             .where(access_tokens.c.id == row.id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+        tx.on_commit(lambda: rt.caches.forget(TOKEN_CACHE, token_tag(row.id)))
 
 
 def do_revoke_authorized_app(rt: Runtime, account_id: int, application_id: int) -> bool:
@@ -316,6 +320,7 @@ def do_revoke_authorized_app(rt: Runtime, account_id: int, application_id: int) 
             )
             .values(revoked_at=utcnow())
         ).rowcount
+        tx.on_commit(lambda: forget_tokens(rt, account_id))
     return bool(revoked)
 
 
@@ -327,3 +332,12 @@ def do_revoke_account_tokens(rt: Runtime, account_id: int) -> None:
             .where(access_tokens.c.account_id == account_id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+        tx.on_commit(lambda: forget_tokens(rt, account_id))
+
+
+def forget_tokens(rt: Runtime, account_id: int) -> None:
+    """Every process stops trusting its cached copies of the account's tokens, so
+    the next request with one reads the database again. Call it after committing
+    anything that ends or narrows them: revocation, a new session epoch, suspension
+    or deletion of the account (``oauth.queries.get_token`` checks those)."""
+    rt.caches.forget(TOKEN_CACHE, account_tag(account_id))
