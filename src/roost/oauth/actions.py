@@ -24,12 +24,12 @@ from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
 from roost.oauth.queries import (
     OOB_REDIRECT_URI,
+    TOKEN_CACHE,
     OAuthRejected,
     check_scopes,
     digest,
     format_scopes,
     parse_scopes,
-    TOKEN_CACHE,
     redirect_uri_list,
     token_tag,
 )

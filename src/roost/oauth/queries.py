@@ -116,7 +116,7 @@ _WITH_ACCOUNT = access_tokens.outerjoin(accounts, accounts.c.id == access_tokens
 # Every change that ends a token forgets it after commit, in every process
 # (``oauth.actions.forget_tokens`` and ``roost.store.caches``); the expiry is the
 # backstop for a lost message. 10,000 entries of ~300 bytes: 3 MB at most.
-TOKEN_CACHE = "oauth.tokens"
+TOKEN_CACHE = "oauth.tokens"  # noqa: S105 (a cache name, not a secret)
 TOKEN_CACHE_SIZE = 10_000
 TOKEN_CACHE_SECONDS = 60.0
 

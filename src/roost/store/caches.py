@@ -124,8 +124,7 @@ class CacheBus:
             if not self._listening:
                 self._listening = True
                 self._pubsub.listen_in_thread(self, [CHANNEL])
-            made = self._caches.setdefault(name, LocalCache(size, ttl))
-        return made
+            return self._caches.setdefault(name, LocalCache(size, ttl))
 
     def forget(self, name: str, tag: str) -> None:
         """Drops ``name``'s entries tagged ``tag`` here and in every process. Call it
