@@ -4,8 +4,9 @@ Seeds socfb-Reed98 (as ``roost bench`` does) into a temporary SQLite database (o
 the PostgreSQL at ``--database-url``), builds the ASGI app in this process and
 calls it directly, one request after another, as a signed-in person: home
 timeline, account statuses, notifications. Prints the mean time per request, the
-pooled connections each request checked out, and, with ``--profile``, a
-pyinstrument summary of the home reads (saved as text next to the bench results).
+pooled connections each request checked out, and, with ``--profile``, py-spy's
+summary of where the measured requests spent their time (every thread: handlers
+run in a pool), appended as text to the file given.
 
     .venv/bin/python bench/profile_reads.py --requests 2000 --profile out.txt
 
@@ -18,8 +19,11 @@ import argparse
 import asyncio
 import os
 import random
+import signal
+import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +32,7 @@ from sqlalchemy import event
 
 from roost.app import create_app
 from roost.bench.graphs import reed98
+from roost.bench.profile import py_spy
 from roost.bench.seed import seed_graph
 from roost.config import Settings
 from roost.runtime import build_runtime
@@ -64,11 +69,53 @@ async def call(app: Any, path: str, token: str) -> int:
     return status
 
 
+def summary(raw: Path, top: int = 40) -> str:
+    """Inclusive and self shares per function of the request-handling samples."""
+    own: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines() if raw.exists() else []:
+        stack, _, count_text = line.rpartition(" ")
+        frames = stack.split(";")
+        if not count_text.isdigit() or not any(
+            "Starlette.__call__" in f or "_check_and_call" in f for f in frames
+        ):
+            continue
+        count = int(count_text)
+        total += count
+        names = [_function(f) for f in frames]
+        own[names[-1]] += count
+        for name in set(names):
+            inclusive[name] += count
+    if not total:
+        return "no samples (py-spy missing, or not allowed to attach)"
+    lines = [
+        f"{total} samples in request handling (event loop and handler threads)",
+        "",
+        "inclusive:",
+    ]
+    lines += [f"{c / total:6.1%}  {f}" for f, c in inclusive.most_common(top)]
+    lines += ["", "self:"]
+    lines += [f"{c / total:6.1%}  {f}" for f, c in own.most_common(top // 2)]
+    return "\n".join(lines)
+
+
+def _function(frame: str) -> str:
+    """``name (/long/path/site-packages/pkg/mod.py:12)`` -> ``name (pkg/mod.py)``."""
+    name, _, where = frame.partition(" (")
+    for marker in ("site-packages/", "/src/", "/lib/python3.11/"):
+        if marker in where:
+            where = where.split(marker, 1)[1]
+            break
+    return f"{name} ({where.rsplit(':', 1)[0]})" if where else name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--database-url", default="")
-    parser.add_argument("--profile", type=Path, default=None, help="pyinstrument text output")
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy summary (text)")
+    parser.add_argument("--only", default="home,user,notifications", help="which reads")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="roost-profile-"))
@@ -104,32 +151,43 @@ def main() -> None:
 
     async def run(name: str, path: Callable[[], str], count: int) -> None:
         nonlocal checkouts
-        for _ in range(50):  # warm up: caches, the thread pool, SQLite's page cache
-            await call(app, path(), rng.choice(people)[1])
+        for _, token in people:  # warm up: everyone once (their caches), the page cache
+            await call(app, path(), token)
         checkouts = 0
+        recorder = None
+        if args.profile:  # py-spy sees every thread (the handlers run in a pool)
+            raw = args.profile.with_suffix(f".{name}.raw")
+            recorder = subprocess.Popen(
+                [
+                    *(py_spy() or "py-spy", "record", "-p", str(os.getpid()), "-r", "200"),
+                    *("-f", "raw", "--nonblocking", "-o", str(raw)),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(1.0)  # attached
         started, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
             status = await call(app, path(), rng.choice(people)[1])
             assert status == 200, status
         spent, cpu = time.perf_counter() - started, time.process_time() - cpu
-        print(
+        line = (
             f"{name:14} {spent / count * 1000:6.2f} ms/request  "
             f"{cpu / count * 1000:6.2f} ms CPU/request  "
             f"{checkouts / count:4.2f} checkouts/request  (load {os.getloadavg()[0]:.1f})"
         )
+        print(line)
+        if recorder is not None:
+            recorder.send_signal(signal.SIGINT)
+            recorder.wait(timeout=60)
+            with args.profile.open("a") as out:
+                out.write(f"{line}\n\n{summary(raw)}\n\n")
+            raw.unlink(missing_ok=True)
 
     async def everything() -> None:
-        await run("home", home, args.requests)
-        await run("user", user, args.requests)
-        await run("notifications", notifications, args.requests)
-        if args.profile:
-            from pyinstrument import Profiler
-
-            profiler = Profiler(interval=0.0005, async_mode="enabled")
-            with profiler:
-                await run("home (profiled)", home, args.requests)
-            args.profile.write_text(profiler.output_text(unicode=False, color=False))
-            print(f"profile: {args.profile}")
+        reads = {"home": home, "user": user, "notifications": notifications}
+        for name in args.only.split(","):
+            await run(name, reads[name], args.requests)
 
     asyncio.run(everything())
     rt.close()
