@@ -32,9 +32,9 @@ import anyio.to_thread as to_thread
 from sqlalchemy import event
 
 from roost.app import create_app
-from roost.bench.graphs import reed98
-from roost.bench.profile import py_spy
-from roost.bench.seed import seed_graph
+from roost_bench.graphs import reed98
+from roost_bench.profile import py_spy
+from roost_bench.seed import seed_graph
 from roost.config import Settings
 from roost.runtime import build_runtime
 from roost.store.migrate import migrate

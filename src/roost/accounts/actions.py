@@ -11,13 +11,15 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.models import accounts
 from roost.accounts.profile import render_profile_text
+from roost.accounts.queries import PENDING_APPROVAL
 from roost.accounts.sessions import end_all_web_sessions
 from roost.accounts.settings import ProfileSettings, profile_settings_values
-from roost.errors import InvalidFields, RateLimited, ValidationFailed
+from roost.errors import Forbidden, InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
@@ -155,9 +157,16 @@ def do_register(
     agreed: bool = True,
     local_email: bool = False,
     address: str | None = None,
+    approved: bool = True,
+    reason: str | None = None,
+    in_transaction: Callable[[Connection], None] | None = None,
 ) -> int:
     """Creates an account after ``check_registration`` (see there for the flags).
-    ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator)."""
+    ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator).
+    ``approved`` False: the account waits for a moderator (``roost.registrations``),
+    with the ``reason`` the person gave. ``in_transaction`` runs in the account's own
+    transaction, before its insert: a write that must commit with the account or not
+    at all (an invite's use); what it raises aborts the sign-up."""
     rt.limiter.enforce(SIGN_UP_RULE, address)
     email = check_registration(
         rt,
@@ -173,6 +182,8 @@ def do_register(
     account_id = new_id()
     try:
         with rt.db.write() as tx:
+            if in_transaction is not None:
+                in_transaction(tx.conn)
             tx.conn.execute(
                 insert(accounts).values(
                     id=account_id,
@@ -190,6 +201,8 @@ def do_register(
                     following_count=0,
                     statuses_count=0,
                     session_epoch=0,
+                    approved=approved,
+                    registration_reason=reason,
                 )
             )
     except IntegrityError as exc:  # a concurrent registration won the race
@@ -231,8 +244,8 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(
-            select(accounts.c.id, accounts.c.password_hash).where(
-                func.lower(column) == login.lower()
+            select(accounts.c.id, accounts.c.password_hash, accounts.c.approved).where(
+                func.lower(column) == login.lower(), accounts.c.deleted_at.is_(None)
             )
         ).first()
     if row is None or not row.password_hash:
@@ -240,6 +253,8 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
         return None
     if not _verify(row.password_hash, password):
         return None
+    if not row.approved:  # only the right password learns that the sign-up waits
+        raise Forbidden(PENDING_APPROVAL)
     if _hasher.check_needs_rehash(row.password_hash):
         with rt.db.write() as tx:
             tx.conn.execute(
@@ -248,6 +263,11 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
                 .values(password_hash=_hasher.hash(password))
             )
     return int(row.id)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches the stored hash (a malformed hash matches nothing)."""
+    return _verify(password_hash, password)
 
 
 def _verify(password_hash: str, password: str) -> bool:

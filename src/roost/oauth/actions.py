@@ -19,7 +19,7 @@ from sqlalchemy import Row, delete, insert, select, update
 
 from roost.accounts.actions import authenticate
 from roost.accounts.models import accounts
-from roost.errors import ValidationFailed
+from roost.errors import Forbidden, ValidationFailed
 from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
 from roost.oauth.queries import (
@@ -160,7 +160,10 @@ def do_password_grant(
 ) -> IssuedToken:
     requested = parse_scopes(scope)
     check_scopes(requested, frozenset(app.scopes.split()))
-    account_id = authenticate(rt, login, password, address=address)
+    try:
+        account_id = authenticate(rt, login, password, address=address)
+    except Forbidden as exc:  # suspended, or log-in disabled by a moderator
+        raise OAuthRejected("invalid_grant", exc.message) from exc
     if account_id is None:
         raise OAuthRejected(
             "invalid_grant",

@@ -56,6 +56,9 @@ class TokenInfo:
     account_id: int | None
     application_id: int | None
     scopes: frozenset[str]
+    # The account's sign-up waits for a moderator: the token exists (Mastodon gives
+    # one at sign-up) but every call with it is refused with a message saying why.
+    pending: bool = False
 
 
 def scope_allows(granted: frozenset[str], required: str) -> bool:
@@ -141,13 +144,20 @@ def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
                 access_tokens.c.account_id,
                 access_tokens.c.application_id,
                 access_tokens.c.scopes,
+                accounts.c.approved,
             )
             .select_from(_WITH_ACCOUNT)
             .where(access_tokens.c.token_digest == key, live_token_clause())
         ).first()
     if row is None:  # unknown tokens are not remembered: they cost a query each
         return None
-    token = TokenInfo(row.id, row.account_id, row.application_id, frozenset(row.scopes.split()))
+    token = TokenInfo(
+        row.id,
+        row.account_id,
+        row.application_id,
+        frozenset(row.scopes.split()),
+        pending=row.approved is False,
+    )
     tags = [token_tag(token.id)]
     if token.account_id is not None:
         tags.append(account_tag(token.account_id))

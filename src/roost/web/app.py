@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.config import Settings
 from roost.web import (
+    account_deletion,
     accounts,
+    archive,
     audience,
     authorized_apps,
     chats,
@@ -27,6 +29,7 @@ from roost.web import (
     edits,
     filters,
     follow_requests,
+    instance,
     lists,
     live,
     messages,
@@ -38,6 +41,7 @@ from roost.web import (
     posts,
     profile_settings,
     profiles,
+    registrations,
     reports,
     scheduled,
     search,
@@ -60,6 +64,8 @@ def web_routes() -> list[BaseRoute]:
         *filters.routes,
         *accounts.routes,
         *profile_settings.routes,
+        *account_deletion.routes,
+        *archive.routes,
         *follow_requests.routes,
         *audience.routes,
         *authorized_apps.routes,
@@ -75,6 +81,8 @@ def web_routes() -> list[BaseRoute]:
         *scheduled.routes,
         *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
         *moderation.routes,
+        *instance.routes,
+        *registrations.routes,
         *reports.routes,  # /@user/report before the profile tabs /@user/<tab>
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,
