@@ -32,12 +32,12 @@ import anyio.to_thread as to_thread
 from sqlalchemy import event
 
 from roost.app import create_app
-from roost_bench.graphs import reed98
-from roost_bench.profile import py_spy
-from roost_bench.seed import seed_graph
 from roost.config import Settings
 from roost.runtime import build_runtime
 from roost.store.migrate import migrate
+from roost_bench.graphs import reed98
+from roost_bench.profile import py_spy
+from roost_bench.seed import seed_graph
 
 
 async def call(app: Any, path: str, token: str) -> int:
