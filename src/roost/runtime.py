@@ -14,6 +14,7 @@ import jinja2
 import redis
 
 from roost.config import Settings
+from roost.store.caches import CacheBus
 from roost.store.db import Database
 from roost.store.jobs import Doorbell, JobQueue
 from roost.store.media import FolderMediaStorage, MediaStorage, S3MediaStorage
@@ -47,6 +48,11 @@ class Runtime:
     recently_active: dict[int, float] = field(default_factory=dict)
     # The web app's Jinja environment, built on first use (``roost.web.page``).
     web_env: jinja2.Environment | None = None
+    # Per-process caches of tokens and per-viewer memos, forgotten through ``pubsub``.
+    caches: CacheBus = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.caches = CacheBus(self.pubsub)
 
     def close(self) -> None:
         self.pubsub.close()

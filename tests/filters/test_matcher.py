@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
 
 from roost.errors import NotFound, ValidationFailed
+from roost.filters import queries as filter_queries
 from roost.filters.actions import (
     KeywordChange,
     do_add_filter_status,
@@ -17,7 +17,6 @@ from roost.filters.actions import (
     do_update_filter,
 )
 from roost.filters.matcher import keyword_pattern
-from roost.filters.models import filters
 from roost.filters.queries import get_filter, get_matcher
 from roost.posts.actions import do_create_post, do_reblog
 from roost.posts.queries import hydrate
@@ -80,16 +79,16 @@ def test_filter_applies_only_in_its_contexts(rt: Runtime, people: People) -> Non
     assert _caught(rt, people.alice, post, "public") == ["cat"]
 
 
-def test_expired_filter_stops_applying(rt: Runtime, people: People) -> None:
+def test_expired_filter_stops_applying(
+    rt: Runtime, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
     filter_id = _filter(rt, people.alice, "cat")
+    do_update_filter(rt, people.alice, filter_id, expires_in=3600)
     post = do_create_post(rt, people.bob, "cat")
     assert _caught(rt, people.alice, post) == ["cat"]
-    with rt.db.write() as tx:
-        tx.conn.execute(
-            update(filters)
-            .where(filters.c.id == filter_id)
-            .values(expires_at=utcnow() - timedelta(seconds=1))
-        )
+    # an hour and more later (the compiled filters are remembered until the first expires)
+    later = utcnow() + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(filter_queries, "utcnow", lambda: later)
     assert _caught(rt, people.alice, post) == []
 
 

@@ -23,6 +23,7 @@ from roost.errors import Forbidden, InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.db import is_id_collision, retry_on_id_collision
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
@@ -351,6 +352,8 @@ def do_change_password(rt: Runtime, account_id: int, current: str, new: str) -> 
             .values(password_hash=new_hash, session_epoch=accounts.c.session_epoch + 1)
         )
         end_all_web_sessions(tx, account_id)
+        # Cached tokens carry no epoch: every process forgets the account's.
+        tx.on_commit(lambda: rt.caches.forget_everywhere(account_tag(account_id)))
 
 
 def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
@@ -363,6 +366,8 @@ def do_log_out_everywhere(rt: Runtime, account_id: int) -> None:
             .values(session_epoch=accounts.c.session_epoch + 1)
         )
         end_all_web_sessions(tx, account_id)
+        # Cached tokens carry no epoch: every process forgets the account's.
+        tx.on_commit(lambda: rt.caches.forget_everywhere(account_tag(account_id)))
 
 
 ACTIVITY_RESOLUTION = timedelta(hours=1)

@@ -17,6 +17,7 @@ from roost.accounts.models import accounts
 from roost.accounts.sessions import end_all_web_sessions
 from roost.errors import NotFound, ValidationFailed
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.schema import utcnow
 
 # Handled in ``roost.removal`` (it needs posts, graph, lists and timelines).
@@ -43,4 +44,6 @@ def do_delete_own_account(rt: Runtime, account_id: int, password: str) -> None:
         if not marked:  # deleted meanwhile by another request: its job is on its way
             return
         end_all_web_sessions(tx, account_id)
+        # Cached tokens carry no epoch: every process forgets the account's.
+        tx.on_commit(lambda: rt.caches.forget_everywhere(account_tag(account_id)))
         rt.jobs.enqueue(tx, PURGE_ACCOUNT_JOB, {"account_id": account_id})

@@ -156,8 +156,9 @@ def endpoint(
 def _check_and_call(
     handler: Handler, info: EndpointInfo, rt: Runtime, request: Request, params: Params
 ) -> Response:
-    token = check_access(rt, request, scope=info.scope, user=info.user, auth=info.auth)
-    return _call(handler, info, rt, request, params, token)
+    with rt.db.pinned():  # the token and the handler's reads share one connection
+        token = check_access(rt, request, scope=info.scope, user=info.user, auth=info.auth)
+        return _call(handler, info, rt, request, params, token)
 
 
 def _call(
@@ -171,7 +172,8 @@ def _call(
     ctx = Ctx(rt, request, params, token)
     if info.request is not None:
         ctx.input = parse_input(params, info.request)
-    response = handler(ctx)
+    with rt.db.pinned():  # every read of the handler on one pooled connection
+        response = handler(ctx)
     limit = info.limit
     key = rate_key(ctx, limit) if limit is not None and rt.limiter.enabled else None
     if limit is not None and key is not None and response.status_code < 400:

@@ -13,9 +13,12 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from roost.errors import NotFound, ValidationFailed
 from roost.filters.models import ACTIONS, CONTEXTS, filter_keywords, filter_statuses, filters
+from roost.filters.queries import MATCHER_CACHE
 from roost.ids import new_id
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
+from roost.store.db import Tx
 from roost.store.schema import utcnow
 
 MAX_KEYWORD = 200
@@ -85,6 +88,11 @@ def expiry(expires_in: int | None) -> datetime | None:
     return utcnow() + timedelta(seconds=expires_in)
 
 
+def _forget_matchers(rt: Runtime, tx: Tx, account_id: int) -> None:
+    """The person's filters change: every process compiles them again at the next read."""
+    tx.on_commit(lambda: rt.caches.forget(MATCHER_CACHE, account_tag(account_id)))
+
+
 def _own(conn: Connection, account_id: int, filter_id: int) -> None:
     found = conn.scalar(
         select(filters.c.id).where(filters.c.id == filter_id, filters.c.account_id == account_id)
@@ -112,6 +120,7 @@ def do_create_filter(
     new = [(check_keyword(k.keyword or ""), k.whole_word is not False) for k in keywords]
     filter_id = new_id()
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         tx.conn.execute(
             insert(filters).values(
                 id=filter_id, account_id=account_id, created_at=utcnow(), **values
@@ -149,6 +158,7 @@ def do_update_filter(
     if expires_in != KEEP:
         values["expires_at"] = expiry(expires_in)
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         _own(tx.conn, account_id, filter_id)
         if values:
             tx.conn.execute(update(filters).where(filters.c.id == filter_id).values(**values))
@@ -185,6 +195,7 @@ def _change_keyword(conn: Connection, filter_id: int, change: KeywordChange) -> 
 
 def do_delete_filter(rt: Runtime, account_id: int, filter_id: int) -> None:
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         _own(tx.conn, account_id, filter_id)
         tx.conn.execute(delete(filters).where(filters.c.id == filter_id))
 
@@ -205,6 +216,7 @@ def do_add_keyword(
 ) -> int:
     keyword_id = new_id()
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         _own(tx.conn, account_id, filter_id)
         tx.conn.execute(
             insert(filter_keywords).values(
@@ -225,6 +237,7 @@ def do_update_keyword(
     whole_word: bool | None = None,
 ) -> None:
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         filter_id = _keyword_filter(tx.conn, account_id, keyword_id)
         _change_keyword(
             tx.conn, filter_id, KeywordChange(keyword=keyword, whole_word=whole_word, id=keyword_id)
@@ -233,6 +246,7 @@ def do_update_keyword(
 
 def do_delete_keyword(rt: Runtime, account_id: int, keyword_id: int) -> None:
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         _keyword_filter(tx.conn, account_id, keyword_id)
         tx.conn.execute(delete(filter_keywords).where(filter_keywords.c.id == keyword_id))
 
@@ -240,6 +254,7 @@ def do_delete_keyword(rt: Runtime, account_id: int, keyword_id: int) -> None:
 def do_add_filter_status(rt: Runtime, account_id: int, filter_id: int, post_id: int) -> int:
     """Filters one post the person can see; adding it twice returns the first entry."""
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         _own(tx.conn, account_id, filter_id)
         access_visible_post(tx.conn, post_id, account_id)
         existing = tx.conn.scalar(
@@ -258,6 +273,7 @@ def do_add_filter_status(rt: Runtime, account_id: int, filter_id: int, post_id: 
 
 def do_delete_filter_status(rt: Runtime, account_id: int, filter_status_id: int) -> None:
     with rt.db.write() as tx:
+        _forget_matchers(rt, tx, account_id)
         found = tx.conn.scalar(
             select(filter_statuses.c.id)
             .join(filters, filters.c.id == filter_statuses.c.filter_id)

@@ -4,6 +4,8 @@ active ones for a context, compiled once into a ``Matcher`` for a whole page."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, or_, select
@@ -19,6 +21,7 @@ from roost.filters.models import (
     filters,
 )
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.schema import Id, UTCDateTime, utcnow
 
 
@@ -111,16 +114,39 @@ _ACTIVE_FILTERS = select(filters).where(
 )
 
 
+# Per viewer and context, the compiled filters in force: every timeline page asks.
+# Forgotten when the viewer changes a filter (``filters.actions``); an entry lapses
+# by itself when the first of its filters expires.
+MATCHER_CACHE = "filters.matchers"
+MATCHER_CACHE_SIZE = 20_000
+MATCHER_CACHE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    matcher: Matcher
+    until: datetime | None
+
+
 def get_matcher(rt: Runtime, viewer_id: int | None, context: str | None) -> Matcher:
     """The viewer's filters in force now for ``context``, compiled once for a whole
-    page or message (``None``: every context). A viewer without filters costs one
-    indexed query."""
+    page or message (``None``: every context), and remembered by this process until
+    they change or the first of them expires."""
     if viewer_id is None:
         return EMPTY
+    cache = rt.caches.cache(
+        MATCHER_CACHE, _Compiled, size=MATCHER_CACHE_SIZE, ttl=MATCHER_CACHE_SECONDS
+    )
+    key = (viewer_id, context)
     now = utcnow()
+    found = cache.get(key)
+    if found is not None and (found.until is None or now < found.until):
+        return found.matcher
+    generation = cache.generation
     with rt.db.read() as conn:
         rows = conn.execute(_ACTIVE_FILTERS, {"viewer": viewer_id, "now": now}).all()
         wanted = [r for r in rows if context is None or context in r.context]
-        if not wanted:
-            return EMPTY
-        return Matcher(_assemble(conn, wanted))
+        matcher = Matcher(_assemble(conn, wanted)) if wanted else EMPTY
+    until = min((r.expires_at for r in wanted if r.expires_at is not None), default=None)
+    cache.put(key, _Compiled(matcher, until), [account_tag(viewer_id)], generation=generation)
+    return matcher

@@ -12,8 +12,10 @@ from roost.accounts.actions import UNLOCKED_JOB
 from roost.accounts.models import accounts
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.graph.models import blocks, follow_requests, follows
+from roost.graph.queries import FOLLOWED_HEAVY_CACHE
 from roost.ids import new_id
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.db import Tx, is_id_collision, retry_on_id_collision
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
@@ -110,6 +112,7 @@ def _make_follow(rt: Runtime, tx: Tx, account_id: int, target_id: int, *, notify
     )
     _bump(tx.conn, account_id, following=1)
     _bump(tx.conn, target_id, followers=1)
+    _forget_followed(rt, tx, account_id)
     pair = {"account_id": account_id, "target_id": target_id}
     rt.jobs.enqueue(tx, BACKFILL_JOB, pair)
     rt.jobs.enqueue(tx, FOLLOW_NOTIFY_JOB, pair)
@@ -217,6 +220,7 @@ def unfollow_in(tx: Tx, rt: Runtime, account_id: int, target_id: int) -> bool:
         return _drop_request(rt, tx, account_id, target_id) is not None
     _bump(tx.conn, account_id, following=-1)
     _bump(tx.conn, target_id, followers=-1)
+    _forget_followed(rt, tx, account_id)
     pair = {"account_id": account_id, "target_id": target_id}
     # The count this unfollow left: the purge sees whether it crossed the fan-out margin.
     followers = tx.conn.scalar(select(accounts.c.followers_count).where(accounts.c.id == target_id))
@@ -224,6 +228,11 @@ def unfollow_in(tx: Tx, rt: Runtime, account_id: int, target_id: int) -> bool:
     # Withdraws the follow notification; an unfollow itself tells no one.
     rt.jobs.enqueue(tx, FOLLOW_NOTIFY_JOB, pair)
     return True
+
+
+def _forget_followed(rt: Runtime, tx: Tx, account_id: int) -> None:
+    """Whom the account follows changed: every process reads its large follows again."""
+    tx.on_commit(lambda: rt.caches.forget(FOLLOWED_HEAVY_CACHE, account_tag(account_id)))
 
 
 def check_not_blocked(conn: Connection, account_id: int, target_id: int) -> None:

@@ -280,6 +280,13 @@ def heavy_accounts(rt: Runtime, threshold: int) -> frozenset[int]:
     return rt.memo.get(("graph.heavy_accounts", threshold), HEAVY_CHECK_SECONDS, load)
 
 
+# Per viewer, the very large accounts merged into their home (``timelines.feeds``):
+# every home read asks. Named here, beside the follows it rests on, because the
+# writes that make it stale are follows and unfollows (``graph.actions``) and
+# exclusive lists (``lists.actions``), below the timelines that keep it.
+FOLLOWED_HEAVY_CACHE = "graph.followed_heavy"
+
+
 def followed_heavy_accounts(rt: Runtime, account_id: int, threshold: int) -> list[int]:
     """Accounts this one follows whose posts are merged at read time instead of fanned out."""
     heavy = heavy_accounts(rt, threshold)

@@ -16,9 +16,11 @@ from sqlalchemy.exc import IntegrityError
 
 from roost.errors import NotFound, ValidationFailed
 from roost.graph.models import follows
+from roost.graph.queries import FOLLOWED_HEAVY_CACHE
 from roost.ids import new_id
 from roost.lists.models import REPLIES_POLICIES, TITLE_MAX, list_accounts, lists
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.db import Tx, is_id_collision, retry_on_id_collision
 from roost.store.schema import utcnow
 
@@ -98,6 +100,8 @@ def do_update_list(
         tx.conn.execute(update(lists).where(lists.c.id == list_id).values(**values))
         policy_changed = replies_policy is not None and replies_policy != old_policy
         home_changed = exclusive is not None and exclusive != old_exclusive
+        if home_changed:
+            _forget_merged(rt, tx, owner_id)
         if policy_changed or home_changed:
             rt.jobs.enqueue(
                 tx, LIST_RESET_JOB, {"list_id": list_id, "owner_id": owner_id, "home": home_changed}
@@ -108,6 +112,8 @@ def do_delete_list(rt: Runtime, owner_id: int, list_id: int) -> None:
     with rt.db.write() as tx:
         _policy, exclusive = _owned(tx, owner_id, list_id)
         tx.conn.execute(delete(lists).where(lists.c.id == list_id))
+        if exclusive:
+            _forget_merged(rt, tx, owner_id)
         rt.jobs.enqueue(
             tx, LIST_RESET_JOB, {"list_id": list_id, "owner_id": owner_id, "home": exclusive}
         )
@@ -160,6 +166,8 @@ def do_add_list_accounts(
             rt.jobs.enqueue(
                 tx, LIST_MEMBERS_JOB, _members_payload(list_id, owner_id, exclusive, added=added)
             )
+            if exclusive:
+                _forget_merged(rt, tx, owner_id)
     except IntegrityError as exc:  # a concurrent add of the same member committed first
         if is_id_collision(exc):  # not the same thing: retried with a new ID
             raise
@@ -187,6 +195,14 @@ def do_remove_list_accounts(
                 LIST_MEMBERS_JOB,
                 _members_payload(list_id, owner_id, exclusive, removed=removed),
             )
+            if exclusive:
+                _forget_merged(rt, tx, owner_id)
+
+
+def _forget_merged(rt: Runtime, tx: Tx, owner_id: int) -> None:
+    """An exclusive list's members changed: the owner's home merges large accounts
+    anew (``timelines.feeds.merged_accounts``), in every process."""
+    tx.on_commit(lambda: rt.caches.forget(FOLLOWED_HEAVY_CACHE, account_tag(owner_id)))
 
 
 def _members_payload(

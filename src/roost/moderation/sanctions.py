@@ -83,10 +83,10 @@ def do_account_action(
             _set(conn, target_id, silenced_at=now)
         elif kind == "disable":
             _set(conn, target_id, disabled_at=now)
-            _sign_out(tx, target_id)
+            _sign_out(rt, tx, target_id)
         elif kind == "suspend":
             _set(conn, target_id, suspended_at=now)
-            _sign_out(tx, target_id)
+            _sign_out(rt, tx, target_id)
             rt.jobs.enqueue(
                 tx,
                 PURGE_JOB,
@@ -113,7 +113,7 @@ def _set(conn: Connection, account_id: int, **values: Any) -> None:
     conn.execute(update(accounts).where(accounts.c.id == account_id).values(**values))
 
 
-def _sign_out(tx: Tx, account_id: int) -> None:
+def _sign_out(rt: Runtime, tx: Tx, account_id: int) -> None:
     """Ends every web session and API token of the account, now, in every process: the
     epoch bump kills tokens even in a process that read the account a moment ago."""
     tx.conn.execute(
@@ -122,7 +122,7 @@ def _sign_out(tx: Tx, account_id: int) -> None:
         .values(session_epoch=accounts.c.session_epoch + 1)
     )
     end_all_web_sessions(tx, account_id)
-    revoke_tokens_of(tx, account_id)
+    revoke_tokens_of(rt, tx, account_id)
 
 
 def _check_report_of(conn: Connection, report_id: int, target_id: int) -> None:

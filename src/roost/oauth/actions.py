@@ -24,14 +24,17 @@ from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
 from roost.oauth.queries import (
     OOB_REDIRECT_URI,
+    TOKEN_CACHE,
     OAuthRejected,
     check_scopes,
     digest,
     format_scopes,
     parse_scopes,
     redirect_uri_list,
+    token_tag,
 )
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.db import Tx
 from roost.store.schema import utcnow
 
@@ -305,6 +308,7 @@ def do_revoke_token(rt: Runtime, app: Row[Any], secret: str) -> None:
             .where(access_tokens.c.id == row.id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+        tx.on_commit(lambda: rt.caches.forget(TOKEN_CACHE, token_tag(row.id)))
 
 
 def do_revoke_authorized_app(rt: Runtime, account_id: int, application_id: int) -> bool:
@@ -320,6 +324,7 @@ def do_revoke_authorized_app(rt: Runtime, account_id: int, application_id: int) 
             )
             .values(revoked_at=utcnow())
         ).rowcount
+        tx.on_commit(lambda: forget_tokens(rt, account_id))
     return bool(revoked)
 
 
@@ -331,12 +336,23 @@ def do_revoke_account_tokens(rt: Runtime, account_id: int) -> None:
             .where(access_tokens.c.account_id == account_id, access_tokens.c.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
+        tx.on_commit(lambda: forget_tokens(rt, account_id))
 
 
-def revoke_tokens_of(tx: Tx, account_id: int) -> None:
-    """Inside the caller's transaction (a suspension): every token of the account ends."""
+def forget_tokens(rt: Runtime, account_id: int) -> None:
+    """Every process stops trusting its cached copies of the account's tokens, so
+    the next request with one reads the database again. Call it after committing
+    anything that ends or narrows them: revocation, a new session epoch, suspension
+    or deletion of the account (``oauth.queries.get_token`` checks those)."""
+    rt.caches.forget(TOKEN_CACHE, account_tag(account_id))
+
+
+def revoke_tokens_of(rt: Runtime, tx: Tx, account_id: int) -> None:
+    """Inside the caller's transaction (a suspension): every token of the account ends,
+    and once it commits no process trusts a cached copy."""
     tx.conn.execute(
         update(access_tokens)
         .where(access_tokens.c.account_id == account_id, access_tokens.c.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    tx.on_commit(lambda: forget_tokens(rt, account_id))

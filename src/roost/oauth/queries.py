@@ -14,6 +14,7 @@ from roost.accounts.models import accounts
 from roost.errors import RoostError
 from roost.oauth.models import access_tokens, applications
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 
 # Mastodon's legacy "follow" scope stands for these.
 FOLLOW_SCOPES = frozenset(
@@ -101,10 +102,7 @@ def live_token_clause() -> ColumnElement[bool]:
     """A token counts while it is not revoked and, if it acts for a person, was
     issued in their current session epoch (a password change or "log out
     everywhere" bumps it, in the same transaction). Needs ``accounts`` outer-joined.
-
-    There is deliberately no per-process token cache: every request reads this
-    from the database, so a revocation is honoured at once by every process in
-    scale mode too (one indexed lookup plus a primary-key join per request)."""
+    ``get_token`` caches what this says per process; see ``TOKEN_CACHE``."""
     return and_(
         access_tokens.c.revoked_at.is_(None),
         or_(
@@ -123,7 +121,28 @@ def live_token_clause() -> ColumnElement[bool]:
 _WITH_ACCOUNT = access_tokens.outerjoin(accounts, accounts.c.id == access_tokens.c.account_id)
 
 
+# Verified tokens, per process, by digest (the secrets themselves are not kept).
+# Every change that ends a token forgets it after commit, in every process
+# (``oauth.actions.forget_tokens`` and ``roost.store.caches``); the expiry is the
+# backstop for a lost message. 10,000 entries of ~300 bytes: 3 MB at most.
+TOKEN_CACHE = "oauth.tokens"  # noqa: S105 (a cache name, not a secret)
+TOKEN_CACHE_SIZE = 10_000
+TOKEN_CACHE_SECONDS = 60.0
+
+
+def token_tag(token_id: int) -> str:
+    return f"token:{token_id}"
+
+
 def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
+    """The live token with this secret, from the cache when this process verified it
+    in the last minute (and nothing revoked it since), else from the database."""
+    key = digest(secret)
+    cache = rt.caches.cache(TOKEN_CACHE, TokenInfo, size=TOKEN_CACHE_SIZE, ttl=TOKEN_CACHE_SECONDS)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    generation = cache.generation
     with rt.db.read() as conn:
         row = conn.execute(
             select(
@@ -134,17 +153,22 @@ def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
                 accounts.c.approved,
             )
             .select_from(_WITH_ACCOUNT)
-            .where(access_tokens.c.token_digest == digest(secret), live_token_clause())
+            .where(access_tokens.c.token_digest == key, live_token_clause())
         ).first()
-    if row is None:
+    if row is None:  # unknown tokens are not remembered: they cost a query each
         return None
-    return TokenInfo(
+    token = TokenInfo(
         row.id,
         row.account_id,
         row.application_id,
         frozenset(row.scopes.split()),
         pending=row.approved is False,
     )
+    tags = [token_tag(token.id)]
+    if token.account_id is not None:
+        tags.append(account_tag(token.account_id))
+    cache.put(key, token, tags, generation=generation)
+    return token
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from roost.accounts.roles import (
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
 from roost.instance.queries import get_instance_settings
+from roost.oauth.actions import forget_tokens
 from roost.registrations.models import invites
 from roost.registrations.queries import INVITE_USED_UP, check_invite, get_invite
 from roost.runtime import Runtime
@@ -140,6 +141,8 @@ def do_approve(rt: Runtime, actor_id: int, account_id: int) -> None:
     with rt.db.write() as tx:
         row = _waiting(tx.conn, account_id)
         tx.conn.execute(update(accounts).where(accounts.c.id == account_id).values(approved=True))
+        # Cached tokens say "pending": every process reads them again.
+        tx.on_commit(lambda: forget_tokens(rt, account_id))
         rt.jobs.enqueue(
             tx, DECISION_JOB, {"email": row.email, "username": row.username, "approved": True}
         )
@@ -152,6 +155,7 @@ def do_reject(rt: Runtime, actor_id: int, account_id: int) -> None:
     with rt.db.write() as tx:
         row = _waiting(tx.conn, account_id)
         tx.conn.execute(delete(accounts).where(accounts.c.id == account_id))
+        tx.on_commit(lambda: forget_tokens(rt, account_id))
         rt.jobs.enqueue(
             tx, DECISION_JOB, {"email": row.email, "username": row.username, "approved": False}
         )

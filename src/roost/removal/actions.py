@@ -37,6 +37,7 @@ from roost.phones.models import phones, sms_inbound
 from roost.posts.actions import do_delete_post
 from roost.posts.models import favourites, posts
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.models import load_all_models
 from roost.store.schema import utcnow
 from roost.timelines.feeds import home_key, list_key
@@ -176,6 +177,8 @@ def _purge_table(rt: Runtime, table: Table, account_id: int) -> None:
 
 def _empty_row(rt: Runtime, account_id: int) -> None:
     with rt.db.write() as tx:
+        # The new epoch ends the account's tokens; every process forgets its cached ones.
+        tx.on_commit(lambda: rt.caches.forget_everywhere(account_tag(account_id)))
         row = tx.conn.execute(
             select(accounts.c.avatar, accounts.c.header).where(accounts.c.id == account_id)
         ).one()

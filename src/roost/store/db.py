@@ -16,6 +16,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
@@ -103,11 +104,20 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@dataclass
+class _Pin:
+    """The connection the reads of one request share, checked out at the first."""
+
+    conn: Connection | None = None
+
+
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self.is_sqlite = url.startswith("sqlite")
+        # Per Database (tests run several), per thread or task: contexts do not leak.
+        self._pin: ContextVar[_Pin | None] = ContextVar(f"roost_db_pin_{id(self)}", default=None)
 
     @contextmanager
     def write(self) -> Iterator[Tx]:
@@ -125,8 +135,43 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            yield conn
+        """A connection for reading: the request's own inside ``pinned()``, else one
+        from the pool for this block."""
+        pin = self._pin.get()
+        if pin is None:
+            with self.engine.connect() as conn:
+                yield conn
+            return
+        if pin.conn is None:
+            pin.conn = self.engine.connect()
+        try:
+            yield pin.conn
+        except BaseException:
+            # A failed statement leaves a PostgreSQL transaction unusable (or the
+            # connection is gone): hand it back, the request's next read takes another.
+            conn, pin.conn = pin.conn, None
+            conn.close()
+            raise
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Every ``read()`` inside this block (on this thread) shares one pooled
+        connection, checked out at the first read and returned at the end: a request
+        asks for the token, its timeline, the posts and the filters, and each pool
+        checkout and PostgreSQL BEGIN/ROLLBACK pair costs more than a short query.
+        Reads see the latest commits as before (READ COMMITTED; SQLite reads run
+        without BEGIN); writes still take a connection of their own."""
+        if self._pin.get() is not None:  # already inside one: share it
+            yield
+            return
+        pin = _Pin()
+        reset = self._pin.set(pin)
+        try:
+            yield
+        finally:
+            self._pin.reset(reset)
+            if pin.conn is not None:
+                pin.conn.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

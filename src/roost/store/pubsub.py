@@ -34,6 +34,11 @@ class PubSub(Protocol):
 
     def subscribe(self, channels: Sequence[str]) -> AbstractAsyncContextManager[Subscription]: ...
 
+    def listen_in_thread(self, listener: Listener, channels: Sequence[str]) -> None:
+        """``listener`` hears ``channels`` for the life of the bus, called on whichever
+        thread delivers (the per-process caches forget this way)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -143,6 +148,10 @@ class MemoryPubSub:
             yield sub
         finally:
             self._listeners.remove(sub, channels)
+
+    def listen_in_thread(self, listener: Listener, channels: Sequence[str]) -> None:
+        """Called on the publishing thread, before ``publish`` returns."""
+        self._listeners.add(listener, channels)
 
     def has_listeners(self, channel: str) -> bool:
         return self._listeners.has(channel)

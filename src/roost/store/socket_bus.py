@@ -109,7 +109,8 @@ class SocketBus:
             self._listeners.remove(sub, channels)
 
     def listen_in_thread(self, listener: Listener, channels: Sequence[str]) -> None:
-        """For a listener called on the reader thread (the piece cache's forget)."""
+        """Called on the publishing thread for this process's messages, on the reader
+        thread for the other processes' (the per-process caches forget this way)."""
         self._listeners.add(listener, channels)
 
     def has_listeners(self, channel: str) -> bool:

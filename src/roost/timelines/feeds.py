@@ -15,7 +15,12 @@ from datetime import timedelta
 from sqlalchemy import ColumnElement, or_, select
 
 from roost.accounts.actions import do_touch_active
-from roost.graph.queries import followed_heavy_accounts, following_ids
+from roost.graph.queries import (
+    FOLLOWED_HEAVY_CACHE,
+    followed_heavy_accounts,
+    following_ids,
+    heavy_accounts,
+)
 from roost.ids import min_id_for
 from roost.lists.queries import (
     ListInfo,
@@ -29,6 +34,7 @@ from roost.posts.models import posts
 from roost.posts.queries import StatusView, hydrate, recent_post_ids
 from roost.posts.visibility import home_clause, in_circles_clause, visible_clause
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.db import is_unavailable
 from roost.store.schema import utcnow
 from roost.tags.queries import followed_tag_ids, followed_tags_clause
@@ -150,13 +156,45 @@ def home_page_ids(rt: Runtime, viewer_id: int, page: Page) -> list[int]:
     if do_touch_active(rt, viewer_id):
         rebuild_home(rt, viewer_id)  # back after a long absence: fan-out skipped this account
     ids = read_feed(rt, home_key(viewer_id), lambda: home_feed(rt, viewer_id), page)
-    heavy = followed_heavy_accounts(rt, viewer_id, merge_floor(rt.settings.fanout_max_followers))
+    heavy = merged_accounts(rt, viewer_id)
     if heavy:
-        hidden = exclusive_member_ids(rt, viewer_id)
-        heavy = [a for a in heavy if a not in hidden]
-    if heavy:
-        ids = merge_heavy(rt, viewer_id, heavy, ids, page)
+        ids = merge_heavy(rt, viewer_id, list(heavy), ids, page)
     return ids
+
+
+@dataclass(frozen=True)
+class _Merged:
+    heavy: frozenset[int]  # the very large accounts when this was worked out
+    merged: tuple[int, ...]
+
+
+MERGED_CACHE_SIZE = 20_000
+MERGED_CACHE_SECONDS = 300.0
+
+
+def merged_accounts(rt: Runtime, viewer_id: int) -> tuple[int, ...]:
+    """The very large accounts whose posts a home read merges in: those the viewer
+    follows, less the members of their exclusive lists. Remembered per viewer by
+    this process, forgotten in every process when the viewer follows, unfollows or
+    changes an exclusive list; worked out again when the set of very large accounts
+    changes (an account crossing the threshold, or falling below its margin)."""
+    threshold = merge_floor(rt.settings.fanout_max_followers)
+    heavy = heavy_accounts(rt, threshold)
+    if not heavy:
+        return ()
+    cache = rt.caches.cache(
+        FOLLOWED_HEAVY_CACHE, _Merged, size=MERGED_CACHE_SIZE, ttl=MERGED_CACHE_SECONDS
+    )
+    found = cache.get(viewer_id)
+    if found is not None and found.heavy == heavy:
+        return found.merged
+    generation = cache.generation
+    merged = tuple(followed_heavy_accounts(rt, viewer_id, threshold))
+    if merged:
+        hidden = exclusive_member_ids(rt, viewer_id)
+        merged = tuple(a for a in merged if a not in hidden)
+    cache.put(viewer_id, _Merged(heavy, merged), [account_tag(viewer_id)], generation=generation)
+    return merged
 
 
 def list_timeline(rt: Runtime, viewer_id: int, list_id: int, page: Page) -> list[StatusView]:

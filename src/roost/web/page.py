@@ -171,7 +171,8 @@ def page(
 
 def _run(handler: Handler, web: Web) -> Response:
     try:
-        return handler(web)
+        with web.rt.db.pinned():  # the page's reads share one pooled connection
+            return handler(web)
     except NotFound:
         return _problem_page(web, 404, "This page does not exist, or is not visible to you.")
     except Forbidden as exc:
