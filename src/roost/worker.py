@@ -21,6 +21,7 @@ from typing import Any
 
 from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
+from roost.mail.actions import JOB_HANDLERS as MAIL_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
@@ -46,6 +47,7 @@ HANDLERS: dict[str, Handler] = {
     **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
+HANDLERS |= MAIL_JOBS  # issue 14: outbound mail
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

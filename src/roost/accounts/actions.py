@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from roost.accounts.emails import CONFIRM, check_confirmed, send_link
 from roost.accounts.models import accounts
 from roost.accounts.profile import render_profile_text
 from roost.accounts.sessions import end_all_web_sessions
@@ -154,9 +155,13 @@ def do_register(
     agreed: bool = True,
     local_email: bool = False,
     address: str | None = None,
+    confirm_email: bool = False,
 ) -> int:
     """Creates an account after ``check_registration`` (see there for the flags).
-    ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator)."""
+    ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator).
+    ``confirm_email``: a person signing up, who is mailed a link to confirm the
+    address; otherwise (the operator's command, seeding) the address is taken as
+    confirmed."""
     rt.limiter.enforce(SIGN_UP_RULE, address)
     email = check_registration(
         rt,
@@ -170,6 +175,7 @@ def do_register(
     if password_hash is None:
         password_hash = _hasher.hash(password)
     account_id = new_id()
+    now = utcnow()
     try:
         with rt.db.write() as tx:
             tx.conn.execute(
@@ -189,8 +195,11 @@ def do_register(
                     following_count=0,
                     statuses_count=0,
                     session_epoch=0,
+                    email_confirmed_at=None if confirm_email else now,
                 )
             )
+            if confirm_email and email:
+                send_link(rt, tx, account_id, username, email, CONFIRM)
     except IntegrityError as exc:  # a concurrent registration won the race
         if is_id_collision(exc):  # not the same thing: retried with a new ID
             raise
@@ -219,7 +228,9 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     Every front door passes the client's ``address`` (None only for trusted local
     callers), and attempts are limited per address and per name from that address
     (``LOGIN_ATTEMPTS_*``). Every attempt counts, successful or not, so a right
-    guess past the limit still fails and tells the guesser nothing."""
+    guess past the limit still fails and tells the guesser nothing. The right
+    password of an account whose address awaits confirmation raises
+    ``EmailUnconfirmed`` (only the password's holder learns that)."""
     login = login.strip().lstrip("@")
     if address is not None:
         allowed = rt.limiter.hit(LOGIN_ATTEMPTS_PER_ADDRESS, "login-address", address)
@@ -230,15 +241,19 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     with rt.db.read() as conn:
         column = accounts.c.email if "@" in login else accounts.c.username
         row = conn.execute(
-            select(accounts.c.id, accounts.c.password_hash).where(
-                func.lower(column) == login.lower()
-            )
+            select(
+                accounts.c.id,
+                accounts.c.password_hash,
+                accounts.c.email,
+                accounts.c.email_confirmed_at,
+            ).where(func.lower(column) == login.lower())
         ).first()
     if row is None or not row.password_hash:
         _verify(_DUMMY_HASH, password)
         return None
     if not _verify(row.password_hash, password):
         return None
+    check_confirmed(rt, row.email, row.email_confirmed_at)
     if _hasher.check_needs_rehash(row.password_hash):
         with rt.db.write() as tx:
             tx.conn.execute(

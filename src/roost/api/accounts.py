@@ -73,8 +73,9 @@ class NewAccount(msgspec.Struct, kw_only=True):
 
 @endpoint(scope=WRITE, auth=True, response=Token, request=NewAccount, limit=SIGN_UP_RULE)
 def register(ctx: Ctx) -> Response:
-    """Signs up and signs in at once: no email confirmation in Roost. The new
-    account's token has the scopes of the app token that registered it. Every bad
+    """Signs up and returns the new account's token (with the scopes of the app token
+    that registered it), as Mastodon does; a link to confirm the address is mailed,
+    and with ``ROOST_SMTP_URL`` set logging in again waits for it. Every bad
     field is reported in one 422 (``details``), so an app can mark them all."""
     if not ctx.rt.settings.registrations:
         raise ApiError(403, "Registrations are closed on this server")
@@ -87,6 +88,7 @@ def register(ctx: Ctx) -> Response:
         email_required=True,
         agreed=form.agreement,
         address=client_address(ctx.request),
+        confirm_email=True,
     )
     assert ctx.token is not None
     token = do_register_token(ctx.rt, ctx.token.application_id, account_id, ctx.token.scopes)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 
 from roost.accounts.actions import authenticate
+from roost.accounts.emails import EmailUnconfirmed
 from roost.accounts.models import accounts
 from roost.errors import ValidationFailed
 from roost.ids import new_id
@@ -157,7 +158,10 @@ def do_password_grant(
 ) -> IssuedToken:
     requested = parse_scopes(scope)
     check_scopes(requested, frozenset(app.scopes.split()))
-    account_id = authenticate(rt, login, password, address=address)
+    try:
+        account_id = authenticate(rt, login, password, address=address)
+    except EmailUnconfirmed as exc:  # Mastodon's answer to an unconfirmed login
+        raise OAuthRejected("invalid_grant", exc.message) from exc
     if account_id is None:
         raise OAuthRejected(
             "invalid_grant",

@@ -31,6 +31,7 @@ MODEL_MODULES = (
     "roost.tags.models",
     "roost.scheduled.models",
     "roost.moderation.models",
+    "roost.mail.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

@@ -13,6 +13,7 @@ from roost.accounts.actions import (
     do_register,
     do_update_profile,
 )
+from roost.accounts.emails import EmailUnconfirmed, confirmation_required
 from roost.accounts.queries import get_email
 from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
@@ -47,6 +48,11 @@ def login(web: Web) -> Response:
         return web.render(
             "login.html", 429, values=values, errors={"password": exc.message}, next=next_url
         )
+    except EmailUnconfirmed as exc:
+        errors = {"password": exc.message}
+        return web.render(
+            "login.html", 403, values=values, errors=errors, next=next_url, unconfirmed=True
+        )
     if account_id is None:
         errors = {"password": "Wrong username or password."}
         return web.render("login.html", 422, values=values, errors=errors, next=next_url)
@@ -75,11 +81,21 @@ def signup(web: Web) -> Response:
                 email=values["email"] or None,
                 display_name=values["display_name"],
                 address=client_address(web.request),
+                email_required=confirmation_required(web.rt),
+                confirm_email=True,
             )
         except ValidationFailed as exc:
             for problem in exc.problems:  # every bad field at once, first message each
                 errors.setdefault(problem.field or "username", problem.message)
         else:
+            if confirmation_required(web.rt):  # as Mastodon: no log-in before the link
+                return web.render(
+                    "auth_done.html",
+                    title="Check your email",
+                    message=f"We sent a link to {values['email']}: follow it to confirm"
+                    " your address, then log in.",
+                    retry="/auth/confirmation/new",
+                )
             _log_in(web, account_id)
             return web.redirect("/")
     return web.render("landing.html", 422, values=values, errors=errors, timeline=[])

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from roost.accounts.actions import authenticate
+from roost.accounts.emails import EmailUnconfirmed
 from roost.addresses import client_address
 from roost.errors import RateLimited
 from roost.oauth.actions import (
@@ -123,6 +124,8 @@ def authorize_submit(web: Web) -> Response:
             account_id = authenticate(web.rt, username, values.get("password", ""), address=address)
         except RateLimited as exc:
             return _form(web, parsed, 429, error=exc.message, username=username)
+        except EmailUnconfirmed as exc:
+            return _form(web, parsed, 403, error=exc.message, username=username)
     else:
         account_id = web.viewer_id  # approving as the person signed in here
     if account_id is None:
