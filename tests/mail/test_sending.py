@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from roost.accounts.actions import do_register
+from roost.accounts.emails import mail_account
 from roost.config import Settings
 from roost.mail.actions import SEND_JOB, do_send_mail
 from roost.mail.compose import render_mail
@@ -20,6 +22,7 @@ from roost.runtime import Runtime
 from roost.store.jobs import MAX_ATTEMPTS, jobs
 from roost.store.schema import utcnow
 from roost.worker import drain
+from tests.conftest import People
 from tests.smtp import SmtpServer
 
 
@@ -211,3 +214,29 @@ def test_a_wrong_smtp_password_is_retried_not_dropped(rt: Runtime) -> None:
 
 def _with_settings(rt: Runtime, settings: Settings) -> Runtime:
     return dataclasses.replace(rt, settings=settings)
+
+
+def test_mail_account_uses_the_address_and_name_of_the_account(
+    smtp_rt: Runtime, smtp_server: SmtpServer, people: People
+) -> None:
+    alice = people.alice
+    nobody = do_register(smtp_rt, "noaddress", "long enough password")
+    with smtp_rt.db.write() as tx:
+        sent = mail_account(
+            smtp_rt,
+            tx,
+            alice,
+            "warning",
+            kind="warning",
+            action="sent you a warning",
+            text="Please stop posting spam.",
+            subject=None,
+        )
+        unsent = mail_account(smtp_rt, tx, nobody, "warning", kind="warning", text="x")
+    assert (sent, unsent) == (True, False)
+    drain(smtp_rt)
+    [got] = smtp_server.inbox
+    assert got.rcpt_tos == ["alice@example.com"]
+    assert got.message["Subject"] == "A message from the moderators of Roost"
+    assert "Hello @alice" in got.text
+    assert "Please stop posting spam." in got.text

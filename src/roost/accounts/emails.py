@@ -15,11 +15,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 
-from roost.accounts.models import email_tokens
+from roost.accounts.models import accounts, email_tokens
 from roost.errors import Forbidden, ValidationFailed
 from roost.mail.actions import send_mail
 from roost.mail.compose import render_mail
@@ -141,3 +142,34 @@ def send_link(
         account_id=account_id,
         secret=True,
     )
+
+
+def mail_account(
+    rt: Runtime, tx: Tx, account_id: int, template: str, *, kind: str, **context: Any
+) -> bool:
+    """Mails the account a message from ``mail/templates/TEMPLATE.txt`` inside ``tx``
+    (a moderator's warning, a decision on a sign-up), with ``username``,
+    ``instance_title`` and ``base_url`` filled in. False if it has no address."""
+    row = tx.conn.execute(
+        select(accounts.c.username, accounts.c.email).where(accounts.c.id == account_id)
+    ).first()
+    if row is None or not row.email:
+        return False
+    mail = render_mail(
+        template,
+        username=row.username,
+        instance_title=rt.settings.instance_title,
+        base_url=rt.settings.effective_base_url,
+        **context,
+    )
+    send_mail(
+        rt,
+        tx,
+        row.email,
+        mail.subject,
+        mail.text,
+        html=mail.html,
+        kind=kind,
+        account_id=account_id,
+    )
+    return True
