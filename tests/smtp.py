@@ -70,7 +70,12 @@ class SmtpServer:
                 self.port = sock.getsockname()[1]
         options: dict[str, Any] = {}
         if self.credentials is not None:
-            options |= {"authenticator": self._authenticate, "auth_require_tls": False}
+            # With STARTTLS offered, AUTH is refused until the connection is encrypted
+            # (with implicit TLS it always is, but aiosmtpd does not notice).
+            options |= {
+                "authenticator": self._authenticate,
+                "auth_require_tls": self.tls_context is not None and not self.implicit_tls,
+            }
         if self.tls_context is not None:
             if self.implicit_tls:
                 options["ssl_context"] = self.tls_context
