@@ -176,3 +176,22 @@ def test_the_outbox_sends_the_signed_out_to_log_in(web: WebClient) -> None:
     page = web.get("/admin/outbox", follow_redirects=False)
     assert page.status_code == 303
     assert page.headers["location"].startswith("/login")
+
+
+def test_settings_offer_the_confirmation_link_until_the_address_is_confirmed(
+    web: WebClient, rt: Runtime
+) -> None:
+    joined = web.submit(
+        "/signup", {"username": "newbie", "password": PASSWORD, "email": "newbie@example.com"}
+    )
+    assert joined.status_code == 303
+    assert "not confirmed yet" in web.get("/settings").text
+    sent = web.submit("/settings/confirmation", page="/settings", follow=True)
+    assert "A new confirmation link is on its way" in sent.text
+    first, second = messages_to(rt, "newbie@example.com")
+    old, token = (m.text_body.split("token=", 1)[1].split()[0] for m in (first, second))
+    assert web.get(f"/auth/confirmation?token={old}").status_code == 422  # replaced
+    assert web.get(f"/auth/confirmation?token={token}").status_code == 200
+    assert "not confirmed yet" not in web.get("/settings").text
+    # confirmed: nothing to send
+    assert web.submit("/settings/confirmation", page="/settings").status_code == 403

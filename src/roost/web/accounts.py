@@ -15,6 +15,7 @@ from roost.accounts.actions import (
 )
 from roost.accounts.emails import EmailUnconfirmed, confirmation_required
 from roost.accounts.queries import get_email
+from roost.accounts.recovery import do_resend_own_confirmation
 from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
 from roost.errors import RateLimited, ValidationFailed
@@ -167,6 +168,12 @@ def log_out_everywhere(web: Web) -> Response:
     return web.redirect("/")
 
 
+@page(login=True)
+def resend_confirmation(web: Web) -> Response:
+    do_resend_own_confirmation(web.rt, web.me, address=client_address(web.request))
+    return web.redirect("/settings?saved=confirmation")
+
+
 routes = [
     Route("/login", login_form, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
@@ -178,4 +185,5 @@ routes = [
     Route("/settings/locked", update_locked, methods=["POST"]),
     Route("/settings/password", change_password, methods=["POST"]),
     Route("/settings/logout-everywhere", log_out_everywhere, methods=["POST"]),
+    Route("/settings/confirmation", resend_confirmation, methods=["POST"]),
 ]
