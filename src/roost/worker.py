@@ -24,6 +24,7 @@ from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.mail.actions import JOB_HANDLERS as MAIL_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
+from roost.notifications.digest import JOB_HANDLERS as DIGEST_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
 from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
 from roost.runtime import Runtime
@@ -47,7 +48,7 @@ HANDLERS: dict[str, Handler] = {
     **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
-HANDLERS |= MAIL_JOBS  # issue 14: outbound mail
+HANDLERS |= {**MAIL_JOBS, **DIGEST_JOBS}  # issue 14: outbound mail, digests
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 

@@ -8,6 +8,7 @@ import pytest
 
 from roost.accounts.roles import do_set_role
 from roost.mail.queries import messages_to
+from roost.notifications.digest import digest_enabled
 from roost.runtime import Runtime
 from roost.worker import drain
 from tests.conftest import PASSWORD, People
@@ -195,3 +196,17 @@ def test_settings_offer_the_confirmation_link_until_the_address_is_confirmed(
     assert "not confirmed yet" not in web.get("/settings").text
     # confirmed: nothing to send
     assert web.submit("/settings/confirmation", page="/settings").status_code == 403
+
+
+def test_the_digest_is_switched_on_and_off_in_the_settings(
+    web: WebClient, rt: Runtime, people: People
+) -> None:
+    alice = web.log_in("alice")
+    page = web.get("/settings")
+    assert "Email digest" in page.text
+    assert 'name="digest" checked' not in page.text
+    web.submit("/settings/digest", {"digest": "on"}, page="/settings")
+    assert digest_enabled(rt, alice)
+    assert 'name="digest" checked' in web.get("/settings").text
+    web.submit("/settings/digest", {}, page="/settings")
+    assert not digest_enabled(rt, alice)

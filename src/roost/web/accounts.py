@@ -19,6 +19,7 @@ from roost.accounts.recovery import do_resend_own_confirmation
 from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
 from roost.errors import RateLimited, ValidationFailed
+from roost.notifications.digest import digest_enabled, do_set_digest
 from roost.web.page import Web, page
 
 
@@ -111,7 +112,13 @@ def logout(web: Web) -> Response:
 
 
 def _settings(web: Web, status: int = 200, **context: object) -> Response:
-    return web.render("settings.html", status, email=get_email(web.rt, web.me) or "", **context)
+    return web.render(
+        "settings.html",
+        status,
+        email=get_email(web.rt, web.me) or "",
+        digest=digest_enabled(web.rt, web.me),
+        **context,
+    )
 
 
 @page(login=True)
@@ -169,6 +176,12 @@ def log_out_everywhere(web: Web) -> Response:
 
 
 @page(login=True)
+def update_digest(web: Web) -> Response:
+    do_set_digest(web.rt, web.me, web.form.get("digest") == "on")
+    return web.redirect("/settings?saved=digest")
+
+
+@page(login=True)
 def resend_confirmation(web: Web) -> Response:
     do_resend_own_confirmation(web.rt, web.me, address=client_address(web.request))
     return web.redirect("/settings?saved=confirmation")
@@ -186,4 +199,5 @@ routes = [
     Route("/settings/password", change_password, methods=["POST"]),
     Route("/settings/logout-everywhere", log_out_everywhere, methods=["POST"]),
     Route("/settings/confirmation", resend_confirmation, methods=["POST"]),
+    Route("/settings/digest", update_digest, methods=["POST"]),
 ]

@@ -1,4 +1,5 @@
-"""outbound mail (the outbox) and email links (address confirmation, password reset)
+"""outbound mail (the outbox), email links (address confirmation, password reset) and
+the opt-in notification digest
 
 Accounts made before this revision never had a way to confirm their address, so
 they are taken as confirmed (from their sign-up): turning on ``ROOST_SMTP_URL``,
@@ -56,11 +57,23 @@ def upgrade() -> None:
         sa.Column("expires_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_email_tokens_account", "email_tokens", ["account_id", "purpose"])
+    op.create_table(
+        "notification_digests",
+        sa.Column(
+            "account_id",
+            Id,
+            sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("last_sent_at", UTCDateTime(), nullable=True),
+    )
     op.execute(
         "UPDATE accounts SET email_confirmed_at = created_at WHERE email_confirmed_at IS NULL"
     )
 
 
 def downgrade() -> None:
+    op.drop_table("notification_digests")
     op.drop_table("email_tokens")
     op.drop_table("mail_messages")
