@@ -19,6 +19,9 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from roost.archive.export import JOB_HANDLERS as EXPORT_JOBS
+from roost.archive.imports import JOB_HANDLERS as IMPORT_JOBS
+from roost.archive.overwrite import JOB_HANDLERS as OVERWRITE_JOBS
 from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
 from roost.mail.actions import JOB_HANDLERS as MAIL_JOBS
@@ -27,6 +30,7 @@ from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.notifications.digest import JOB_HANDLERS as DIGEST_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
 from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
+from roost.removal.actions import JOB_HANDLERS as REMOVAL_JOBS
 from roost.runtime import Runtime
 from roost.scheduled.actions import JOB_HANDLERS as SCHEDULED_JOBS
 from roost.store.jobs import Job
@@ -48,6 +52,7 @@ HANDLERS: dict[str, Handler] = {
     **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
+HANDLERS |= {**REMOVAL_JOBS, **EXPORT_JOBS, **IMPORT_JOBS, **OVERWRITE_JOBS}  # issue 14: your data
 HANDLERS |= {**MAIL_JOBS, **DIGEST_JOBS}  # issue 14: outbound mail, digests
 
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``

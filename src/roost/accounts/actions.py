@@ -246,7 +246,7 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
                 accounts.c.password_hash,
                 accounts.c.email,
                 accounts.c.email_confirmed_at,
-            ).where(func.lower(column) == login.lower())
+            ).where(func.lower(column) == login.lower(), accounts.c.deleted_at.is_(None))
         ).first()
     if row is None or not row.password_hash:
         _verify(_DUMMY_HASH, password)
@@ -262,6 +262,11 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
                 .values(password_hash=_hasher.hash(password))
             )
     return int(row.id)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches the stored hash (a malformed hash matches nothing)."""
+    return _verify(password_hash, password)
 
 
 def _verify(password_hash: str, password: str) -> bool:

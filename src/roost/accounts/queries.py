@@ -18,10 +18,15 @@ AccountRow = Row[Any]
 # Everything but the password hash: queries never carry it out of this module.
 PUBLIC_COLUMNS = [c for c in accounts.c if c.name not in ("password_hash", "email")]
 
+# An account its owner deleted is gone for everyone at once, before its purge job ran.
+NOT_DELETED = accounts.c.deleted_at.is_(None)
+
 
 def get_account(rt: Runtime, account_id: int) -> AccountRow:
     with rt.db.read() as conn:
-        row = conn.execute(select(*PUBLIC_COLUMNS).where(accounts.c.id == account_id)).first()
+        row = conn.execute(
+            select(*PUBLIC_COLUMNS).where(accounts.c.id == account_id, NOT_DELETED)
+        ).first()
     if row is None:
         raise NotFound("Record not found")
     return row
@@ -31,7 +36,9 @@ def get_account_by_username(rt: Runtime, username: str) -> AccountRow:
     username = username.lstrip("@").split("@", 1)[0]
     with rt.db.read() as conn:
         row = conn.execute(
-            select(*PUBLIC_COLUMNS).where(func.lower(accounts.c.username) == username.lower())
+            select(*PUBLIC_COLUMNS).where(
+                func.lower(accounts.c.username) == username.lower(), NOT_DELETED
+            )
         ).first()
     if row is None:
         raise NotFound("Record not found")
@@ -61,7 +68,7 @@ def find_existing_usernames(rt: Runtime, usernames: Sequence[str]) -> dict[str, 
     with rt.db.read() as conn:
         rows = conn.execute(
             select(accounts.c.id, accounts.c.username).where(
-                func.lower(accounts.c.username).in_(lowered)
+                func.lower(accounts.c.username).in_(lowered), NOT_DELETED
             )
         ).all()
     return {r.username.lower(): r.id for r in rows}
@@ -102,6 +109,7 @@ def search_accounts(
                     _starts_with(accounts.c.display_name, query, postgres),
                 ),
                 true() if among is None else among,
+                NOT_DELETED,
             )
             .order_by(func.lower(accounts.c.username) != query, accounts.c.followers_count.desc())
             .limit(limit)

@@ -44,7 +44,11 @@ def do_follow(rt: Runtime, account_id: int, target_id: int, *, notify: bool | No
     rt.limiter.enforce(FOLLOW_RULE, account_id)
     try:
         with rt.db.write() as tx:
-            locked = tx.conn.scalar(select(accounts.c.locked).where(accounts.c.id == target_id))
+            locked = tx.conn.scalar(  # a deleted account is not found
+                select(accounts.c.locked).where(
+                    accounts.c.id == target_id, accounts.c.deleted_at.is_(None)
+                )
+            )
             if locked is None:
                 raise NotFound("Record not found")
             check_not_blocked(tx.conn, account_id, target_id)

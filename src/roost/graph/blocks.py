@@ -122,5 +122,13 @@ def do_unmute(rt: Runtime, account_id: int, target_id: int) -> bool:
 
 
 def _check_exists(tx: Tx, account_id: int) -> None:
-    if tx.conn.scalar(select(accounts.c.id).where(accounts.c.id == account_id)) is None:
+    """A deleted account is not found: its row stays only to keep its name taken."""
+    if (
+        tx.conn.scalar(
+            select(accounts.c.id).where(
+                accounts.c.id == account_id, accounts.c.deleted_at.is_(None)
+            )
+        )
+        is None
+    ):
         raise NotFound("Record not found")

@@ -386,6 +386,15 @@ def remove_post_media(rt: Runtime, tx: Tx, post_ids: Sequence[int], *, keep: boo
         _enqueue_cleanup(rt, tx, ids)
 
 
+def remove_account_media(rt: Runtime, account_id: int) -> None:
+    """Every upload of an account being removed, attached or not (files in a job)."""
+    with rt.db.write() as tx:
+        rows = tx.conn.execute(
+            select(media_attachments).where(media_attachments.c.account_id == account_id)
+        ).all()
+        _remove(rt, tx, rows)
+
+
 def cleanup_media_job(rt: Runtime, payload: dict[str, Any]) -> None:
     """``media.cleanup``, a day after an upload (or a detach): removes the attachment
     if it is still on no post and held by no scheduled post; else does nothing."""

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 
 from roost.accounts.models import accounts
-from roost.accounts.queries import PUBLIC_COLUMNS, AccountRow
+from roost.accounts.queries import NOT_DELETED, PUBLIC_COLUMNS, AccountRow
 from roost.circles.models import circles
 from roost.graph.models import conversation_mutes
 from roost.media.queries import attachments_of
@@ -156,7 +156,9 @@ _POLL_ARM = _satellite("poll", polls.c.post_id).where(polls.c.post_id.in_(_IDS))
 _SATELLITES_ANONYMOUS = union_all(_MENTION_ARM, _TAG_ARM, _POLL_ARM)
 _SATELLITES_FOR_VIEWER = union_all(_MENTION_ARM, _TAG_ARM, _POLL_ARM, *_MARK_ARMS, _VOTE_ARM)
 _POLLS = select(polls).where(polls.c.post_id.in_(_IDS))
-_ACCOUNTS = select(*PUBLIC_COLUMNS).where(accounts.c.id.in_(_IDS))
+# An account deleted by its owner takes its posts off every page at once, before its
+# purge job has run (a post whose author is not found is left out).
+_ACCOUNTS = select(*PUBLIC_COLUMNS).where(accounts.c.id.in_(_IDS), NOT_DELETED)
 _APPLICATIONS = select(applications.c.id, applications.c.name, applications.c.website).where(
     applications.c.id.in_(_IDS)
 )

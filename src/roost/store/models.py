@@ -32,6 +32,7 @@ MODEL_MODULES = (
     "roost.scheduled.models",
     "roost.moderation.models",
     "roost.mail.models",
+    "roost.archive.models",
     "roost.store.jobs",
     "roost.store.timelines",
 )

@@ -18,7 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roost.config import Settings
 from roost.web import (
+    account_deletion,
     accounts,
+    archive,
     audience,
     authorized_apps,
     chats,
@@ -64,6 +66,8 @@ def web_routes() -> list[BaseRoute]:
         *recovery.routes,
         *outbox.routes,
         *profile_settings.routes,
+        *account_deletion.routes,
+        *archive.routes,
         *follow_requests.routes,
         *audience.routes,
         *authorized_apps.routes,
