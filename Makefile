@@ -16,7 +16,7 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 venv: $(STAMP)
@@ -54,8 +54,8 @@ test-scale: $(STAMP) system-deps services ## The suite in scale mode: PostgreSQL
 test: lint test-embedded test-scale ## Install, lint, type-check and run the whole suite in both modes
 
 bench: $(STAMP) system-deps services ## Benchmark both modes; JSON and PNG under bench/results/
-	$(BIN)/roost bench
-	$(BIN)/roost bench --mode both --graph powerlaw --people 100000 --steps suggestions
+	$(BIN)/roost-bench bench
+	$(BIN)/roost-bench bench --mode both --graph powerlaw --people 100000 --steps suggestions
 	$(MAKE) bench-property
 
 bench-schema: $(STAMP) services ## Schemathesis at length over /openapi.json, both backends
@@ -65,10 +65,10 @@ bench-property: $(STAMP) services ## The privacy property at length: 300 random 
 	ROOST_PROPERTY_EXAMPLES=$${ROOST_PROPERTY_EXAMPLES:-300} $(BIN)/pytest -n 2 -q tests/privacy
 
 faults: $(STAMP) system-deps ## PostgreSQL, then Redis, stopped under load (private instances); JSON and PNG under bench/results/
-	$(BIN)/roost faults
+	$(BIN)/roost-bench faults
 
 soak: $(STAMP) system-deps ## The mixed workload at 70% of capacity for SOAK_MINUTES (30); JSON and PNG under bench/results/
-	$(BIN)/roost soak --minutes $${SOAK_MINUTES:-30}
+	$(BIN)/roost-bench soak --minutes $${SOAK_MINUTES:-30}
 
 clean: ## Remove the virtualenv, data and caches
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache test-artifacts

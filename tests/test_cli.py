@@ -3,6 +3,8 @@ the environment), on the test's database."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,10 +54,11 @@ def test_user_create_reports_every_problem_and_fails(rt: Runtime, settings: Sett
 
 
 def test_serve_trusts_forwarded_headers_only_from_a_configured_proxy(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv("ROOST_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
     assert CliRunner().invoke(app, ["serve"]).exit_code == 0
     assert calls[-1]["proxy_headers"] is False
@@ -64,6 +67,26 @@ def test_serve_trusts_forwarded_headers_only_from_a_configured_proxy(
     assert calls[-1]["proxy_headers"] is True
     assert calls[-1]["forwarded_allow_ips"] == "10.0.0.1"
     assert "FORWARDED_ALLOW_IPS" in CliRunner().invoke(app, ["serve", "--help"]).output
+
+
+def test_serve_starts_one_web_process_per_core_sharing_one_session_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv("ROOST_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ROOST_WORKERS", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    # when the operator serves with the defaults
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    # then three web processes start, and the key they sign sessions with was made
+    # before them (each reads the file; none races to write its own)
+    assert calls[-1]["workers"] == 3
+    assert (tmp_path / "secret_key").read_text().strip()
+    # and ROOST_WORKERS=1 is the single process of before
+    monkeypatch.setenv("ROOST_WORKERS", "1")
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert calls[-1]["workers"] is None
 
 
 def test_user_create_with_a_role_makes_the_owner(rt: Runtime, settings: Settings) -> None:

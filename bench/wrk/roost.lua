@@ -2,7 +2,7 @@
 --
 --   wrk -t2 -c32 -d10s -s bench/wrk/roost.lua http://127.0.0.1:8000 -- USERS MIX
 --
--- USERS is a file written by `roost bench`, one seeded account a line:
+-- USERS is a file written by `roost-bench bench`, one seeded account a line:
 -- "<account id> <bearer token> <username>", and for the notifications step two more
 -- fields: "<notification id>,..." (max_id cursors deep in that person's list) and
 -- "<post id>,..." (posts of theirs others may like). MIX weights the request kinds,

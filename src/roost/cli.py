@@ -1,10 +1,14 @@
-"""The ``roost`` command: serve, migrate, worker, user, seed, jobs, sms.
+"""The ``roost`` command: serve, migrate, worker, user, seed, jobs, sms, backup, restore.
+
+The benchmark is ``roost-bench`` (the ``bench`` extra), kept apart so that serving
+processes never load numpy or matplotlib.
 
 Each command reads Settings from the environment once, at its start."""
 
 from __future__ import annotations
 
 import logging
+import os
 import random
 from pathlib import Path
 from typing import Annotated
@@ -25,6 +29,7 @@ from roost.runtime import build_runtime
 from roost.sms.gateway import receive
 from roost.store.backup import BackupError, do_backup, do_restore
 from roost.store.migrate import migrate as run_migrations
+from roost.web.auth import load_secret
 from roost.worker import drain, run_until_signalled
 
 app = typer.Typer(help="Roost: a self-hostable microblogging social network.", no_args_is_help=True)
@@ -64,7 +69,9 @@ def serve(
 ) -> None:
     """Serve the API and the web app."""
     settings = load_settings()
-    count = workers or settings.workers
+    count = workers or settings.workers or os.cpu_count() or 1
+    # Generated here, once, so that the web processes started below all read one key.
+    load_secret(settings)
     typer.echo(f"Roost listening on {settings.effective_base_url} ({count} web process(es))")
     uvicorn.run(
         "roost.app:asgi",
@@ -80,6 +87,10 @@ def serve(
         forwarded_allow_ips=forwarded_allow_ips or None,
         # Live streams (web SSE) never finish by themselves: do not wait on them for ever.
         timeout_graceful_shutdown=5,
+        # A web process answers the supervisor's health check only once it has imported
+        # the app; on a loaded machine that takes longer than uvicorn's 5 s, and the
+        # supervisor would kill and restart it for ever (measured: never up at load 20).
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -232,67 +243,6 @@ def sms_text(
 
 
 @app.command()
-def bench(
-    mode: str = typer.Option("both", help="embedded, scale or both."),
-    graph: str = typer.Option("reed98", help="reed98, powerlaw, or the path of an edge list."),
-    people: int = typer.Option(100_000, help="Accounts of the power-law graph."),
-    posts: int = typer.Option(0, help="Existing posts (0: ten per account)."),
-    home_depth: int = typer.Option(800, help="Entries seeded per home timeline."),
-    duration: float = typer.Option(10.0, help="Seconds of each wrk run."),
-    connections: int = typer.Option(32, help="Concurrent connections of wrk."),
-    fanout: str = typer.Option("100,10000,100000", help="Follower counts to time fan-out at."),
-    fanout_posts: int = typer.Option(20, help="Posts timed per follower count (5 at 100k+)."),
-    fanout_budget: float = typer.Option(45.0, help="Seconds allowed per follower count."),
-    profile: bool = typer.Option(True, help="Profile a web process with py-spy under load."),
-    steps: str = typer.Option(
-        "workload,fanout,notifications,suggestions,sms,search",
-        help="Steps after seeding, comma-separated ('suggestions' alone seeds follows only).",
-    ),
-    notification_people: int = typer.Option(
-        1_000, help="People given notifications in the notifications step (0: skip it)."
-    ),
-    notifications_each: int = typer.Option(10_000, help="Notifications per such person."),
-    sms_followers: int = typer.Option(
-        10_000, help="Phone-linked followers of the account that posts in the sms step."
-    ),
-    sms_rate: float = typer.Option(100.0, help="ROOST_SMS_RATE (texts/s) in the sms step."),
-    search_posts: int = typer.Option(1_000_000, help="Posts indexed by the search step."),
-) -> None:
-    """Benchmark the stack through its HTTP API; JSON and PNG under bench/results/."""
-    # Imported here, not at the top: the harness pulls in numpy and matplotlib, which
-    # every `roost serve` process (and each of its spawned workers, which re-import
-    # this module) would otherwise load, inflating the very RSS the benchmark measures.
-    from roost.bench.run import STEPS, Options, run_bench
-
-    if mode not in ("embedded", "scale", "both"):
-        raise typer.BadParameter("choose embedded, scale or both", param_hint="--mode")
-    chosen = [step.strip() for step in steps.split(",") if step.strip()]
-    if unknown := set(chosen) - set(STEPS):
-        raise typer.BadParameter(f"unknown steps {sorted(unknown)}", param_hint="--steps")
-    options = Options(
-        modes=["embedded", "scale"] if mode == "both" else [mode],
-        graph=graph,
-        people=people,
-        posts=posts,
-        home_depth=home_depth,
-        duration=duration,
-        connections=connections,
-        fanout_sizes=[int(n) for n in fanout.split(",") if n.strip()],
-        fanout_posts=fanout_posts,
-        fanout_budget=fanout_budget,
-        profile=profile,
-        steps=chosen,
-        notification_people=notification_people,
-        notifications_each=notifications_each,
-        sms_followers=sms_followers,
-        sms_rate=sms_rate,
-        search_posts=search_posts,
-    )
-    json_path, png_path = run_bench(options)
-    typer.echo(f"results: {json_path}\nplot: {png_path}")
-
-
-@app.command()
 def backup(path: Annotated[Path, typer.Argument(help="A new, empty folder for the copy.")]) -> None:
     """Copy the database and media while serving (SQLite online backup, or pg_dump)."""
     try:
@@ -317,44 +267,6 @@ def restore(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"restored from {path}")
-
-
-@app.command()
-def faults(
-    down: float = typer.Option(10.0, help="Seconds PostgreSQL, then Redis, stay down."),
-    clients: int = typer.Option(6, help="Client threads reading homes and posting."),
-    web: int = typer.Option(1, help="Web processes."),
-) -> None:
-    """Stop PostgreSQL, then Redis, under load (a private cluster and Redis of their
-    own): outcomes and latency over time, and the checks after, under bench/results/."""
-    from roost.bench.faults import FaultOptions, run_faults  # numpy/matplotlib: see ``bench``
-
-    json_path, png_path = run_faults(
-        FaultOptions(down_seconds=down, clients=clients, web_processes=web)
-    )
-    typer.echo(f"results: {json_path}\nplot: {png_path}")
-
-
-@app.command()
-def soak(
-    minutes: float = typer.Option(30.0, help="How long the soak runs."),
-    fraction: float = typer.Option(0.7, help="Share of the measured capacity to hold."),
-    mode: str = typer.Option("embedded", help="embedded or scale."),
-    connections: int = typer.Option(16, help="Concurrent connections of wrk."),
-    window: float = typer.Option(30.0, help="Seconds per wrk run (one p99 each)."),
-) -> None:
-    """The mixed workload at a share of capacity for a long time: errors, p99, RSS slope
-    of every process and the job queue, as JSON and PNG under bench/results/."""
-    from roost.bench.soak import SoakOptions, run_soak  # numpy/matplotlib: see ``bench``
-
-    if mode not in ("embedded", "scale"):
-        raise typer.BadParameter("choose embedded or scale", param_hint="--mode")
-    json_path, png_path = run_soak(
-        SoakOptions(
-            mode=mode, minutes=minutes, fraction=fraction, connections=connections, window=window
-        )
-    )
-    typer.echo(f"results: {json_path}\nplot: {png_path}")
 
 
 def main() -> None:

@@ -13,6 +13,23 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+RegistrationMode = Literal["open", "approval", "closed", "invite"]
+REGISTRATION_MODES: tuple[RegistrationMode, ...] = ("open", "approval", "closed", "invite")
+
+
+def registration_mode(value: object) -> RegistrationMode:
+    """A mode from what the setting held: one of the four, or a boolean (the setting
+    was a yes/no before the modes existed, and ``true``/``false`` still mean open/closed)."""
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return "open"
+    if text in ("false", "0", "no", "off"):
+        return "closed"
+    for mode in REGISTRATION_MODES:
+        if text == mode:
+            return mode
+    raise ValueError("must be open, approval, closed or invite (or true/false)")
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ROOST_", extra="ignore", frozen=True)
@@ -36,7 +53,12 @@ class Settings(BaseSettings):
         description="How long a worker holds a claimed job; a dead worker's jobs return after it.",
     )
     base_url: str = Field("", description="Public URL used in links; default http://host:port.")
-    registrations: bool = Field(True, description="Whether anyone may sign up.")
+    registrations: RegistrationMode = Field(
+        "open",
+        description="Who may sign up until an admin chooses on /admin/settings: `open`,"
+        " `approval` (a moderator approves each sign-up), `closed` or `invite` (with an invite"
+        " link only); `true`/`false` mean open/closed.",
+    )
     rate_limits: bool = Field(
         True,
         description="Enforce the sign-up, app, posting, follow and search limits"
@@ -54,7 +76,9 @@ class Settings(BaseSettings):
         description="Threads running request handlers in each web process. Few is faster:"
         " database drivers release the GIL on every row, and many threads queue for it.",
     )
-    workers: int = Field(1, description="Web processes `roost serve` starts.")
+    workers: int = Field(
+        0, description="Web processes `roost serve` starts (0: one per core of the machine)."
+    )
     streaming_max_subscriptions: int = Field(
         16, description="Streams one streaming WebSocket may subscribe to at once."
     )
@@ -119,6 +143,11 @@ class Settings(BaseSettings):
         description="Where browsers fetch the bucket's files (a CDN, say);"
         " empty: the endpoint followed by the bucket.",
     )
+
+    @field_validator("registrations", mode="before")
+    @classmethod
+    def _registration_mode(cls, value: object) -> RegistrationMode:
+        return registration_mode(value)
 
     @field_validator("smtp_url")
     @classmethod

@@ -2,7 +2,7 @@
 
 Every action and query takes it as its first argument, so a test can build one
 per backend and nothing is global. Which implementation sits behind each seam
-(SQL or Redis timelines, in-process or Redis pub/sub) is decided here and only
+(SQL or Redis timelines, socket or Redis pub/sub) is decided here and only
 here.
 """
 
@@ -15,14 +15,15 @@ import redis
 
 from roost.config import Settings
 from roost.store.db import Database
-from roost.store.jobs import Doorbell, JobQueue, LocalDoorbell
+from roost.store.jobs import Doorbell, JobQueue
 from roost.store.media import FolderMediaStorage, MediaStorage, S3MediaStorage
 from roost.store.memo import Memo
-from roost.store.pubsub import MemoryPubSub, PubSub
+from roost.store.pubsub import PubSub
 from roost.store.ratelimit import RateLimiter
 from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
 from roost.store.redis_timelines import RedisTimelineStore
 from roost.store.sms import LogTransport, SmsTransport, build_transport
+from roost.store.socket_bus import BusDoorbell, SocketBus
 from roost.store.timelines import SqlTimelineStore, TimelineStore
 
 
@@ -47,6 +48,7 @@ class Runtime:
     def close(self) -> None:
         self.pubsub.close()
         self.jobs.doorbell.close()
+        self.limiter.close()
         if self.redis is not None:
             self.redis.close()
             self.redis = None
@@ -71,8 +73,10 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         doorbell = RedisDoorbell(settings.redis_url, prefix=prefix, bus=pubsub)
     else:
         timelines = SqlTimelineStore(db, cap=settings.timeline_cap)
-        pubsub = MemoryPubSub()
-        doorbell = LocalDoorbell()
+        # The embedded default's processes (one web process per core, a `roost
+        # worker`, a CLI command) share the SQLite file and hear each other here.
+        bus = SocketBus(settings.data_dir / "bus")
+        pubsub, doorbell = bus, BusDoorbell(bus)
     return Runtime(
         settings=settings,
         db=db,
@@ -81,7 +85,7 @@ def build_runtime(settings: Settings, *, pool_size: int = 10) -> Runtime:
         pubsub=pubsub,
         media=build_media_storage(settings),
         limiter=RateLimiter(
-            settings.redis_url or "memory://",
+            settings.redis_url or f"sqlite:{settings.data_dir / 'limits.sqlite3'}",
             prefix=settings.redis_prefix,
             enabled=settings.rate_limits,
         ),

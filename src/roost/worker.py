@@ -30,6 +30,7 @@ from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
 from roost.notifications.digest import JOB_HANDLERS as DIGEST_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
 from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
+from roost.registrations.actions import JOB_HANDLERS as REGISTRATION_JOBS
 from roost.removal.actions import JOB_HANDLERS as REMOVAL_JOBS
 from roost.runtime import Runtime
 from roost.scheduled.actions import JOB_HANDLERS as SCHEDULED_JOBS
@@ -52,6 +53,7 @@ HANDLERS: dict[str, Handler] = {
     **CHAT_JOBS,
 }
 HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, scheduled, edits
+HANDLERS |= REGISTRATION_JOBS
 HANDLERS |= {**REMOVAL_JOBS, **EXPORT_JOBS, **IMPORT_JOBS, **OVERWRITE_JOBS}  # issue 14: your data
 HANDLERS |= {**MAIL_JOBS, **DIGEST_JOBS}  # issue 14: outbound mail, digests
 

@@ -508,6 +508,16 @@ DEFS: dict[str, Any] = {
         "additionalProperties": ref("Marker"),
     },
     "Empty": {"type": "object", "maxProperties": 0},
+    "ExtendedDescription": entity({"updated_at": DATETIME_OR_NULL, "content": STR}),
+    "PrivacyPolicy": entity({"updated_at": DATETIME, "content": STR}),
+    "TermsOfService": entity(
+        {
+            "effective_date": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\d$"},
+            "effective": BOOL,
+            "content": STR,
+            "succeeded_by": DATE_OR_NULL,
+        }
+    ),
     "Admin::Account": entity(
         {
             "id": ID,

@@ -174,7 +174,7 @@ def test_registration_refuses_an_address_without_a_public_domain(
 
 def test_registration_is_403_when_closed(rt: Runtime, client: TestClient, tokens: Tokens) -> None:
     app_token = tokens.app_token()
-    rt.settings = rt.settings.model_copy(update={"registrations": False})
+    rt.settings = rt.settings.model_copy(update={"registrations": "closed"})
     before = count_accounts(rt)
     response = client.post(
         "/api/v1/accounts",

@@ -24,6 +24,7 @@ from tests.api import (
     test_contract_moderation,
     test_contract_notifications,
     test_contract_phone,
+    test_contract_registrations,
     test_contract_richer,
     test_contract_search,
     test_contract_server,
@@ -50,6 +51,7 @@ CONTRACT_MODULES = (
     test_contract_search,
     test_contract_moderation,
     test_contract_emails,
+    test_contract_registrations,
 )
 
 # Answers that are not JSON entities, covered by tests/api/test_streaming.py: the

@@ -4,6 +4,7 @@ entities."""
 from __future__ import annotations
 
 from roost.accounts.roles import do_set_role
+from roost.instance.actions import do_add_rule
 from roost.moderation.actions import do_report
 from roost.moderation.queries import get_report
 from roost.posts.actions import do_create_post
@@ -16,6 +17,9 @@ from tests.conftest import People
 @covers("POST /api/v1/reports")
 def test_reports(api: Api, rt: Runtime, people: People) -> None:
     post = do_create_post(rt, people.bob, "buy cheap watches")
+    assert people.carol
+    do_set_role(rt, "carol", "admin")
+    rule = do_add_rule(rt, people.carol, "No spam")
     report = api.call(
         "POST",
         "/api/v1/reports",
@@ -25,12 +29,14 @@ def test_reports(api: Api, rt: Runtime, people: People) -> None:
             "status_ids": [str(post)],
             "comment": "spam",
             "category": "spam",
-            "rule_ids": ["1"],
+            "rule_ids": [str(rule)],
             "forward": True,
         },
     )
     assert report["target_account"]["id"] == str(people.bob)
-    assert (report["status_ids"], report["category"]) == ([str(post)], "spam")
+    # citing a rule makes it a violation report, as Mastodon does
+    assert (report["status_ids"], report["category"]) == ([str(post)], "violation")
+    assert report["rule_ids"] == [str(rule)]
     assert (report["action_taken"], report["forwarded"]) == (False, False)
     bare = api.call("POST", "/api/v1/reports", "Report", data={"account_id": str(people.bob)})
     assert (bare["status_ids"], bare["category"]) == ([], "other")
@@ -48,6 +54,14 @@ def test_reports(api: Api, rt: Runtime, people: People) -> None:
         status=422,
         json={"account_id": str(people.bob), "comment": "x" * 1001},
     )
+    for unknown in (["1"], ["not a number"]):  # only this server's rules can be cited
+        api.call(
+            "POST",
+            "/api/v1/reports",
+            "Error",
+            status=422,
+            json={"account_id": str(people.bob), "rule_ids": unknown},
+        )
     api.call("POST", "/api/v1/reports", "Error", status=404, json={"account_id": "123456789"})
     api.call("POST", "/api/v1/reports", "Error", status=401, who=None, json={})
 

@@ -31,7 +31,7 @@ def test_instance_v2_reflects_settings_and_activity(
     client: TestClient, people: People, rt: Runtime
 ) -> None:
     assert people.alice
-    rt.settings = rt.settings.model_copy(update={"registrations": False, "max_post_chars": 500})
+    rt.settings = rt.settings.model_copy(update={"registrations": "closed", "max_post_chars": 500})
     body = client.get("/api/v2/instance").json()
     assert body["domain"] == "roost.test"
     assert body["registrations"]["enabled"] is False

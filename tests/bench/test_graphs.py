@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from roost.bench.graphs import load_edge_list, powerlaw, reed98
+from roost_bench.graphs import load_edge_list, powerlaw, reed98
 
 
 def test_edge_list_friendships_become_follows_both_ways(tmp_path: Path) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from roost.app import create_app
-from roost.bench.graphs import load_edge_list
-from roost.bench.listing import probe_list
-from roost.bench.notifications import TYPES, seed_notifications
-from roost.bench.seed import seed_graph
 from roost.notifications.models import notifications
 from roost.posts.models import posts
 from roost.runtime import Runtime
+from roost_bench.graphs import load_edge_list
+from roost_bench.listing import probe_list
+from roost_bench.notifications import TYPES, seed_notifications
+from roost_bench.seed import seed_graph
 
 with warnings.catch_warnings():
     # Starlette asks for the httpx2 package; httpx (installed) works the same for tests.

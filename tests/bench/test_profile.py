@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from roost.bench.profile import summarise
+from roost_bench.profile import summarise
 
 
 def test_profile_summary_ranks_self_time_and_roost_frames(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from roost.bench.report import targets, write_report
+from roost_bench.report import add_shares, summary_rows, targets, write_report
 
 
 def _run(rps: float, p99: float) -> dict[str, Any]:
@@ -24,6 +24,7 @@ def _mode() -> dict[str, Any]:
     }
     return {
         "workload": {
+            "reference": _run(8_000, 8),
             "instance": _run(4_000, 10),
             "home": _run(1_000, 30),
             "user": _run(1_200, 25),
@@ -51,6 +52,7 @@ def test_targets_record_missed_ones_as_missed() -> None:
     checks = {c["target"]: c["met"] for c in targets(_mode())}
     assert checks["mixed workload throughput"] is True
     assert checks["mixed workload p99"] is False
+    assert checks["mixed workload vs reference app"] is False  # 1,600 / 8,000 = 0.2
     assert checks["home reads vs floor endpoint"] is False  # 1,000 / 4,000 = 0.25
     assert checks["fan-out to 10,000 followers (p99)"] is True
     assert checks["posts/s while fan-out keeps up"] is True
@@ -61,6 +63,7 @@ def test_targets_record_missed_ones_as_missed() -> None:
 
 def test_report_writes_json_and_png(tmp_path: Path) -> None:
     mode = _mode()
+    add_shares(mode["workload"])
     report = {
         "started_at": "2026-01-01T00:00:00Z",
         "options": {"connections": 32},
@@ -70,3 +73,18 @@ def test_report_writes_json_and_png(tmp_path: Path) -> None:
     json_path, png_path = write_report(report, tmp_path)
     assert json.loads(json_path.read_text())["modes"]["embedded"]["targets"]
     assert png_path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_every_rate_is_also_a_share_of_the_reference_and_home_of_the_floor() -> None:
+    runs = _mode()["workload"]
+    add_shares(runs)
+    assert runs["mixed"]["share_of_reference"] == 0.2
+    assert runs["home"]["share_of_reference"] == 0.125
+    assert runs["home"]["share_of_floor"] == 0.25
+    assert "share_of_reference" not in runs["reference"]
+    assert runs["home"]["p99_within_budget"] is True  # 30 ms
+    assert runs["mixed"]["p99_within_budget"] is False  # 60 ms
+    rows = summary_rows({"modes": {"embedded": {"workload": runs}}})
+    home = next(row for row in rows if row[1] == "home")
+    assert home[2:5] == ["1,000", "12.5%", "25.0%"]
+    assert home[-1] == "yes"

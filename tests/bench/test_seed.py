@@ -7,12 +7,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from roost.accounts.models import accounts
-from roost.bench.graphs import load_edge_list
-from roost.bench.presence import holders, materialise_empty
-from roost.bench.seed import seed_graph
 from roost.oauth.queries import get_token
 from roost.runtime import Runtime
 from roost.timelines.feeds import home_key, rebuild_home
+from roost_bench.graphs import load_edge_list
+from roost_bench.presence import holders, materialise_empty
+from roost_bench.seed import seed_graph
 
 
 def test_seeded_world_matches_what_the_actions_would_build(rt: Runtime, tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from roost.bench.report import targets
-from roost.bench.sms import measure_sms
 from roost.runtime import Runtime
+from roost_bench.report import targets
+from roost_bench.sms import measure_sms
 
 
 def test_one_post_texts_every_phone_linked_follower_once(rt: Runtime) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from roost.bench.graphs import powerlaw
-from roost.bench.suggestions import measure_suggestions, seed_follow_graph
 from roost.runtime import Runtime
 from roost.store.schema import utcnow
 from roost.suggestions.queries import FRIENDS_OF_FRIENDS, get_suggestions
+from roost_bench.graphs import powerlaw
+from roost_bench.suggestions import measure_suggestions, seed_follow_graph
 
 
 def test_suggestions_step_measures_every_kind_of_account(rt: Runtime) -> None:

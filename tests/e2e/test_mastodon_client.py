@@ -52,14 +52,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc = subprocess.Popen([ROOST, "serve"], env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # The default serves with one web process per core: on a loaded machine, each
+        # importing the app at once can take a minute.
+        deadline = time.monotonic() + 180
+        while True:
             try:
                 if httpx.get(f"{base}/api/v1/instance").status_code == 200:
                     break
             except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("roost serve did not start") from None
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("roost serve did not start")
         yield base
     finally:
         proc.terminate()

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from roost.bench.carrier import FakeTwilio
 from roost.phones.actions import do_update_phone_settings
 from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from roost.store.sms import TwilioTransport
+from roost_bench.carrier import FakeTwilio
 from tests.conftest import People
 from tests.phones.conftest import Link, make_due, texts
 

@@ -1,5 +1,5 @@
-"""The ``PubSub`` contract (``roost.store.pubsub``) for the in-process and the Redis
-implementation, and the job doorbells. Redis tests use a prefix of their own on
+"""The ``PubSub`` contract (``roost.store.pubsub``) for the in-process, the Redis and
+the embedded socket implementation, and the job doorbells. Redis tests use a prefix of their own on
 the shared Redis; pub/sub keeps no keys, so there is nothing to delete."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -17,6 +18,7 @@ import redis
 from roost.store.jobs import Doorbell, LocalDoorbell
 from roost.store.pubsub import MemoryPubSub, PubSub
 from roost.store.redis_pubsub import RedisDoorbell, RedisPubSub
+from roost.store.socket_bus import SocketBus
 from tests.conftest import REDIS_URL
 
 TIMEOUT = 5.0
@@ -26,11 +28,15 @@ def new_prefix() -> str:
     return f"roost_test:{uuid.uuid4().hex[:12]}:"
 
 
-@pytest.fixture(params=["memory", "redis"])
-def pubsub(request: pytest.FixtureRequest) -> Iterator[PubSub]:
-    bus: PubSub = (
-        MemoryPubSub() if request.param == "memory" else RedisPubSub(REDIS_URL, prefix=new_prefix())
-    )
+@pytest.fixture(params=["memory", "redis", "socket"])
+def pubsub(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PubSub]:
+    bus: PubSub
+    if request.param == "memory":
+        bus = MemoryPubSub()
+    elif request.param == "redis":
+        bus = RedisPubSub(REDIS_URL, prefix=new_prefix())
+    else:
+        bus = SocketBus(tmp_path / "bus")
     try:
         yield bus
     finally:

@@ -194,7 +194,7 @@ def test_visitors_are_asked_to_log_in_to_follow(web: WebClient, people: People) 
 
 
 def test_no_sign_up_when_registrations_are_closed(rt: Runtime) -> None:
-    settings = rt.settings.model_copy(update={"registrations": False})
+    settings = rt.settings.model_copy(update={"registrations": "closed"})
     closed = dataclasses.replace(rt, settings=settings, web_env=None)
     client = WebClient(make_client(closed), People(closed))
     assert "not accepting new accounts" in client.get("/").text

@@ -11,14 +11,16 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from roost.accounts.emails import CONFIRM, check_confirmed, send_link
 from roost.accounts.models import accounts
 from roost.accounts.profile import render_profile_text
+from roost.accounts.queries import PENDING_APPROVAL
 from roost.accounts.sessions import end_all_web_sessions
 from roost.accounts.settings import ProfileSettings, profile_settings_values
-from roost.errors import InvalidFields, RateLimited, ValidationFailed
+from roost.errors import Forbidden, InvalidFields, RateLimited, ValidationFailed
 from roost.ids import new_id
 from roost.media.images import AVATAR_SIZE, HEADER_SIZE, process_image
 from roost.runtime import Runtime
@@ -155,13 +157,19 @@ def do_register(
     agreed: bool = True,
     local_email: bool = False,
     address: str | None = None,
+    approved: bool = True,
+    reason: str | None = None,
+    in_transaction: Callable[[Connection], None] | None = None,
     confirm_email: bool = False,
 ) -> int:
     """Creates an account after ``check_registration`` (see there for the flags).
     ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator).
-    ``confirm_email``: a person signing up, who is mailed a link to confirm the
-    address; otherwise (the operator's command, seeding) the address is taken as
-    confirmed."""
+    ``approved`` False: the account waits for a moderator (``roost.registrations``),
+    with the ``reason`` the person gave. ``in_transaction`` runs in the account's own
+    transaction, before its insert: a write that must commit with the account or not
+    at all (an invite's use); what it raises aborts the sign-up. ``confirm_email``: a
+    person signing up, who is mailed a link to confirm the address; otherwise (the
+    operator's command, seeding) the address is taken as confirmed."""
     rt.limiter.enforce(SIGN_UP_RULE, address)
     email = check_registration(
         rt,
@@ -178,6 +186,8 @@ def do_register(
     now = utcnow()
     try:
         with rt.db.write() as tx:
+            if in_transaction is not None:
+                in_transaction(tx.conn)
             tx.conn.execute(
                 insert(accounts).values(
                     id=account_id,
@@ -195,6 +205,8 @@ def do_register(
                     following_count=0,
                     statuses_count=0,
                     session_epoch=0,
+                    approved=approved,
+                    registration_reason=reason,
                     email_confirmed_at=None if confirm_email else now,
                 )
             )
@@ -244,6 +256,7 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
             select(
                 accounts.c.id,
                 accounts.c.password_hash,
+                accounts.c.approved,
                 accounts.c.email,
                 accounts.c.email_confirmed_at,
             ).where(func.lower(column) == login.lower(), accounts.c.deleted_at.is_(None))
@@ -254,6 +267,8 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     if not _verify(row.password_hash, password):
         return None
     check_confirmed(rt, row.email, row.email_confirmed_at)
+    if not row.approved:  # only the right password learns that the sign-up waits
+        raise Forbidden(PENDING_APPROVAL)
     if _hasher.check_needs_rehash(row.password_hash):
         with rt.db.write() as tx:
             tx.conn.execute(

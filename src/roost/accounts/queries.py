@@ -110,6 +110,7 @@ def search_accounts(
                 ),
                 true() if among is None else among,
                 NOT_DELETED,
+                accounts.c.approved.is_(True),  # a sign-up waiting for approval is not found
             )
             .order_by(func.lower(accounts.c.username) != query, accounts.c.followers_count.desc())
             .limit(limit)
@@ -159,3 +160,7 @@ def _count_stats(rt: Runtime, active_since: datetime) -> LocalStats:
             )
         ).one()
     return LocalStats(int(row[0]), int(row[1]), int(row[2]))
+
+
+# Mastodon's words, which apps show as they are.
+PENDING_APPROVAL = "Your login is currently pending approval"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import func, select, update
 
 from roost.accounts.models import accounts
-from roost.errors import NotFound, ValidationFailed
+from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.runtime import Runtime
 
 # Mastodon's permission flags (UserRole::FLAGS) that Roost's ranks grant.
@@ -102,3 +102,16 @@ def do_set_role(rt: Runtime, username: str, role: str) -> int:
     if account_id is None:
         raise NotFound(f"No account @{username}")
     return int(account_id)
+
+
+def require_permission(rt: Runtime, account_id: int, permission: int) -> None:
+    """Refuses (403) unless the account's rank grants ``permission`` (one of the flags
+    above: what Mastodon's role would need for the same action)."""
+    with rt.db.read() as conn:
+        role = conn.scalar(select(accounts.c.role).where(accounts.c.id == account_id))
+    if role is None or not role_spec(role).permissions & permission:
+        raise Forbidden("This action is not allowed")
+
+
+def has_permission(role: str, permission: int) -> bool:
+    return bool(role_spec(role).permissions & permission)

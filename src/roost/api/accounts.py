@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
-from roost.accounts.actions import SIGN_UP_RULE, do_register, do_update_profile
+from roost.accounts.actions import SIGN_UP_RULE, do_update_profile
 from roost.accounts.profile import collections_hidden
 from roost.accounts.queries import (
     get_account,
@@ -53,6 +53,7 @@ from roost.media.images import MAX_UPLOAD_BYTES
 from roost.oauth.actions import do_register_token
 from roost.oauth.queries import scope_allows
 from roost.posts.queries import account_statuses
+from roost.registrations.actions import do_sign_up
 from roost.store.ratelimit import RateRule
 
 READ = "read:accounts"
@@ -61,7 +62,8 @@ MAX_RELATIONSHIPS = 100
 
 
 class NewAccount(msgspec.Struct, kw_only=True):
-    """``POST /api/v1/accounts``; ``reason`` and ``locale`` are accepted and unused."""
+    """``POST /api/v1/accounts``; ``reason`` is read by the moderators in approval
+    mode, ``invite_code`` lets someone in by an invite link; ``locale`` is unused."""
 
     username: str = ""
     email: str = ""
@@ -69,29 +71,31 @@ class NewAccount(msgspec.Struct, kw_only=True):
     agreement: bool = False
     locale: str | None = None
     reason: str | None = None
+    invite_code: str | None = None
 
 
 @endpoint(scope=WRITE, auth=True, response=Token, request=NewAccount, limit=SIGN_UP_RULE)
 def register(ctx: Ctx) -> Response:
     """Signs up and returns the new account's token (with the scopes of the app token
-    that registered it), as Mastodon does; a link to confirm the address is mailed,
-    and with ``ROOST_SMTP_URL`` set logging in again waits for it. Every bad
-    field is reported in one 422 (``details``), so an app can mark them all."""
-    if not ctx.rt.settings.registrations:
-        raise ApiError(403, "Registrations are closed on this server")
+    that registered it), as Mastodon does: a link to confirm the address is mailed,
+    and with ``ROOST_SMTP_URL`` set logging in again waits for it; in approval mode, as
+    in Mastodon, every call with the token answers 403 "pending approval" until a
+    moderator approves. Every bad field is reported in one 422 (``details``), so an
+    app can mark them all. Closed (or invite-only without a code): 403."""
     form: NewAccount = ctx.input
-    account_id = do_register(
+    joined = do_sign_up(
         ctx.rt,
         form.username,
         form.password,
         email=form.email,
         email_required=True,
         agreed=form.agreement,
+        reason=form.reason,
+        invite_code=form.invite_code,
         address=client_address(ctx.request),
-        confirm_email=True,
     )
     assert ctx.token is not None
-    token = do_register_token(ctx.rt, ctx.token.application_id, account_id, ctx.token.scopes)
+    token = do_register_token(ctx.rt, ctx.token.application_id, joined.account_id, ctx.token.scopes)
     return json_response(token_entity(token))
 
 

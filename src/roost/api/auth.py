@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from starlette.requests import HTTPConnection
 
+from roost.accounts.queries import PENDING_APPROVAL
 from roost.api.errors import ApiError
 from roost.oauth.queries import TokenInfo, get_token, scope_allows
 from roost.runtime import Runtime
@@ -36,6 +37,8 @@ def authenticate(rt: Runtime, conn: HTTPConnection) -> TokenInfo | None:
     token = get_token(rt, value)
     if token is None:
         raise ApiError(401, "The access token is invalid")
+    if token.pending:
+        raise ApiError(403, PENDING_APPROVAL)
     return token
 
 

@@ -6,6 +6,7 @@ from starlette.routing import BaseRoute
 
 from roost.api import (
     accounts,
+    admin_registrations,
     admin_reports,
     apps,
     audience,
@@ -61,6 +62,7 @@ def api_routes() -> list[BaseRoute]:
         *suggestions.routes,
         *chats.routes,
         *reports.routes,
+        *admin_registrations.routes,
         *admin_reports.routes,
         *instance.routes,
         *apps.routes,

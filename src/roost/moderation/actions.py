@@ -10,7 +10,8 @@ from sqlalchemy import func, insert, select, update
 from roost.accounts.models import accounts
 from roost.accounts.roles import at_least
 from roost.errors import Forbidden, NotFound, ValidationFailed
-from roost.ids import new_id
+from roost.ids import new_id, parse_id
+from roost.instance.queries import existing_rule_ids
 from roost.moderation.models import reports
 from roost.posts.models import posts
 from roost.posts.visibility import visible_clause
@@ -37,7 +38,12 @@ def do_report(
 ) -> int:
     """Files a report against ``target_id`` about some of their posts. Every post must
     be the target's and one the reporter can see (a hidden post is not found, as
-    anywhere else). Returns the report's id."""
+    anywhere else). Citing rules makes it a ``violation`` report whatever the category
+    said, as Mastodon does, and every cited rule must be one of this server's.
+    Returns the report's id."""
+    cited = check_rule_ids(rt, rule_ids)
+    if cited:
+        category = "violation"
     if category not in CATEGORIES:
         raise ValidationFailed(
             f"Category must be one of: {', '.join(CATEGORIES)}", field="category"
@@ -78,7 +84,7 @@ def do_report(
                 account_id=reporter_id,
                 target_account_id=target_id,
                 status_ids=[str(i) for i in wanted],
-                rule_ids=[str(r) for r in rule_ids],
+                rule_ids=[str(r) for r in cited],
                 comment=comment,
                 category=category,
                 forwarded=False,
@@ -87,6 +93,20 @@ def do_report(
             )
         )
     return report_id
+
+
+def check_rule_ids(rt: Runtime, rule_ids: Sequence[str | int]) -> list[int]:
+    """The cited rules' ids, each one a rule of this server (422 otherwise)."""
+    wanted: list[int] = []
+    for raw in rule_ids:
+        value = parse_id(str(raw))
+        if value is None:
+            raise ValidationFailed("Rule ids must be this server's rules", field="rule_ids")
+        if value not in wanted:
+            wanted.append(value)
+    if len(existing_rule_ids(rt, wanted)) != len(wanted):
+        raise ValidationFailed("Rule ids must be this server's rules", field="rule_ids")
+    return wanted
 
 
 def require_staff(rt: Runtime, actor_id: int, minimum: str = "moderator") -> None:

@@ -18,9 +18,8 @@ from typing import Any
 from sqlalchemy import Row, delete, insert, select, update
 
 from roost.accounts.actions import authenticate
-from roost.accounts.emails import EmailUnconfirmed
 from roost.accounts.models import accounts
-from roost.errors import ValidationFailed
+from roost.errors import Forbidden, ValidationFailed
 from roost.ids import new_id
 from roost.oauth.models import access_tokens, applications, authorization_codes
 from roost.oauth.queries import (
@@ -160,7 +159,7 @@ def do_password_grant(
     check_scopes(requested, frozenset(app.scopes.split()))
     try:
         account_id = authenticate(rt, login, password, address=address)
-    except EmailUnconfirmed as exc:  # Mastodon's answer to an unconfirmed login
+    except Forbidden as exc:  # suspended, or log-in disabled by a moderator
         raise OAuthRejected("invalid_grant", exc.message) from exc
     if account_id is None:
         raise OAuthRejected(

@@ -55,6 +55,9 @@ class TokenInfo:
     account_id: int | None
     application_id: int | None
     scopes: frozenset[str]
+    # The account's sign-up waits for a moderator: the token exists (Mastodon gives
+    # one at sign-up) but every call with it is refused with a message saying why.
+    pending: bool = False
 
 
 def scope_allows(granted: frozenset[str], required: str) -> bool:
@@ -122,13 +125,20 @@ def get_token(rt: Runtime, secret: str) -> TokenInfo | None:
                 access_tokens.c.account_id,
                 access_tokens.c.application_id,
                 access_tokens.c.scopes,
+                accounts.c.approved,
             )
             .select_from(_WITH_ACCOUNT)
             .where(access_tokens.c.token_digest == digest(secret), live_token_clause())
         ).first()
     if row is None:
         return None
-    return TokenInfo(row.id, row.account_id, row.application_id, frozenset(row.scopes.split()))
+    return TokenInfo(
+        row.id,
+        row.account_id,
+        row.application_id,
+        frozenset(row.scopes.split()),
+        pending=row.approved is False,
+    )
 
 
 @dataclass(frozen=True)

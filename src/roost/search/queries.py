@@ -408,7 +408,9 @@ def directory(
         raise ValidationFailed("order must be active or new", field="order")
     if offset > MAX_OFFSET:
         raise ValidationFailed(f"offset must be at most {MAX_OFFSET}", field="offset")
-    statement = select(*PUBLIC_COLUMNS).where(accounts.c.discoverable.is_(True))
+    statement = select(*PUBLIC_COLUMNS).where(
+        accounts.c.discoverable.is_(True), accounts.c.approved.is_(True)
+    )
     if viewer_id is not None:
         statement = statement.where(~blocked_clause(viewer_id, accounts.c.id))
     if order == "active":

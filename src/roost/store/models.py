@@ -31,6 +31,8 @@ MODEL_MODULES = (
     "roost.tags.models",
     "roost.scheduled.models",
     "roost.moderation.models",
+    "roost.instance.models",
+    "roost.registrations.models",
     "roost.mail.models",
     "roost.archive.models",
     "roost.store.jobs",

@@ -1,5 +1,6 @@
-"""Rate limits, through the `limits` library: counters in memory for the embedded
-default, in Redis in scale mode so every web process counts the same attempts.
+"""Rate limits, through the `limits` library: counters in a SQLite file of their own
+for the embedded default (``store.limit_storage``), in Redis in scale mode, so every
+web process counts the same attempts (in memory for a lone process: tests).
 
 ``RateRule`` declares one of Mastodon's limits (sign-up, posting, follows...); the
 domain action that knows the account or the address enforces it, so every front
@@ -12,6 +13,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from limits import RateLimitItemPerSecond, parse
@@ -20,6 +22,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from roost.errors import RateLimited
 from roost.store.db import is_unavailable
+from roost.store.limit_storage import SqliteLimitStorage
 
 log = logging.getLogger("roost.limits")
 
@@ -52,8 +55,17 @@ class RateLimiter:
         options: dict[str, str] = {}
         if storage_uri.startswith(("redis://", "rediss://")):
             options["key_prefix"] = f"{prefix}limits"
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
+        self._shared: SqliteLimitStorage | None = None
+        if storage_uri.startswith("sqlite:"):  # the embedded default's processes share it
+            self._shared = SqliteLimitStorage(Path(storage_uri.removeprefix("sqlite:")))
+            self._limiter = MovingWindowRateLimiter(self._shared)
+        else:
+            self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
         self.enabled = enabled
+
+    def close(self) -> None:
+        if self._shared is not None:
+            self._shared.close()
 
     def hit(self, limit: str, *identifiers: str) -> bool:
         """Counts one attempt; False once ``limit`` (e.g. "5/minute") is exceeded."""

@@ -65,6 +65,7 @@ def _eligible(
         candidate != viewer_id,
         accounts.c.locked.is_(False),
         accounts.c.discoverable.is_(True),
+        accounts.c.approved.is_(True),
         ~exists().where(
             follows.c.account_id == viewer_id, follows.c.target_account_id == candidate
         ),

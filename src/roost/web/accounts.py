@@ -3,6 +3,8 @@ account actions as the API; a ``ValidationFailed`` is shown next to its field.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -10,7 +12,6 @@ from roost.accounts.actions import (
     authenticate,
     do_change_password,
     do_log_out_everywhere,
-    do_register,
     do_update_profile,
 )
 from roost.accounts.emails import EmailUnconfirmed, confirmation_required
@@ -18,8 +19,15 @@ from roost.accounts.queries import get_email
 from roost.accounts.recovery import do_resend_own_confirmation
 from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
-from roost.errors import RateLimited, ValidationFailed
+from roost.errors import Forbidden, RateLimited, ValidationFailed
+from roost.instance.queries import (
+    CLOSED_MESSAGE,
+    TERMS_OF_SERVICE,
+    get_instance_settings,
+    list_rules,
+)
 from roost.notifications.digest import digest_enabled, do_set_digest
+from roost.registrations.actions import do_sign_up
 from roost.web.page import Web, page
 
 
@@ -55,6 +63,10 @@ def login(web: Web) -> Response:
         return web.render(
             "login.html", 403, values=values, errors=errors, next=next_url, unconfirmed=True
         )
+    except Forbidden as exc:  # suspended, or log-in disabled by a moderator
+        return web.render(
+            "login.html", 403, values=values, errors={"password": exc.message}, next=next_url
+        )
     if account_id is None:
         errors = {"password": "Wrong username or password."}
         return web.render("login.html", 422, values=values, errors=errors, next=next_url)
@@ -67,40 +79,75 @@ def signup_form(web: Web) -> Response:
     return web.redirect("/" if web.viewer_id is not None else "/#join")
 
 
+def sign_up_context(web: Web) -> dict[str, Any]:
+    """What the sign-up form shows: the mode, the rules to agree to, and whether an
+    "I agree" box is needed (when there are rules or terms to agree to)."""
+    settings = get_instance_settings(web.rt)
+    rules = list_rules(web.rt)
+    return {
+        "mode": settings.mode,
+        "closed_message": settings.text(CLOSED_MESSAGE),
+        "rules": rules,
+        "has_terms": bool(settings.text(TERMS_OF_SERVICE)),
+        "needs_agreement": bool(rules) or bool(settings.text(TERMS_OF_SERVICE)),
+    }
+
+
+def render_sign_up(
+    web: Web, status: int = 200, *, template: str = "landing.html", **context: object
+) -> Response:
+    return web.render(template, status, **sign_up_context(web), **context)
+
+
 @page()
 def signup(web: Web) -> Response:
-    values = {k: web.form.get(k, "").strip() for k in ("username", "email", "display_name")}
+    fields = ("username", "email", "display_name", "reason", "invite_code")
+    values = {k: web.form.get(k, "").strip() for k in fields}
     errors: dict[str, str] = {}
     password = web.form.get("password", "")
-    if not web.rt.settings.registrations:
-        errors["username"] = "This server is not accepting new accounts."
-    if not errors:
-        try:
-            account_id = do_register(
-                web.rt,
-                values["username"],
-                password,
-                email=values["email"] or None,
-                display_name=values["display_name"],
-                address=client_address(web.request),
-                email_required=confirmation_required(web.rt),
-                confirm_email=True,
+    context = sign_up_context(web)
+    agreed = web.form.get("agreement") == "on" or not context["needs_agreement"]
+    try:
+        joined = do_sign_up(
+            web.rt,
+            values["username"],
+            password,
+            email=values["email"] or None,
+            display_name=values["display_name"],
+            reason=values["reason"] or None,
+            agreed=agreed,
+            invite_code=values["invite_code"] or None,
+            address=client_address(web.request),
+            email_required=confirmation_required(web.rt),
+        )
+    except Forbidden as exc:
+        errors["username"] = exc.message
+    except ValidationFailed as exc:
+        for problem in exc.problems:  # every bad field at once, first message each
+            errors.setdefault(problem.field or "username", problem.message)
+    else:
+        if not joined.approved:
+            return web.render("signup_pending.html", username=values["username"])
+        if confirmation_required(web.rt):  # as Mastodon: no log-in before the link
+            return web.render(
+                "auth_done.html",
+                title="Check your email",
+                message=f"We sent a link to {values['email']}: follow it to confirm"
+                " your address, then log in.",
+                retry="/auth/confirmation/new",
             )
-        except ValidationFailed as exc:
-            for problem in exc.problems:  # every bad field at once, first message each
-                errors.setdefault(problem.field or "username", problem.message)
-        else:
-            if confirmation_required(web.rt):  # as Mastodon: no log-in before the link
-                return web.render(
-                    "auth_done.html",
-                    title="Check your email",
-                    message=f"We sent a link to {values['email']}: follow it to confirm"
-                    " your address, then log in.",
-                    retry="/auth/confirmation/new",
-                )
-            _log_in(web, account_id)
-            return web.redirect("/")
-    return web.render("landing.html", 422, values=values, errors=errors, timeline=[])
+        _log_in(web, joined.account_id)
+        return web.redirect("/")
+    template = "invite.html" if values["invite_code"] else "landing.html"
+    return web.render(
+        template,
+        422,
+        values=values,
+        errors=errors,
+        timeline=[],
+        invite_code=values["invite_code"],
+        **context,
+    )
 
 
 @page()

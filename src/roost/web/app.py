@@ -29,6 +29,7 @@ from roost.web import (
     edits,
     filters,
     follow_requests,
+    instance,
     lists,
     live,
     messages,
@@ -42,6 +43,7 @@ from roost.web import (
     profile_settings,
     profiles,
     recovery,
+    registrations,
     reports,
     scheduled,
     search,
@@ -83,6 +85,8 @@ def web_routes() -> list[BaseRoute]:
         *scheduled.routes,
         *edits.routes,  # /posts/<id>/edit before /posts/<id>/<action>
         *moderation.routes,
+        *instance.routes,
+        *registrations.routes,
         *reports.routes,  # /@user/report before the profile tabs /@user/<tab>
         *posts.routes,  # /@user/<id> before the profile tabs /@user/<tab>
         *profiles.routes,

@@ -13,9 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from roost.accounts.actions import authenticate
-from roost.accounts.emails import EmailUnconfirmed
 from roost.addresses import client_address
-from roost.errors import RateLimited
+from roost.errors import Forbidden, RateLimited
 from roost.oauth.actions import (
     check_authorization_request,
     check_code_challenge,
@@ -124,7 +123,7 @@ def authorize_submit(web: Web) -> Response:
             account_id = authenticate(web.rt, username, values.get("password", ""), address=address)
         except RateLimited as exc:
             return _form(web, parsed, 429, error=exc.message, username=username)
-        except EmailUnconfirmed as exc:
+        except Forbidden as exc:  # suspended, or log-in disabled by a moderator
             return _form(web, parsed, 403, error=exc.message, username=username)
     else:
         account_id = web.viewer_id  # approving as the person signed in here

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from roost.accounts.queries import get_account_by_username
 from roost.errors import ValidationFailed
 from roost.ids import parse_id
+from roost.instance.queries import list_rules
 from roost.moderation.actions import CATEGORIES, COMMENT_MAX, do_report
 from roost.posts.queries import get_status
 from roost.web.page import Web, page
@@ -37,6 +38,7 @@ def _context(web: Web, post_id: int | None) -> dict[str, Any]:
         "focus": focus,
         "categories": CATEGORY_LABELS,
         "comment_max": COMMENT_MAX,
+        "rules": list_rules(web.rt),
     }
 
 
@@ -50,6 +52,13 @@ def send_report(web: Web) -> Response:
     context = _context(web, parse_id(web.form.get("post")))
     focus = context["focus"]
     values = {"category": web.form.get("category", ""), "comment": web.form.get("comment", "")}
+    # One checkbox per rule (``rule_<id>``), read only for a "breaks the rules" report.
+    cited = [
+        key.removeprefix("rule_")
+        for key, value in web.form.items()
+        if key.startswith("rule_") and value == "on"
+    ]
+    values |= {f"rule_{rule_id}": "on" for rule_id in cited}
     try:
         do_report(
             web.rt,
@@ -58,11 +67,12 @@ def send_report(web: Web) -> Response:
             status_ids=[focus.post.id] if focus else [],
             comment=values["comment"],
             category=values["category"],
+            rule_ids=cited if values["category"] == "violation" else [],
         )
     except ValidationFailed as exc:
         # Shown next to the field it concerns; other problems (reporting oneself)
         # next to the comment, the form's last field.
-        shown = exc.field if exc.field in ("category", "comment") else "comment"
+        shown = exc.field if exc.field in ("category", "comment", "rule_ids") else "comment"
         errors = {shown: exc.message}
         return web.render("report.html", 422, values=values, errors=errors, **context)
     return web.render("report.html", sent=True, **context)

@@ -20,6 +20,7 @@ from roost.posts.queries import (
 from roost.tags.queries import get_tag
 from roost.text import HASHTAG_RE
 from roost.timelines.feeds import home_timeline
+from roost.web.accounts import render_sign_up
 from roost.web.discovery import side_column
 from roost.web.filters import filtered
 from roost.web.page import PAGE_SIZE, Web, page
@@ -28,7 +29,7 @@ from roost.web.page import PAGE_SIZE, Web, page
 def render_home(web: Web, status: int = 200, **context: Any) -> Response:
     if web.viewer_id is None:
         recent = public_statuses(web.rt, None, Page(limit=10))
-        return web.render("landing.html", status, timeline=recent, **context)
+        return render_sign_up(web, status, timeline=recent, **context)
     page_ = web.page()
     views = home_timeline(web.rt, web.me, page_)
     posted = web.query_int("posted")

@@ -1,7 +1,8 @@
 """Mastodon's Admin::Account and Admin::Report, for moderators only.
 
 Admin::Account is the subset a single, unfederated server has: no domain, no IP
-addresses kept, every account confirmed and approved (no sign-up approval yet)."""
+addresses kept, every account confirmed; ``approved`` is false while a sign-up
+waits for a moderator, and ``invite_request`` is the reason it gave."""
 
 from __future__ import annotations
 
@@ -62,10 +63,10 @@ def admin_account_entity(rt: Runtime, row: Any) -> AdminAccount:
         ip=None,
         ips=[],
         locale=row.default_language,
-        invite_request=None,
+        invite_request=row.registration_reason,
         role=role_entity(role_spec(row.role)),
         confirmed=True,
-        approved=True,
+        approved=row.approved,
         disabled=False,
         silenced=False,
         suspended=False,

@@ -9,6 +9,14 @@ from typing import Any
 import msgspec
 
 from roost.accounts.queries import local_stats
+from roost.instance.pages import render_page
+from roost.instance.queries import (
+    CLOSED_MESSAGE,
+    InstanceSettings,
+    Rule,
+    get_instance_settings,
+    list_rules,
+)
 from roost.media.actions import MAX_ATTACHMENTS, MAX_DESCRIPTION
 from roost.media.images import MAX_PIXELS, MAX_UPLOAD_BYTES
 from roost.posts import polls
@@ -28,6 +36,35 @@ class InstanceUrls(msgspec.Struct):
     streaming_api: str
 
 
+class InstanceRule(msgspec.Struct):
+    id: str
+    text: str
+    hint: str
+
+
+def rule_entity(rule: Rule) -> InstanceRule:
+    return InstanceRule(id=str(rule.id), text=rule.text, hint=rule.hint)
+
+
+class ExtendedDescription(msgspec.Struct):
+    updated_at: str | None
+    content: str
+
+
+class PrivacyPolicy(msgspec.Struct):
+    updated_at: str
+    content: str
+
+
+class TermsOfService(msgspec.Struct):
+    """Mastodon 4.4's: Roost keeps one version, in effect from when it was saved."""
+
+    effective_date: str
+    effective: bool
+    content: str
+    succeeded_by: str | None
+
+
 class InstanceV1(msgspec.Struct):
     uri: str
     title: str
@@ -44,7 +81,7 @@ class InstanceV1(msgspec.Struct):
     invites_enabled: bool
     configuration: dict[str, Any]
     contact_account: Any
-    rules: list[Any]
+    rules: list[InstanceRule]
 
 
 class InstanceUsers(msgspec.Struct):
@@ -87,7 +124,7 @@ class InstanceV2(msgspec.Struct):
     registrations: InstanceRegistrations
     api_versions: dict[str, int]
     contact: InstanceContact
-    rules: list[Any]
+    rules: list[InstanceRule]
 
 
 def _configuration(rt: Runtime) -> dict[str, Any]:
@@ -118,14 +155,20 @@ def _configuration(rt: Runtime) -> dict[str, Any]:
     }
 
 
+def _invites_enabled(chosen: InstanceSettings) -> bool:
+    """Mastodon's meaning: whether people without a staff role may invite."""
+    return chosen.mode != "closed" and chosen.users_may_invite
+
+
 def instance_v1(rt: Runtime, version: str) -> InstanceV1:
     s = rt.settings
     stats = local_stats(rt, utcnow() - ACTIVE_MONTH)
+    chosen = get_instance_settings(rt)
     return InstanceV1(
         uri=s.domain,
         title=s.instance_title,
-        short_description="A Roost community",
-        description="A self-hosted Roost community",
+        short_description=chosen.short_description,
+        description=chosen.short_description,
         email=s.admin_email,
         version=version,
         urls=InstanceUrls(streaming_api=s.effective_base_url.replace("http", "ws", 1)),
@@ -134,33 +177,37 @@ def instance_v1(rt: Runtime, version: str) -> InstanceV1:
         ),
         thumbnail=None,
         languages=["en"],
-        registrations=s.registrations,
-        approval_required=False,
-        invites_enabled=False,
+        registrations=chosen.mode in ("open", "approval"),
+        approval_required=chosen.mode == "approval",
+        invites_enabled=_invites_enabled(chosen),
         configuration=_configuration(rt),
         contact_account=None,
-        rules=[],
+        rules=[rule_entity(r) for r in list_rules(rt)],
     )
 
 
 def instance_v2(rt: Runtime, version: str) -> InstanceV2:
     s = rt.settings
     stats = local_stats(rt, utcnow() - ACTIVE_MONTH)
+    chosen = get_instance_settings(rt)
+    message = chosen.text(CLOSED_MESSAGE)
     return InstanceV2(
         domain=s.domain,
         title=s.instance_title,
         version=version,
         source_url="https://github.com/roost-social/roost",
-        description="A self-hosted Roost community",
+        description=chosen.short_description,
         usage=InstanceUsage(users=InstanceUsers(active_month=stats.active_since_count)),
         thumbnail={"url": f"{s.effective_base_url}/static/roost.png"},
         icon=[InstanceIcon(src=f"{s.effective_base_url}/static/roost.png", size="256x256")],
         languages=["en"],
         configuration=_configuration(rt),
         registrations=InstanceRegistrations(
-            enabled=s.registrations, approval_required=False, message=None
+            enabled=chosen.mode in ("open", "approval"),
+            approval_required=chosen.mode == "approval",
+            message=render_page(message) if message and chosen.mode != "open" else None,
         ),
         api_versions={"mastodon": 2},
         contact=InstanceContact(email=s.admin_email, account=None),
-        rules=[],
+        rules=[rule_entity(r) for r in list_rules(rt)],
     )

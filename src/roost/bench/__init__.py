@@ -1,1 +1,0 @@
-"""``roost bench``: load, fan-out and memory benchmark of the whole stack (bench/README.md)."""
