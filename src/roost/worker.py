@@ -2,9 +2,13 @@
 the embedded default, and ``drain`` for tests and the CLI.
 
 Any number of workers may run against one database; the queue hands each job to
-one of them (see ``roost.store.jobs``). A long-running worker claims one job at a
-time: a large fan-out is split into delivery jobs so that idle workers share it,
-and a worker holding ten of them would do them one after another.
+one of them (see ``roost.store.jobs``). A worker claims a batch of jobs in one
+transaction and reports their completions in one more: a post's jobs are small,
+and two bookkeeping transactions per job cost more than the jobs themselves (on
+SQLite they queue for the one writer's lock with every request that writes). A
+batch holds at most one delivery to thousands of timelines (``SOLO_JOBS``): a
+large fan-out is split into delivery jobs so that idle workers share it, and a
+worker holding ten of them would do them one after another.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from roost.runtime import Runtime
 from roost.scheduled.actions import JOB_HANDLERS as SCHEDULED_JOBS
 from roost.store.jobs import Job
 from roost.timelines.actions import JOB_HANDLERS as TIMELINE_JOBS
+from roost.timelines.actions import SOLO_JOBS
 from roost.timelines.edits import JOB_HANDLERS as EDIT_JOBS
 from roost.trends.actions import JOB_HANDLERS as TREND_JOBS
 
@@ -57,12 +62,21 @@ HANDLERS |= REGISTRATION_JOBS
 HANDLERS |= {**REMOVAL_JOBS, **EXPORT_JOBS, **IMPORT_JOBS, **OVERWRITE_JOBS}  # issue 14: your data
 HANDLERS |= {**MAIL_JOBS, **DIGEST_JOBS}  # issue 14: outbound mail, digests
 
+# Jobs claimed per transaction. A worker killed mid-batch leaves them all to be claimed
+# again when their leases expire, and handlers are idempotent.
+CLAIM_BATCH = 20
+
 _serial = itertools.count(1)  # tells apart the workers of one process in ``locked_by``
 
 
 class Worker:
     def __init__(
-        self, rt: Runtime, *, name: str | None = None, batch: int = 1, listen: bool = True
+        self,
+        rt: Runtime,
+        *,
+        name: str | None = None,
+        batch: int = CLAIM_BATCH,
+        listen: bool = True,
     ) -> None:
         self.rt = rt
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{next(_serial)}"
@@ -74,36 +88,40 @@ class Worker:
 
     def run_once(self) -> int:
         """Claims and runs one batch; returns how many jobs it ran."""
-        claimed = self.rt.jobs.claim(self.name, self.batch)
-        for job in claimed:
-            self._run(job)
-        return len(claimed)
-
-    def _run(self, job: Job) -> None:
-        handler = HANDLERS.get(job.kind)
+        claimed = self.rt.jobs.claim(self.name, self.batch, solo=SOLO_JOBS)
+        if not claimed:
+            return 0
         done = threading.Event()
         heartbeat = threading.Thread(
-            target=self._heartbeat, args=(job, done), name="roost-heartbeat", daemon=True
+            target=self._heartbeat, args=(claimed, done), name="roost-heartbeat", daemon=True
         )
         heartbeat.start()
+        completed: list[int] = []
         try:
-            self._handle(job, handler)
+            for job in claimed:
+                if self._handle(job, HANDLERS.get(job.kind)):
+                    completed.append(job.id)
+            self.rt.jobs.complete_many(completed)
         finally:
             done.set()
             heartbeat.join()
+        return len(claimed)
 
-    def _heartbeat(self, job: Job, done: threading.Event) -> None:
-        """Renews the lease of the job in hand every third of it: a long job (a large
-        deletion, a slow database) is not claimed again by another worker mid-run."""
+    def _heartbeat(self, batch: list[Job], done: threading.Event) -> None:
+        """Renews the leases of the batch in hand every third of a lease: a long job (a
+        large deletion, a slow database) is not claimed again by another worker mid-run,
+        nor are the jobs waiting behind it in the batch."""
         interval = self.rt.jobs.lease.total_seconds() / 3
         while not done.wait(interval):
             try:
-                if not self.rt.jobs.renew(job):
-                    return  # taken over: its new holder runs it
+                if not self.rt.jobs.renew(batch):
+                    return  # taken over: their new holders run them
             except Exception:  # the database went away for a moment: the next beat retries
-                log.exception("renewing the lease of job %s failed", job.id)
+                log.exception("renewing the leases of %d job(s) failed", len(batch))
 
-    def _handle(self, job: Job, handler: Handler | None) -> None:
+    def _handle(self, job: Job, handler: Handler | None) -> bool:
+        """Runs one job; True if it succeeded (its completion is reported with the
+        batch's), False if it failed and was rescheduled or parked."""
         try:
             if handler is None:
                 raise LookupError(f"no handler for job kind {job.kind!r}")
@@ -111,8 +129,8 @@ class Worker:
         except Exception:  # any failure is retried with backoff, then parked
             log.exception("job %s (%s) failed", job.id, job.kind)
             self.rt.jobs.fail(job, traceback.format_exc())
-        else:
-            self.rt.jobs.complete(job.id)
+            return False
+        return True
 
     def run_forever(self, poll_seconds: float = 1.0) -> None:
         while not self.stopping.is_set():

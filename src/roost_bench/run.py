@@ -263,8 +263,29 @@ def _workload(
             runs["mixed"]["profile"] = summarise(profile_file)
         runs["mixed"]["drain_after_load_s"] = round(wait_idle(rt, DRAIN_WAIT), 2)
         runs["mixed"]["queue_left_after_drain_wait"] = rt.jobs.pending_count()
+        # The write path: the web process (and its in-process worker, embedded) and, in
+        # scale mode, a worker process, each profiled while posts arrive.
+        targets_ = {"web": stack.web_pids[0]} | (
+            {"worker": stack.worker_pids[0]} if stack.worker_pids else {}
+        )
+        # Folded stacks (flame graph input) are kept beside the results.
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        folded = {
+            role: options.output / f"{stamp}-post-{backing.mode}-{role}.folded.txt"
+            for role in targets_
+        }
+        options.output.mkdir(parents=True, exist_ok=True)
+        recorders = {
+            role: start_recording(pid, options.duration, folded[role])
+            for role, pid in targets_.items()
+            if options.profile
+        }
         runs["post"] = _with_queue(rt, wrk, "post", MIXES["post"], options.duration)
         runs["post"]["posts_per_second"] = runs["post"]["ok_per_second"]
+        for role, post_recorder in recorders.items():
+            if post_recorder:
+                post_recorder.wait(timeout=30)
+                runs["post"][f"profile_{role}"] = summarise(folded[role], top=25)
     finally:
         stack.stop()
     add_shares(runs)

@@ -335,7 +335,8 @@ def write_homes(rt: Runtime, homes: Sequence[tuple[int, list[int]]], advance: Ad
     store = rt.timelines
     total = sum(len(ids) for _, ids in homes)
     if isinstance(store, SqlTimelineStore):
-        bulk_insert(rt, timeline_heads, ({"key": f"home:{a}"} for a, _ in homes))
+        heads = ({"key": f"home:{a}", "length": len(ids)} for a, ids in homes)
+        bulk_insert(rt, timeline_heads, heads)
     for start in range(0, len(homes), 500):
         part = homes[start : start + 500]
         if isinstance(store, SqlTimelineStore):

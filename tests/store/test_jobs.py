@@ -16,6 +16,7 @@ from roost.posts.actions import do_create_post
 from roost.runtime import Runtime
 from roost.store.jobs import MAX_ATTEMPTS, JobQueue, jobs
 from roost.store.schema import utcnow
+from roost.timelines.actions import SOLO_JOBS
 from roost.timelines.feeds import home_key
 from roost.worker import HANDLERS, Worker
 from tests.conftest import People
@@ -171,3 +172,42 @@ def test_a_long_job_keeps_its_lease_while_it_runs(
     # then none took it over, and it completed
     assert taken == []
     assert rt.jobs.pending_count() == 0
+
+
+def test_a_worker_killed_holding_a_batch_leaves_it_to_be_claimed_after_the_lease(
+    rt: Runtime, people: People
+) -> None:
+    # given a worker that claimed a batch of fan-outs, then died before running any
+    queue = JobQueue(rt.db, lease_seconds=0.5)
+    bob = people.bob
+    rt.timelines.replace(home_key(bob), [])
+    posts = [do_create_post(rt, bob, f"batch {n}") for n in range(5)]
+    batch = queue.claim("dies", limit=10)
+    assert len(batch) == 5
+    # when another worker looks before the lease ends, it finds nothing
+    assert queue.claim("survivor") == []
+    time.sleep(0.6)
+    # then after it, each job is claimed again (alone: it was claimed once already)
+    # and every post reaches its timeline
+    rt.jobs.lease = queue.lease
+    worker = Worker(rt, name="survivor", listen=False)
+    ran = 0
+    while step := worker.run_once():
+        assert step == 1
+        ran += step
+    assert ran == 5
+    assert rt.timelines.page(home_key(bob)) == posts[::-1]
+    assert rt.jobs.pending_count() == 0
+
+
+def test_a_batch_holds_one_delivery_to_many_timelines(rt: Runtime) -> None:
+    # given plenty of small jobs and several large deliveries, all ready
+    enqueue(rt, 4, kind="timelines.deliver")
+    enqueue(rt, 6)
+    # when two workers claim
+    first = rt.jobs.claim("a", limit=20, solo=SOLO_JOBS)
+    second = rt.jobs.claim("b", limit=20, solo=SOLO_JOBS)
+    # then each holds one delivery: the others are left for idle workers
+    assert [j.kind for j in first].count("timelines.deliver") == 1
+    assert [j.kind for j in second].count("timelines.deliver") == 1
+    assert len(first) + len(second) == 8

@@ -64,6 +64,21 @@ def test_subscriber_receives_what_is_published_after_it_subscribed(pubsub: PubSu
     assert asyncio.run(scenario()) == ("timeline:home:1", "update:42")
 
 
+def test_one_message_on_many_channels_reaches_the_listened_ones(pubsub: PubSub) -> None:
+    async def scenario() -> list[tuple[str, str]]:
+        async with pubsub.subscribe(["timeline:home:2", "timeline:home:4"]) as sub:
+            channels = [f"timeline:home:{n}" for n in range(1, 6)]
+            thread = threading.Thread(target=pubsub.publish_many, args=(channels, "update:7"))
+            thread.start()
+            thread.join()
+            return [await asyncio.wait_for(sub.get(), TIMEOUT) for _ in range(2)]
+
+    assert asyncio.run(scenario()) == [
+        ("timeline:home:2", "update:7"),
+        ("timeline:home:4", "update:7"),
+    ]
+
+
 def test_subscriber_hears_only_its_channels_in_order(pubsub: PubSub) -> None:
     async def scenario() -> list[tuple[str, str]]:
         async with pubsub.subscribe(["timeline:public", "timeline:home:1"]) as sub:

@@ -102,6 +102,29 @@ def test_adding_trims_to_the_cap_keeping_the_newest(store: TimelineStore) -> Non
     assert store.page("home:2", limit=50) == newest
 
 
+def test_a_timeline_is_trimmed_once_it_passes_the_cap_plus_the_slack(
+    store: TimelineStore,
+) -> None:
+    # given a store that lets timelines grow two entries past the cap before trimming
+    store.slack = 2
+    posts = ids(8)
+    store.replace("home:1", [])
+    store.replace("home:2", posts[:2])
+    # when adding up to the cap plus the slack, nothing is trimmed yet
+    for post in posts[:7]:
+        store.add_to_many(["home:1"], post)
+    store.add_many("home:2", posts[2:7])
+    assert store.page("home:1", limit=50) == posts[:7][::-1]
+    assert store.page("home:2", limit=50) == posts[:7][::-1]
+    # then the next add trims back to the newest ``cap`` (what ``replace`` put there counts)
+    store.add_to_many(["home:1"], posts[7])
+    store.add_many("home:2", posts[7:])
+    assert store.page("home:1", limit=50) == posts[::-1][: store.cap]
+    assert store.page("home:2", limit=50) == posts[::-1][: store.cap]
+    store.add_many("home:3", posts)  # a missing timeline stays missing
+    assert store.page("home:3") is None
+
+
 def test_an_older_post_arriving_late_does_not_push_out_newer_ones(store: TimelineStore) -> None:
     posts = ids(6)
     store.replace("home:1", posts[1:])

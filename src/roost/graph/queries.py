@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -217,6 +217,21 @@ def follower_ids(
         )
     with rt.db.read() as conn:
         return list(conn.scalars(query))
+
+
+def iter_follower_ids(
+    rt: Runtime, account_id: int, *, active_since: datetime | None = None, chunk: int = 2500
+) -> Iterator[list[int]]:
+    """``follower_ids`` in chunks as the database streams them: a large fan-out never
+    holds 100,000 IDs at once. Close the iterator when stopping early."""
+    query = select(follows.c.account_id).where(follows.c.target_account_id == account_id)
+    if active_since is not None:
+        query = query.join(accounts, accounts.c.id == follows.c.account_id).where(
+            accounts.c.last_active_at >= active_since
+        )
+    with rt.db.read() as conn:
+        for part in conn.execution_options(yield_per=chunk).scalars(query).partitions():
+            yield list(part)
 
 
 def followers_among(rt: Runtime, target_id: int, account_ids: Iterable[int]) -> set[int]:

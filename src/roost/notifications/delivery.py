@@ -27,7 +27,7 @@ from roost.notifications.models import (
     notification_requests,
     notifications,
 )
-from roost.notifications.policy import Cause, decide, is_following, silenced
+from roost.notifications.policy import Cause, decide, is_following, read_facts, silenced
 from roost.phones.outbound import queue_texts
 from roost.posts.marks import FAVOURITE_JOB
 from roost.posts.models import favourites, mentions, posts
@@ -49,29 +49,30 @@ def notify(tx: Tx, causes: Sequence[Cause], rt: Runtime) -> list[int]:
     created: list[int] = []
     texted: list[tuple[int, str, int | None]] = []
     now = utcnow()
+    # nobody is told about their own doings (but their poll's end)
+    causes = [c for c in causes if c.recipient_id != c.from_account_id or c.type == "poll"]
+    facts = read_facts(tx.conn, causes, now)
+    dialect_insert = sqlite_insert if tx.conn.dialect.name == "sqlite" else postgresql_insert
+    statement = dialect_insert(notifications).on_conflict_do_nothing()
     for cause in causes:
-        if cause.recipient_id == cause.from_account_id and cause.type != "poll":
-            continue  # nobody is told about their own doings (but their poll's end)
-        if silenced(tx.conn, cause, now):
+        if silenced(facts, cause):
             continue
-        decision = decide(tx.conn, cause, now)
+        decision = decide(facts, cause, now)
         if decision == "drop":
             continue
         notification_id = new_id()
-        dialect_insert = sqlite_insert if tx.conn.dialect.name == "sqlite" else postgresql_insert
         inserted = tx.conn.execute(
-            dialect_insert(notifications)
-            .values(
-                id=notification_id,
-                account_id=cause.recipient_id,
-                from_account_id=cause.from_account_id,
-                type=cause.type,
-                post_id=cause.post_id,
-                group_key=_group_key(tx.conn, cause, notification_id, now),
-                filtered=decision == "filter",
-                created_at=now,
-            )
-            .on_conflict_do_nothing()
+            statement,
+            {
+                "id": notification_id,
+                "account_id": cause.recipient_id,
+                "from_account_id": cause.from_account_id,
+                "type": cause.type,
+                "post_id": cause.post_id,
+                "group_key": _group_key(tx.conn, cause, notification_id, now),
+                "filtered": decision == "filter",
+                "created_at": now,
+            },
         ).rowcount
         if not inserted:
             mine = select(notifications.c.id).where(notifications.c.id == notification_id)

@@ -27,7 +27,7 @@ from roost.posts.models import (
     tags,
 )
 from roost.posts.polls import PollSpec, check_poll, insert_poll
-from roost.posts.search_index import index_post, unindex_post
+from roost.posts.search_index import index_new_post, unindex_post
 from roost.posts.visibility import access_visible_post
 from roost.runtime import Runtime
 from roost.store.db import is_id_collision, retry_on_id_collision
@@ -163,10 +163,13 @@ def do_create_post(
                     insert(mentions),
                     [{"post_id": post_id, "account_id": a} for a in mentioned.values()],
                 )
-            for tag_id in _tag_ids(tx.conn, hashtags):
-                tx.conn.execute(insert(post_tags).values(post_id=post_id, tag_id=tag_id))
+            tag_ids = _tag_ids(tx.conn, hashtags)
+            if tag_ids:
+                tx.conn.execute(
+                    insert(post_tags), [{"post_id": post_id, "tag_id": t} for t in tag_ids]
+                )
             attach_media(tx, account_id, post_id, media_ids, scheduled_id=scheduled_id)
-            index_post(tx.conn, post_id)  # searchable once committed
+            index_new_post(tx.conn, post_id, text, spoiler_text)  # searchable once committed
             if poll is not None:
                 insert_poll(rt, tx, post_id, account_id, poll)  # after: it marks has:poll
             if idempotency_key:
@@ -239,14 +242,20 @@ def _tag_ids(conn: Connection, names: Sequence[str]) -> list[int]:
     dialect_insert = sqlite_insert if conn.dialect.name == "sqlite" else postgresql_insert
     found = _existing_tags(conn, names)
     # Sorted, so two transactions waiting on each other's new tags cannot deadlock.
-    missing = sorted((n for n in names if n.lower() not in found), key=str.lower)
+    missing = sorted(
+        {n.lower(): n for n in names if n.lower() not in found}.values(), key=str.lower
+    )
     if missing:
         now = utcnow()
-        conn.execute(
-            dialect_insert(tags).on_conflict_do_nothing(),
+        # The new ones come back from the insert; only a tag another post created
+        # meanwhile (the insert yielded to it) needs a second read.
+        created = conn.execute(
+            dialect_insert(tags).on_conflict_do_nothing().returning(tags.c.id, tags.c.name),
             [{"id": new_id(), "name": n, "created_at": now} for n in missing],
-        )
-        found = _existing_tags(conn, names)
+        ).all()
+        found |= {r.name.lower(): r.id for r in created}
+        if len(created) < len(missing):
+            found = _existing_tags(conn, names)
     return [found[n.lower()] for n in names]
 
 

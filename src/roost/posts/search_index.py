@@ -7,7 +7,7 @@ tsvector computed by the database (``to_tsvector('simple', ...)``: no stemming, 
 both backends match whole words the same way). Reposts carry no text and are not
 indexed. ``roost.search`` reads the index.
 
-Callers: ``do_create_post`` (``index_post``), ``do_delete_post`` (``unindex_post``),
+Callers: ``do_create_post`` (``index_new_post``), ``do_delete_post`` (``unindex_post``),
 an edit (``reindex_post``), and polls (``mark_post_poll``) once one is attached.
 (``has:media`` reads the media table itself: ``roost.media.queries.has_media_clause``.)
 """
@@ -21,7 +21,7 @@ from roost.text import extract_links
 
 
 def index_post(conn: Connection, post_id: int) -> None:
-    """Indexes a new post's text and content warning (reads the row in ``conn``)."""
+    """Indexes a post's text and content warning (reads the row in ``conn``)."""
     row = conn.execute(
         select(posts.c.text, posts.c.spoiler_text, posts.c.reblog_of_id).where(
             posts.c.id == post_id
@@ -29,7 +29,12 @@ def index_post(conn: Connection, post_id: int) -> None:
     ).first()
     if row is None or row.reblog_of_id is not None:
         return
-    _write(conn, post_id, f"{row.text} {row.spoiler_text}", has_link=bool(extract_links(row.text)))
+    index_new_post(conn, post_id, row.text, row.spoiler_text)
+
+
+def index_new_post(conn: Connection, post_id: int, text: str, spoiler_text: str) -> None:
+    """Indexes a post being created, from the values just inserted (no read back)."""
+    _write(conn, post_id, f"{text} {spoiler_text}", has_link=bool(extract_links(text)))
 
 
 def reindex_post(conn: Connection, post_id: int) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -200,10 +200,19 @@ class JobQueue:
                 tx.conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
             yield tx
 
-    def claim(self, worker: str, limit: int = 10) -> list[Job]:
+    def claim(self, worker: str, limit: int = 10, *, solo: Set[str] = frozenset()) -> list[Job]:
+        """Up to ``limit`` ready jobs in one transaction, oldest first. Two kinds of job
+        do not share a batch, so that one worker's batch neither hoards work that idle
+        workers could share nor takes innocent jobs down with it:
+
+        - at most one job of a ``solo`` kind (a delivery to thousands of timelines),
+          the others being left to other workers;
+        - a job claimed before that never completed (its worker died, or it failed)
+          is claimed alone: a job that kills its worker burns only its own attempts.
+        """
         now = utcnow()
         ready = (
-            select(jobs.c.id)
+            select(jobs.c.id, jobs.c.kind, jobs.c.attempts)
             .where(
                 jobs.c.parked.is_(False),
                 jobs.c.run_at <= now,
@@ -215,9 +224,12 @@ class JobQueue:
         if not self.db.is_sqlite:
             ready = ready.with_for_update(skip_locked=True)
         with self._bookkeeping() as tx:
+            chosen = _batch(tx.conn.execute(ready).all(), solo)
+            if not chosen:
+                return []
             rows = tx.conn.execute(
                 update(jobs)
-                .where(jobs.c.id.in_(ready.scalar_subquery()))
+                .where(jobs.c.id.in_(chosen))
                 .values(
                     locked_until=now + self.lease,
                     locked_by=worker,
@@ -241,28 +253,38 @@ class JobQueue:
                         " the job may crash or hang its worker",
                     )
                 )
+        order = {job_id: n for n, job_id in enumerate(chosen)}
         return [
             Job(r.id, r.kind, _as_dict(r.payload), r.attempts, worker)
-            for r in rows
+            for r in sorted(rows, key=lambda r: order[r.id])
             if r.attempts <= MAX_ATTEMPTS
         ]
 
-    def renew(self, job: Job) -> bool:
-        """The heartbeat of a long job: extends the lease of a job still held by this
-        worker, so no other claims it mid-run. False if the lease was lost meanwhile."""
+    def renew(self, held: Job | Sequence[Job]) -> bool:
+        """The heartbeat of long work: extends the leases of jobs still held by this
+        worker, so no other claims them mid-run. False if every lease was lost."""
+        batch = [held] if isinstance(held, Job) else list(held)
+        if not batch:
+            return False
         with self._bookkeeping() as tx:
             renewed = tx.conn.execute(
                 update(jobs)
-                .where(jobs.c.id == job.id, jobs.c.locked_by == job.worker)
+                .where(jobs.c.id.in_([j.id for j in batch]), jobs.c.locked_by == batch[0].worker)
                 .values(locked_until=utcnow() + self.lease)
             ).rowcount
         return bool(renewed)
 
     def complete(self, job_id: int) -> None:
-        # Unconditional: if the lease had expired and another worker runs the job too,
-        # the work is done either way (handlers are idempotent).
+        self.complete_many([job_id])
+
+    def complete_many(self, job_ids: Sequence[int]) -> None:
+        """One transaction for a batch's completions. Unconditional: if a lease had
+        expired and another worker runs the job too, the work is done either way
+        (handlers are idempotent)."""
+        if not job_ids:
+            return
         with self._bookkeeping() as tx:
-            tx.conn.execute(delete(jobs).where(jobs.c.id == job_id))
+            tx.conn.execute(delete(jobs).where(jobs.c.id.in_(list(job_ids))))
 
     def fail(self, job: Job, error: str) -> None:
         """Retry with exponential backoff (jittered, so jobs that failed together do not
@@ -311,6 +333,23 @@ class JobQueue:
             )
             tx.on_commit(self.wake)
             return int(result.rowcount)
+
+
+def _batch(ready: Sequence[Any], solo: Set[str]) -> list[int]:
+    """Which of the ready rows (oldest first) one claim takes: see ``JobQueue.claim``."""
+    chosen: list[int] = []
+    took_solo = False
+    for row in ready:
+        if row.attempts > 0:  # tried before without completing: alone, or later
+            if not chosen:
+                return [row.id]
+            continue
+        if row.kind in solo:
+            if took_solo:
+                continue
+            took_solo = True
+        chosen.append(row.id)
+    return chosen
 
 
 def _as_dict(payload: Any) -> dict[str, Any]:

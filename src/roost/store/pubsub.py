@@ -27,6 +27,11 @@ class Subscription(Protocol):
 class PubSub(Protocol):
     def publish(self, channel: str, message: str) -> None: ...
 
+    def publish_many(self, channels: Sequence[str], message: str) -> None:
+        """One message on many channels (a delivery's home timelines): a bus that knows
+        who listens sends it only where someone does."""
+        ...
+
     def subscribe(self, channels: Sequence[str]) -> AbstractAsyncContextManager[Subscription]: ...
 
     def close(self) -> None: ...
@@ -101,6 +106,12 @@ class Listeners:
         with self._lock:
             return channel in self._by_channel
 
+    def listened(self, channels: Sequence[str]) -> list[str]:
+        """Those of ``channels`` someone listens to, under one lock: most of a delivery's
+        thousands of home channels have nobody on them."""
+        with self._lock:
+            return [c for c in channels if c in self._by_channel]
+
     def deliver(self, channel: str, message: str) -> None:
         with self._lock:
             targets = list(self._by_channel.get(channel, ()))
@@ -119,6 +130,10 @@ class MemoryPubSub:
 
     def publish(self, channel: str, message: str) -> None:
         self._listeners.deliver(channel, message)
+
+    def publish_many(self, channels: Sequence[str], message: str) -> None:
+        for channel in self._listeners.listened(channels):
+            self._listeners.deliver(channel, message)
 
     @asynccontextmanager
     async def subscribe(self, channels: Sequence[str]) -> AsyncIterator[LocalSubscription]:

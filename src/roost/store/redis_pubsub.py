@@ -70,6 +70,13 @@ class RedisPubSub:
                     self._sender.start()
         self._outbox.put((self.prefix + channel, message))
 
+    def publish_many(self, channels: Sequence[str], message: str) -> None:
+        """Every channel: which ones have listeners is known only to the web processes
+        (each subscribes its own), and ``PUBLISH`` to a channel nobody hears costs Redis
+        a dictionary lookup."""
+        for channel in channels:
+            self.publish(channel, message)
+
     def _send_forever(self) -> None:
         stopping = False
         while not stopping:

@@ -28,20 +28,26 @@ from contextlib import contextmanager
 
 import redis
 
+from roost.store.timelines import default_slack
+
 SENTINEL = "!"
 PAD = 20
 # Lower bound of every real member in lexicographic ranges (the sentinel is below it).
 _FIRST = "[0"
 
-# KEYS timelines; ARGV[1] cap; ARGV[2..] members. Adds to each materialised
-# timeline only, then keeps its sentinel (rank 0) and its newest ``cap`` entries.
+# KEYS timelines; ARGV[1] cap; ARGV[2] slack; ARGV[3..] members. Adds to each
+# materialised timeline only; one that grew past cap + slack keeps its sentinel (rank
+# 0) and its newest ``cap`` entries (ZCARD is O(1): the trim runs once per ``slack``).
 _ADD = """
-local stop = -(tonumber(ARGV[1]) + 1)
+local cap = tonumber(ARGV[1])
+local limit = cap + tonumber(ARGV[2]) + 1
 local added = 0
 for k = 1, #KEYS do
   if redis.call('EXISTS', KEYS[k]) == 1 then
-    for i = 2, #ARGV do redis.call('ZADD', KEYS[k], 0, ARGV[i]) end
-    redis.call('ZREMRANGEBYRANK', KEYS[k], 1, stop)
+    for i = 3, #ARGV do redis.call('ZADD', KEYS[k], 0, ARGV[i]) end
+    if redis.call('ZCARD', KEYS[k]) > limit then
+      redis.call('ZREMRANGEBYRANK', KEYS[k], 1, -(cap + 1))
+    end
     added = added + 1
   end
 end
@@ -82,10 +88,18 @@ def member(post_id: int) -> str:
 
 
 class RedisTimelineStore:
-    def __init__(self, client: redis.Redis, *, prefix: str = "roost:", cap: int = 800) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        prefix: str = "roost:",
+        cap: int = 800,
+        slack: int | None = None,
+    ) -> None:
         self.client = client
         self.prefix = f"{prefix}tl:"
         self.cap = cap
+        self.slack = default_slack(cap) if slack is None else slack
         self._add = client.register_script(_ADD)
         self._replace = client.register_script(_REPLACE)
         self._remove = client.register_script(_REMOVE)
@@ -123,12 +137,12 @@ class RedisTimelineStore:
     def add_to_many(self, keys: Sequence[str], post_id: int) -> None:
         for i in range(0, len(keys), _KEYS_PER_CALL):
             chunk = [self._key(k) for k in keys[i : i + _KEYS_PER_CALL]]
-            self._add(keys=chunk, args=[self.cap, member(post_id)])
+            self._add(keys=chunk, args=[self.cap, self.slack, member(post_id)])
 
     def add_many(self, key: str, post_ids: Iterable[int]) -> None:
         members = [member(p) for p in post_ids]
         if members:
-            self._add(keys=[self._key(key)], args=[self.cap, *members])
+            self._add(keys=[self._key(key)], args=[self.cap, self.slack, *members])
 
     def remove_from_many(self, keys: Sequence[str], post_id: int) -> None:
         for i in range(0, len(keys), _KEYS_PER_CALL):

@@ -94,6 +94,11 @@ class SocketBus:
             if not self._pending.is_set():  # set() takes a lock; a fan-out calls this often
                 self._pending.set()
 
+    def publish_many(self, channels: Sequence[str], message: str) -> None:
+        """Every channel goes to the peers: each knows only its own listeners."""
+        for channel in channels:
+            self.publish(channel, message)
+
     @asynccontextmanager
     async def subscribe(self, channels: Sequence[str]) -> AsyncIterator[LocalSubscription]:
         sub = LocalSubscription(asyncio.get_running_loop())

@@ -9,7 +9,10 @@ implementation:
   for a missing one so the caller rebuilds it;
 - ``add_to_many`` only adds to materialised timelines (a fan-out that lands on a
   flushed cache must not create a timeline holding one post);
-- adding is idempotent and trims to the cap, newest kept.
+- adding is idempotent and keeps the newest ``cap`` entries; a store may let a
+  timeline grow up to ``slack`` entries past the cap before trimming it back, so
+  that a delivery does not pay a trim on every insert (a page never needs more
+  than the newest entries, and the cap only bounds the storage).
 
 Keys are ``home:<account id>`` and ``list:<list id>``.
 """
@@ -24,6 +27,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    Integer,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -31,6 +35,7 @@ from sqlalchemy import (
     delete,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -45,15 +50,25 @@ timeline_entries = Table(
     PrimaryKeyConstraint("key", "post_id"),
 )
 
+# ``length``: an upper bound of the entries the timeline holds (every add counts, even
+# one that was there already; removals do not count down), so that a delivery learns
+# which timelines to trim from the update that finds which exist, without counting.
 timeline_heads = Table(
     "timeline_heads",
     metadata,
     Column("key", String(64), primary_key=True),
+    Column("length", Integer, nullable=False, server_default="0"),
 )
+
+
+def default_slack(cap: int) -> int:
+    """Entries past the cap before a trim: an eighth (100 at the default 800)."""
+    return cap // 8
 
 
 class TimelineStore(Protocol):
     cap: int
+    slack: int
 
     def page(
         self,
@@ -92,10 +107,12 @@ class TimelineStore(Protocol):
 class SqlTimelineStore:
     """Timelines as rows in the main database: the embedded default."""
 
-    def __init__(self, db: Database, cap: int = 800) -> None:
+    def __init__(self, db: Database, cap: int = 800, slack: int | None = None) -> None:
         self.db = db
         self.cap = cap
+        self.slack = default_slack(cap) if slack is None else slack
         self._insert = (sqlite.insert if db.is_sqlite else postgresql.insert)(timeline_entries)
+        self._head_insert = (sqlite.insert if db.is_sqlite else postgresql.insert)(timeline_heads)
 
     def page(
         self,
@@ -135,26 +152,41 @@ class SqlTimelineStore:
         if not keys:
             return
         with self.db.write() as tx:
-            materialised = list(
-                tx.conn.scalars(select(timeline_heads.c.key).where(timeline_heads.c.key.in_(keys)))
-            )
-            if not materialised:
+            grown = self._grow(tx.conn, keys, 1)
+            if not grown:
                 return
             tx.conn.execute(
                 self._insert.on_conflict_do_nothing(),
-                [{"key": k, "post_id": post_id} for k in materialised],
+                [{"key": k, "post_id": post_id} for k in grown],
             )
-            self._trim(tx.conn, materialised)
+            self._trim(tx.conn, [k for k, length in grown.items() if length > self._limit])
 
     def add_many(self, key: str, post_ids: Iterable[int]) -> None:
         rows = [{"key": key, "post_id": p} for p in post_ids]
         if not rows:
             return
         with self.db.write() as tx:
-            if not self._exists(tx.conn, key):
+            grown = self._grow(tx.conn, [key], len(rows))
+            if not grown:
                 return
             tx.conn.execute(self._insert.on_conflict_do_nothing(), rows)
-            self._trim(tx.conn, [key])
+            if grown[key] > self._limit:
+                self._trim(tx.conn, [key])
+
+    @property
+    def _limit(self) -> int:
+        return self.cap + self.slack
+
+    def _grow(self, conn: Connection, keys: Sequence[str], added: int) -> dict[str, int]:
+        """The materialised timelines among ``keys``, with their new length bounds: one
+        statement both finds them and counts what is being added."""
+        grown = conn.execute(
+            update(timeline_heads)
+            .where(timeline_heads.c.key.in_(list(keys)))
+            .values(length=timeline_heads.c.length + added)
+            .returning(timeline_heads.c.key, timeline_heads.c.length)
+        )
+        return {r.key: r.length for r in grown}
 
     def remove_from_many(self, keys: Sequence[str], post_id: int) -> None:
         if not keys:
@@ -179,13 +211,17 @@ class SqlTimelineStore:
 
     def replace(self, key: str, post_ids: Iterable[int]) -> None:
         ids = sorted(set(post_ids), reverse=True)[: self.cap]
-        head_insert = (sqlite.insert if self.db.is_sqlite else postgresql.insert)(timeline_heads)
         with self.db.write() as tx:
             # Concurrent rebuilds of one timeline (two readers found it missing) take turns
             # on its head row: each deletes what the one before committed, so the last one
             # wins whole instead of colliding on an entry both insert (SQLite's writes are
             # serialised already).
-            tx.conn.execute(head_insert.on_conflict_do_nothing(), [{"key": key}])
+            tx.conn.execute(
+                self._head_insert.on_conflict_do_update(
+                    index_elements=[timeline_heads.c.key], set_={"length": len(ids)}
+                ),
+                [{"key": key, "length": len(ids)}],
+            )
             if not self.db.is_sqlite:
                 tx.conn.execute(
                     select(timeline_heads.c.key)
@@ -212,7 +248,10 @@ class SqlTimelineStore:
         """Keep the newest ``cap`` entries of each key. One query finds, per key, the
         first entry past the cap (an index walk of at most ``cap`` steps); a delete
         per over-full key removes it and everything older. (A single correlated
-        DELETE re-ran that walk for every row: 0.7 s for 40 timelines of 800.)"""
+        DELETE re-ran that walk for every row: 0.7 s for 40 timelines of 800.) The
+        walk is why it runs only once a timeline's length bound passes the slack."""
+        if not keys:
+            return
         cutoffs = conn.execute(
             text(
                 "SELECT h.key, (SELECT t.post_id FROM timeline_entries t WHERE t.key = h.key"
@@ -230,3 +269,9 @@ class SqlTimelineStore:
                 ),
                 over,
             )
+        # Each now holds ``cap`` entries at most (fewer if repeated adds inflated its bound).
+        conn.execute(
+            update(timeline_heads)
+            .where(timeline_heads.c.key.in_(list(keys)))
+            .values(length=self.cap)
+        )

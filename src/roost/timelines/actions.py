@@ -13,8 +13,9 @@ done: at-least-once delivery never shows a post twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import timedelta
+import itertools
+from collections.abc import Generator, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ from roost.circles.queries import circle_audience
 from roost.conversations.delivery import deliver_direct, withdraw_direct
 from roost.errors import NotFound
 from roost.graph.actions import BACKFILL_JOB, PURGE_JOB
-from roost.graph.queries import follower_ids, followers_among, is_following
+from roost.graph.queries import follower_ids, followers_among, is_following, iter_follower_ids
 from roost.lists.actions import LIST_MEMBERS_JOB, LIST_RESET_JOB
 from roost.lists.queries import (
     access_list,
@@ -60,10 +61,14 @@ from roost.timelines.feeds import (
 # per 1,000 timelines in Redis): 2,500 keeps that overhead small for a 100,000-follower
 # fan-out and still splits a 10,000-follower one across four workers.
 DELIVERY_BATCH = 2500
+ENQUEUED_TOGETHER = 8  # delivery jobs per insert while a large fan-out is split
 DELIVER_JOB = "timelines.deliver"
 REMOVE_JOB = "timelines.remove"
 REFRESH_JOB = "timelines.refresh"
 BACKFILL_POSTS = 40
+# Jobs that each write thousands of timelines: a worker claims one at a time (see
+# ``roost.store.jobs.JobQueue.claim``), so idle workers share a large fan-out.
+SOLO_JOBS = frozenset({DELIVER_JOB, REMOVE_JOB, REFRESH_JOB})
 
 
 def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
@@ -88,60 +93,68 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
         mentioned = list(
             conn.scalars(select(mentions.c.account_id).where(mentions.c.post_id == post_id))
         )
+    # Everyone but plain followers, who may be 100,000: those are streamed below.
     recipients: set[int] = {post.account_id}
+    fans_out = (
+        post.circle_id is None
+        and reaches_followers(post.visibility, post.circle_id)
+        and followers_count <= rt.settings.fanout_max_followers
+    )
     if post.circle_id is not None:
         # A circle post reaches its members' homes only, followers of the author or not.
         recipients.update(circle_audience(rt, post.circle_id))
-    elif (
-        reaches_followers(post.visibility, post.circle_id)
-        and followers_count <= rt.settings.fanout_max_followers
-    ):
-        active_since = utcnow() - timedelta(days=rt.settings.active_days)
-        recipients.update(follower_ids(rt, post.account_id, active_since=active_since))
     if post.visibility == "private" and post.circle_id is None:
         recipients.update(mentioned)  # mentioned people may see it; put it where they will
     elif post.visibility == "direct" and mentioned:
         # As Mastodon: a direct post lands in the home timelines of the mentioned followers.
-        recipients.update(set(mentioned) & set(follower_ids(rt, post.account_id)))
+        recipients.update(followers_among(rt, post.account_id, mentioned))
     held = (
         lists_holding(rt, [post.account_id])
         if reaches_followers(post.visibility, post.circle_id)
         else []
     )
     # An exclusive list keeps its members' posts out of its owner's home.
-    recipients -= {held_list.account_id for held_list in held if held_list.exclusive}
+    excluded = {held_list.account_id for held_list in held if held_list.exclusive}
+    recipients -= excluded
     if post.visibility == "public" and post.reblog_of_id is None:  # followed_tags_clause
         active_since = utcnow() - timedelta(days=rt.settings.active_days)
         recipients.update(tag_follower_ids(rt, post_id, active_since=active_since))
     replied_to = post.in_reply_to_account_id
     is_reply = replied_to is not None and replied_to != post.account_id
-    listening = (
-        followers_among(rt, replied_to, recipients | {h.account_id for h in held})
-        if replied_to is not None and is_reply
-        else set()
-    )
+    active_since = utcnow() - timedelta(days=rt.settings.active_days)
+    listening: set[int] = set()
     if is_reply:
-        # Mastodon's home filter: a reply reaches those who follow the one it answers.
+        assert replied_to is not None
+        # Mastodon's home filter: a reply reaches those who follow the one it answers,
+        # which is asked of every recipient: here the followers are loaded whole.
+        if fans_out:
+            followers = set(follower_ids(rt, post.account_id, active_since=active_since))
+            recipients |= followers - excluded
+            fans_out = False
+        listening = followers_among(rt, replied_to, recipients | {h.account_id for h in held})
         recipients = {
             r for r in recipients if shown_in_home(r, post.account_id, replied_to, r in listening)
         }
-    ordered = sorted(recipients)
-    first, rest = ordered[:DELIVERY_BATCH], ordered[DELIVERY_BATCH:]
-    # The split commits with the post's mark: a retried fan-out (its worker died before
-    # reporting) enqueues no batch twice and announces nothing twice. Live events are
-    # sent after that commit, so a crash right there loses them (the timelines, rewritten
-    # by the retry, stay complete): at most once for the push, at least once for storage.
-    with rt.db.write() as tx:
-        announce = rt.jobs.mark_once(tx, f"{FANOUT_JOB}:{post_id}")
-        if announce and rest:
-            rt.jobs.enqueue_many(
-                tx,
-                DELIVER_JOB,
-                [
-                    {"post_id": post_id, "account_ids": rest[i : i + DELIVERY_BATCH]}
-                    for i in range(0, len(rest), DELIVERY_BATCH)
-                ],
-            )
+    batches = _batches(
+        rt, post.account_id, recipients, excluded, active_since if fans_out else None
+    )
+    try:
+        first = next(batches, [])
+        # The split commits with the post's mark: a retried fan-out (its worker died
+        # before reporting) enqueues no batch twice and announces nothing twice. Live
+        # events are sent after that commit, so a crash right there loses them (the
+        # timelines, rewritten by the retry, stay complete): at most once for the push,
+        # at least once for storage. The followers stream in while the batches are
+        # enqueued, so a 100,000-follower fan-out never holds them all in memory.
+        with rt.db.write() as tx:
+            announce = rt.jobs.mark_once(tx, f"{FANOUT_JOB}:{post_id}")
+            if announce:
+                while group := list(itertools.islice(batches, ENQUEUED_TOGETHER)):
+                    rt.jobs.enqueue_many(
+                        tx, DELIVER_JOB, [{"post_id": post_id, "account_ids": b} for b in group]
+                    )
+    finally:
+        batches.close()
     if announce:
         _publish_public(rt, post_id, post.visibility, post.reblog_of_id)
     notify_about_post(rt, post_id)
@@ -168,6 +181,31 @@ def handle_fanout(rt: Runtime, payload: dict[str, Any]) -> None:
     deliver(rt, post_id, first, announce=announce)
 
 
+def _batches(
+    rt: Runtime,
+    author_id: int,
+    others: set[int],
+    excluded: set[int],
+    followers_since: datetime | None,
+) -> Generator[list[int], None, None]:
+    """The recipients in delivery batches: the followers active since
+    ``followers_since`` (none if None) as the database streams them, less ``excluded``
+    and less ``others``, which follow them (each recipient is in one batch only)."""
+    batch: list[int] = []
+    if followers_since is not None:
+        for part in iter_follower_ids(
+            rt, author_id, active_since=followers_since, chunk=DELIVERY_BATCH
+        ):
+            batch.extend(a for a in part if a not in others and a not in excluded)
+            while len(batch) >= DELIVERY_BATCH:
+                yield batch[:DELIVERY_BATCH]
+                batch = batch[DELIVERY_BATCH:]
+    batch.extend(sorted(others))
+    while batch:
+        yield batch[:DELIVERY_BATCH]
+        batch = batch[DELIVERY_BATCH:]
+
+
 def handle_deliver(rt: Runtime, payload: dict[str, Any]) -> None:
     post_id = int(payload["post_id"])
     with rt.db.read() as conn:
@@ -183,9 +221,7 @@ def deliver(rt: Runtime, post_id: int, account_ids: list[int], *, announce: bool
     rt.timelines.add_to_many([home_key(a) for a in account_ids], post_id)
     if not announce:
         return
-    message = f"update:{post_id}"
-    for account_id in account_ids:
-        rt.pubsub.publish(home_channel(account_id), message)
+    rt.pubsub.publish_many([home_channel(a) for a in account_ids], f"update:{post_id}")
 
 
 def deliver_lists(rt: Runtime, post_id: int, list_ids: list[int], *, announce: bool = True) -> None:
@@ -195,9 +231,7 @@ def deliver_lists(rt: Runtime, post_id: int, list_ids: list[int], *, announce: b
         rt.timelines.add_to_many(keys[i : i + DELIVERY_BATCH], post_id)
     if not announce:
         return
-    message = f"update:{post_id}"
-    for list_id in list_ids:
-        rt.pubsub.publish(list_channel(list_id), message)
+    rt.pubsub.publish_many([list_channel(i) for i in list_ids], f"update:{post_id}")
 
 
 def _publish_public(rt: Runtime, post_id: int, visibility: str, reblog_of_id: int | None) -> None:
@@ -282,9 +316,8 @@ def remove_from_homes(rt: Runtime, post_ids: list[int], account_ids: list[int]) 
     keys = [home_key(int(a)) for a in account_ids]
     for post_id in post_ids:
         rt.timelines.remove_from_many(keys, post_id)
-        message = f"delete:{post_id}"
-        for account_id in account_ids:
-            rt.pubsub.publish(home_channel(int(account_id)), message)
+        channels = [home_channel(int(a)) for a in account_ids]
+        rt.pubsub.publish_many(channels, f"delete:{post_id}")
 
 
 def handle_backfill(rt: Runtime, payload: dict[str, Any]) -> None:
