@@ -6,7 +6,7 @@ they are taken as confirmed (from their sign-up): turning on ``ROOST_SMTP_URL``,
 which makes confirmation a condition of logging in, must not lock them out.
 
 Revision ID: 0022
-Revises: 0021 (was 0019; re-chained onto main's newest, 0021, when merging, so there is one head)
+Revises: 0025 (was 0019; re-chained onto main's newest, 0025, when merging, so there is one head)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from alembic import op
 from roost.store.schema import Id, UTCDateTime
 
 revision: str = "0022"
-down_revision: str | None = "0021"
+down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
