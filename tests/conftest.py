@@ -13,6 +13,7 @@ never a FLUSHALL).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import shutil
@@ -31,6 +32,7 @@ from roost.runtime import Runtime, build_runtime
 from roost.store.migrate import migrate
 from roost.store.models import load_all_models
 from roost.worker import drain
+from tests.smtp import SmtpServer
 
 BACKENDS = [b for b in os.environ.get("ROOST_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 ADMIN_URL = os.environ.get("ROOST_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -146,3 +148,20 @@ def people(rt: Runtime) -> People:
 def settle(rt: Runtime) -> object:
     """Runs every queued job now, as a worker would."""
     return lambda: drain(rt)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback (see tests/smtp.py)."""
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_rt(rt: Runtime, smtp_server: SmtpServer) -> Runtime:
+    """``rt`` (same database and stores) with ``ROOST_SMTP_URL`` at ``smtp_server``."""
+    settings = rt.settings.model_copy(update={"smtp_url": smtp_server.url()})
+    return dataclasses.replace(rt, settings=settings, web_env=None)

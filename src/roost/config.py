@@ -6,6 +6,7 @@ CLI or the ASGI factory, and tests build ``Settings(...)`` directly.
 
 from __future__ import annotations
 
+from email.utils import formataddr
 from pathlib import Path
 from typing import Literal
 
@@ -125,6 +126,17 @@ class Settings(BaseSettings):
         description="Texts sent per second, at most, by all workers together (carriers"
         " throttle short codes); 0 means no limit.",
     )
+    smtp_url: str = Field(
+        "",
+        description="Empty: outbound mail is written to the log and the admin outbox page;"
+        " smtp://user:pass@host:port (STARTTLS when the server offers it) or smtps://…"
+        " (TLS from the start) sends it through that server, as a job with retries.",
+    )
+    smtp_from: str = Field(
+        "",
+        description="The From of outbound mail; empty: the instance title at"
+        " notifications@ the base URL's host.",
+    )
     s3_bucket: str = Field(
         "", description="Set: uploaded media go to this S3-compatible bucket, not a folder."
     )
@@ -144,6 +156,20 @@ class Settings(BaseSettings):
     @classmethod
     def _registration_mode(cls, value: object) -> RegistrationMode:
         return registration_mode(value)
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str) -> str:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("ROOST_SMTP_URL must start with smtp:// or smtps://")
+        return value
+
+    @property
+    def mail_from(self) -> str:
+        if self.smtp_from:
+            return self.smtp_from
+        host = self.domain.split(":", 1)[0]
+        return formataddr((self.instance_title, f"notifications@{host}"))
 
     @property
     def effective_base_url(self) -> str:

@@ -28,9 +28,11 @@ from roost.archive.imports import JOB_HANDLERS as IMPORT_JOBS
 from roost.archive.overwrite import JOB_HANDLERS as OVERWRITE_JOBS
 from roost.chats.actions import JOB_HANDLERS as CHAT_JOBS
 from roost.graph.actions import JOB_HANDLERS as GRAPH_JOBS
+from roost.mail.actions import JOB_HANDLERS as MAIL_JOBS
 from roost.media.actions import JOB_HANDLERS as MEDIA_JOBS
 from roost.moderation.removal import JOB_HANDLERS as MODERATION_JOBS
 from roost.notifications.delivery import JOB_HANDLERS as NOTIFICATION_JOBS
+from roost.notifications.digest import JOB_HANDLERS as DIGEST_JOBS
 from roost.notifications.polls import JOB_HANDLERS as POLL_JOBS
 from roost.phones.outbound import JOB_HANDLERS as PHONE_JOBS
 from roost.registrations.actions import JOB_HANDLERS as REGISTRATION_JOBS
@@ -60,6 +62,7 @@ HANDLERS |= {**POLL_JOBS, **SCHEDULED_JOBS, **EDIT_JOBS}  # issue 12: polls, sch
 HANDLERS |= MODERATION_JOBS  # issue 14: a suspended account's data removed after 30 days
 HANDLERS |= REGISTRATION_JOBS
 HANDLERS |= {**REMOVAL_JOBS, **EXPORT_JOBS, **IMPORT_JOBS, **OVERWRITE_JOBS}  # issue 14: your data
+HANDLERS |= {**MAIL_JOBS, **DIGEST_JOBS}  # issue 14: outbound mail, digests
 
 # Jobs claimed per transaction. A worker killed mid-batch leaves them all to be claimed
 # again when their leases expire, and handlers are idempotent.

@@ -17,6 +17,7 @@ from tests.api import (
     test_contract_authorized_apps,
     test_contract_circles,
     test_contract_discovery,
+    test_contract_emails,
     test_contract_filters,
     test_contract_follow_requests,
     test_contract_lists,
@@ -51,6 +52,7 @@ CONTRACT_MODULES = (
     test_contract_search,
     test_contract_moderation,
     test_contract_admin_accounts,
+    test_contract_emails,
     test_contract_registrations,
 )
 

@@ -25,7 +25,9 @@ from roost.registrations.actions import (
 from roost.registrations.queries import get_invite, list_invites, pending_accounts
 from roost.runtime import Runtime
 from roost.search.queries import directory
+from roost.worker import drain
 from tests.conftest import PASSWORD, People
+from tests.smtp import SmtpServer
 
 
 def staff(rt: Runtime, people: People) -> tuple[int, int]:
@@ -133,3 +135,22 @@ def test_a_waiting_sign_up_is_not_found_in_search_or_the_directory(
     do_approve(rt, mod, waiting.account_id)
     assert [a.username for a in search_accounts(rt, "hopeful")] == ["hopeful"]
     assert "hopeful" in [a.username for a in directory(rt, None)]
+
+
+def test_the_decision_on_a_sign_up_is_mailed(
+    smtp_rt: Runtime, smtp_server: SmtpServer, people: People
+) -> None:
+    rt = smtp_rt
+    admin, mod = staff(rt, people)
+    do_update_settings(rt, admin, {"registrations_mode": "approval"})
+    yes = do_sign_up(rt, "yes", PASSWORD, email="yes@example.com", agreed=True)
+    no = do_sign_up(rt, "no", PASSWORD, email="no@example.com", agreed=True)
+    do_approve(rt, mod, yes.account_id)
+    do_reject(rt, mod, no.account_id)
+    drain(rt)
+    welcome = [m for m in smtp_server.to("yes@example.com") if "Welcome" in m.message["Subject"]]
+    assert len(welcome) == 1
+    assert "has been approved" in welcome[0].text
+    rejected = [m for m in smtp_server.to("no@example.com") if "sign-up" in m.message["Subject"]]
+    assert len(rejected) == 1
+    assert "did not approve" in rejected[0].text

@@ -14,6 +14,7 @@ from roost.accounts.actions import authenticate, do_register, do_update_profile
 from roost.accounts.deletion import do_delete_own_account
 from roost.accounts.models import accounts
 from roost.accounts.queries import get_account, get_account_by_username, search_accounts
+from roost.accounts.recovery import do_request_password_reset
 from roost.accounts.sessions import do_resume_web_session, do_start_web_session
 from roost.accounts.settings import ProfileSettings
 from roost.archive.export import do_request_export
@@ -28,6 +29,7 @@ from roost.lists.actions import do_add_list_accounts, do_create_list
 from roost.media.actions import do_upload_media
 from roost.media.models import media_attachments
 from roost.moderation.actions import do_report
+from roost.notifications.digest import do_set_digest
 from roost.oauth.actions import do_register_token
 from roost.oauth.queries import get_token
 from roost.phones.actions import do_link_phone
@@ -52,7 +54,9 @@ POST_TEXT = "post-marker-77"
 
 
 def _register_zelda(rt: Runtime) -> int:
-    zelda = do_register(rt, NAME, PASSWORD, email=EMAIL, display_name=SHOWN)
+    zelda = do_register(  # as a person signs up: a confirmation link is mailed
+        rt, NAME, PASSWORD, email=EMAIL, display_name=SHOWN, confirm_email=True
+    )
     do_update_profile(
         rt,
         zelda,
@@ -113,6 +117,8 @@ def _fill(rt: Runtime, people: People, zelda: int) -> dict[str, Any]:
     do_report(rt, bob, zelda, status_ids=[public], comment="spam")
     do_link_phone(rt, zelda, "+15005550006")
     export_id = do_request_export(rt, zelda)
+    do_request_password_reset(rt, EMAIL, address=None)  # a mail and a link naming her
+    do_set_digest(rt, zelda, True)
     session = do_start_web_session(rt, zelda, "Firefox")
     token = do_register_token(rt, None, zelda, frozenset({"read", "write"}))
     with rt.db.read() as conn:

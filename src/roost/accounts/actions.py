@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+from roost.accounts.emails import CONFIRM, check_confirmed, send_link
 from roost.accounts.models import accounts
 from roost.accounts.profile import render_profile_text
 from roost.accounts.queries import PENDING_APPROVAL
@@ -160,13 +161,16 @@ def do_register(
     approved: bool = True,
     reason: str | None = None,
     in_transaction: Callable[[Connection], None] | None = None,
+    confirm_email: bool = False,
 ) -> int:
     """Creates an account after ``check_registration`` (see there for the flags).
     ``address``: the client's, counted against ``SIGN_UP_RULE`` (None: the operator).
     ``approved`` False: the account waits for a moderator (``roost.registrations``),
     with the ``reason`` the person gave. ``in_transaction`` runs in the account's own
     transaction, before its insert: a write that must commit with the account or not
-    at all (an invite's use); what it raises aborts the sign-up."""
+    at all (an invite's use); what it raises aborts the sign-up. ``confirm_email``: a
+    person signing up, who is mailed a link to confirm the address; otherwise (the
+    operator's command, seeding) the address is taken as confirmed."""
     rt.limiter.enforce(SIGN_UP_RULE, address)
     email = check_registration(
         rt,
@@ -180,6 +184,7 @@ def do_register(
     if password_hash is None:
         password_hash = _hasher.hash(password)
     account_id = new_id()
+    now = utcnow()
     try:
         with rt.db.write() as tx:
             if in_transaction is not None:
@@ -203,8 +208,11 @@ def do_register(
                     session_epoch=0,
                     approved=approved,
                     registration_reason=reason,
+                    email_confirmed_at=None if confirm_email else now,
                 )
             )
+            if confirm_email and email:
+                send_link(rt, tx, account_id, username, email, CONFIRM)
     except IntegrityError as exc:  # a concurrent registration won the race
         if is_id_collision(exc):  # not the same thing: retried with a new ID
             raise
@@ -236,7 +244,9 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
     Every front door passes the client's ``address`` (None only for trusted local
     callers), and attempts are limited per address and per name from that address
     (``LOGIN_ATTEMPTS_*``). Every attempt counts, successful or not, so a right
-    guess past the limit still fails and tells the guesser nothing."""
+    guess past the limit still fails and tells the guesser nothing. The right
+    password of an account whose address awaits confirmation raises
+    ``EmailUnconfirmed`` (only the password's holder learns that)."""
     login = login.strip().lstrip("@")
     if address is not None:
         allowed = rt.limiter.hit(LOGIN_ATTEMPTS_PER_ADDRESS, "login-address", address)
@@ -253,6 +263,8 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
                 accounts.c.approved,
                 accounts.c.suspended_at,
                 accounts.c.disabled_at,
+                accounts.c.email,
+                accounts.c.email_confirmed_at,
             ).where(func.lower(column) == login.lower(), accounts.c.deleted_at.is_(None))
         ).first()
     if row is None or not row.password_hash:
@@ -260,6 +272,7 @@ def authenticate(rt: Runtime, login: str, password: str, *, address: str | None)
         return None
     if not _verify(row.password_hash, password):
         return None
+    check_confirmed(rt, row.email, row.email_confirmed_at)
     if not row.approved:  # only the right password learns that the sign-up waits
         raise Forbidden(PENDING_APPROVAL)
     if row.suspended_at is not None or row.disabled_at is not None:

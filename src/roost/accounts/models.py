@@ -92,3 +92,20 @@ web_sessions = Table(
     Column("user_agent", String(200), nullable=False, default=""),
 )
 Index("ix_web_sessions_account", web_sessions.c.account_id)
+
+# Links sent by email (``roost.accounts.recovery``): confirming an address, resetting a
+# password. Only the SHA-256 of the token is kept, so this table signs nobody in; a
+# token is deleted when used (single use) and refused after ``expires_at``. ``email``
+# is the address the link went to: a confirmation holds only while the account
+# still has that address.
+email_tokens = Table(
+    "email_tokens",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),  # confirm, reset
+    Column("email", String(254), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+)
+Index("ix_email_tokens_account", email_tokens.c.account_id, email_tokens.c.purpose)

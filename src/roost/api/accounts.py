@@ -77,9 +77,10 @@ class NewAccount(msgspec.Struct, kw_only=True):
 
 @endpoint(scope=WRITE, auth=True, response=Token, request=NewAccount, limit=SIGN_UP_RULE)
 def register(ctx: Ctx) -> Response:
-    """Signs up and signs in at once: no email confirmation in Roost. The new
-    account's token has the scopes of the app token that registered it; in approval
-    mode, as in Mastodon, every call with it answers 403 "pending approval" until a
+    """Signs up and returns the new account's token (with the scopes of the app token
+    that registered it), as Mastodon does: a link to confirm the address is mailed,
+    and with ``ROOST_SMTP_URL`` set logging in again waits for it; in approval mode, as
+    in Mastodon, every call with the token answers 403 "pending approval" until a
     moderator approves. Every bad field is reported in one 422 (``details``), so an
     app can mark them all. Closed (or invite-only without a code): 403."""
     form: NewAccount = ctx.input

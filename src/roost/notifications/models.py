@@ -103,3 +103,14 @@ notification_permissions = Table(
     Column("from_account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
     PrimaryKeyConstraint("account_id", "from_account_id"),
 )
+
+
+# People who asked for a daily email of their unread notifications
+# (``roost.notifications.digest``): a row while opted in, with when the last went out.
+notification_digests = Table(
+    "notification_digests",
+    metadata,
+    Column("account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_sent_at", UTCDateTime, nullable=True),
+)

@@ -122,10 +122,13 @@ def get_marker_id(rt: Runtime, viewer_id: int, timeline: str) -> int:
     return int(value or 0)
 
 
-def unread_count(rt: Runtime, viewer_id: int, *, limit: int, which: Filter = Filter()) -> int:
-    """Notifications newer than the ``notifications`` marker, counted up to ``limit``
-    (by index, so a long-unread account costs no more than ``limit`` rows)."""
-    since = get_marker_id(rt, viewer_id, "notifications")
+def unread_count(
+    rt: Runtime, viewer_id: int, *, limit: int, which: Filter = Filter(), after: int = 0
+) -> int:
+    """Notifications newer than the ``notifications`` marker (and than ``after``),
+    counted up to ``limit`` (by index, so a long-unread account costs no more than
+    ``limit`` rows)."""
+    since = max(get_marker_id(rt, viewer_id, "notifications"), after)
     newer = (
         select(notifications.c.id)
         .where(_mine(viewer_id), notifications.c.id > since, which.clause())

@@ -30,6 +30,8 @@ from roost.accounts.roles import (
 from roost.errors import Forbidden, NotFound, ValidationFailed
 from roost.ids import new_id
 from roost.instance.queries import get_instance_settings
+from roost.mail.actions import do_send_mail
+from roost.mail.compose import render_mail
 from roost.oauth.actions import forget_tokens
 from roost.registrations.models import invites
 from roost.registrations.queries import INVITE_USED_UP, check_invite, get_invite
@@ -118,6 +120,7 @@ def do_sign_up(
         approved=approved,
         reason=reason,
         in_transaction=use_invite if invite_id is not None else None,
+        confirm_email=True,  # a person signing up: the address is confirmed by a link
     )
     return SignUp(account_id, approved)
 
@@ -163,14 +166,19 @@ def do_reject(rt: Runtime, actor_id: int, account_id: int) -> None:
 
 
 def send_decision(rt: Runtime, payload: dict[str, Any]) -> None:
-    """THE HOOK for telling the person the outcome by email. Roost has no outbound
-    mail yet (``roost.mail`` is being built): until it lands this only logs."""
-    outcome = "approved" if payload.get("approved") else "rejected"
-    log.info(
-        "sign-up of @%s %s; no mail transport yet, %s not told by email",
-        payload.get("username"),
-        outcome,
-        "nobody" if not payload.get("email") else "the address",
+    """Tells the person the outcome by email (``mail/templates/registration_*.txt``),
+    through the outbox: the log in log mode, the SMTP job otherwise. An account
+    without an address is not told."""
+    if not payload.get("email"):
+        return
+    mail = render_mail(
+        "registration_approved" if payload.get("approved") else "registration_rejected",
+        username=payload.get("username", ""),
+        instance_title=rt.settings.instance_title,
+        base_url=rt.settings.effective_base_url,
+    )
+    do_send_mail(
+        rt, str(payload["email"]), mail.subject, mail.text, html=mail.html, kind="registration"
     )
 
 

@@ -34,6 +34,7 @@ MODEL_MODULES = (
     "roost.moderation.models",
     "roost.instance.models",
     "roost.registrations.models",
+    "roost.mail.models",
     "roost.archive.models",
     "roost.store.jobs",
     "roost.store.timelines",

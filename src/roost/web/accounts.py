@@ -14,7 +14,9 @@ from roost.accounts.actions import (
     do_log_out_everywhere,
     do_update_profile,
 )
+from roost.accounts.emails import EmailUnconfirmed, confirmation_required
 from roost.accounts.queries import get_email
+from roost.accounts.recovery import do_resend_own_confirmation
 from roost.accounts.sessions import do_end_web_session, do_start_web_session
 from roost.addresses import client_address
 from roost.errors import Forbidden, RateLimited, ValidationFailed
@@ -24,6 +26,7 @@ from roost.instance.queries import (
     get_instance_settings,
     list_rules,
 )
+from roost.notifications.digest import digest_enabled, do_set_digest
 from roost.registrations.actions import do_sign_up
 from roost.web.page import Web, page
 
@@ -54,6 +57,11 @@ def login(web: Web) -> Response:
     except RateLimited as exc:
         return web.render(
             "login.html", 429, values=values, errors={"password": exc.message}, next=next_url
+        )
+    except EmailUnconfirmed as exc:
+        errors = {"password": exc.message}
+        return web.render(
+            "login.html", 403, values=values, errors=errors, next=next_url, unconfirmed=True
         )
     except Forbidden as exc:  # suspended, or log-in disabled by a moderator
         return web.render(
@@ -110,6 +118,7 @@ def signup(web: Web) -> Response:
             agreed=agreed,
             invite_code=values["invite_code"] or None,
             address=client_address(web.request),
+            email_required=confirmation_required(web.rt),
         )
     except Forbidden as exc:
         errors["username"] = exc.message
@@ -119,6 +128,14 @@ def signup(web: Web) -> Response:
     else:
         if not joined.approved:
             return web.render("signup_pending.html", username=values["username"])
+        if confirmation_required(web.rt):  # as Mastodon: no log-in before the link
+            return web.render(
+                "auth_done.html",
+                title="Check your email",
+                message=f"We sent a link to {values['email']}: follow it to confirm"
+                " your address, then log in.",
+                retry="/auth/confirmation/new",
+            )
         _log_in(web, joined.account_id)
         return web.redirect("/")
     template = "invite.html" if values["invite_code"] else "landing.html"
@@ -142,7 +159,13 @@ def logout(web: Web) -> Response:
 
 
 def _settings(web: Web, status: int = 200, **context: object) -> Response:
-    return web.render("settings.html", status, email=get_email(web.rt, web.me) or "", **context)
+    return web.render(
+        "settings.html",
+        status,
+        email=get_email(web.rt, web.me) or "",
+        digest=digest_enabled(web.rt, web.me),
+        **context,
+    )
 
 
 @page(login=True)
@@ -199,6 +222,18 @@ def log_out_everywhere(web: Web) -> Response:
     return web.redirect("/")
 
 
+@page(login=True)
+def update_digest(web: Web) -> Response:
+    do_set_digest(web.rt, web.me, web.form.get("digest") == "on")
+    return web.redirect("/settings?saved=digest")
+
+
+@page(login=True)
+def resend_confirmation(web: Web) -> Response:
+    do_resend_own_confirmation(web.rt, web.me, address=client_address(web.request))
+    return web.redirect("/settings?saved=confirmation")
+
+
 routes = [
     Route("/login", login_form, methods=["GET"]),
     Route("/login", login, methods=["POST"]),
@@ -210,4 +245,6 @@ routes = [
     Route("/settings/locked", update_locked, methods=["POST"]),
     Route("/settings/password", change_password, methods=["POST"]),
     Route("/settings/logout-everywhere", log_out_everywhere, methods=["POST"]),
+    Route("/settings/confirmation", resend_confirmation, methods=["POST"]),
+    Route("/settings/digest", update_digest, methods=["POST"]),
 ]

@@ -34,6 +34,8 @@ def build_environment(rt: Runtime) -> Environment:
     env.globals["media_url"] = rt.media.url
     env.globals["instance_title"] = rt.settings.instance_title
     env.globals["max_post_chars"] = rt.settings.max_post_chars
+    # Sign-up asks for an address to confirm when real mail goes out.
+    env.globals["mail_confirmation"] = bool(rt.settings.smtp_url)
     return env
 
 

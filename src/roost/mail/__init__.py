@@ -1,0 +1,1 @@
+"""Outbound email: the outbox, the transports and the job that sends through SMTP."""
