@@ -306,3 +306,28 @@ def test_notes_on_an_account_are_for_moderators(rt: Runtime, people: People) -> 
         assert list(conn.scalars(select(moderation_notes.c.content))) == ["watch this one"]
         # nothing the account reads: warnings stay empty
         assert conn.scalar(select(func.count()).select_from(account_warnings)) == 0
+
+
+def test_a_warning_and_a_removed_post_are_mailed_unless_the_moderator_says_not(
+    rt: Runtime, people: People
+) -> None:
+    from roost.mail.models import mail_messages
+
+    mod = _moderator(rt, people)
+    post = do_create_post(rt, people.spammer, "buy now")
+    do_account_action(rt, mod, people.spammer, "silence", text="Please stop advertising.")
+    do_account_action(rt, mod, people.quiet, "none", text="Unmailed.", send_email=False)
+    do_moderator_delete_post(rt, mod, post, text="Advertising.")
+    with rt.db.read() as conn:
+        mails = conn.execute(
+            select(
+                mail_messages.c.to_address, mail_messages.c.kind, mail_messages.c.text_body
+            ).where(mail_messages.c.kind == "warning")
+        ).all()
+    assert [(m.to_address, m.kind) for m in mails] == [
+        ("spammer@example.com", "warning"),
+        ("spammer@example.com", "warning"),
+    ]
+    bodies = sorted(m.text_body for m in mails)
+    assert any("limited your account" in b and "Please stop advertising." in b for b in bodies)
+    assert any("removed one of your posts" in b and "Advertising." in b for b in bodies)

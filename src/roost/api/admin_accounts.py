@@ -154,9 +154,8 @@ def show(ctx: Ctx) -> Response:
 
 @endpoint(scope=WRITE, user=True, response=dict[str, str], request=AdminAccountAction)
 def action(ctx: Ctx) -> Response:
-    """``warning_preset_id`` is accepted and ignored (Roost has no presets); no email is
-    sent yet, whatever ``send_email_notification`` says: the person reads the warning
-    in the web app."""
+    """``warning_preset_id`` is accepted and ignored (Roost has no presets); the person
+    reads the warning in the web app and, with ``send_email_notification``, by mail."""
     body: AdminAccountAction = ctx.input
     report_id = None
     if body.report_id:
@@ -164,7 +163,13 @@ def action(ctx: Ctx) -> Response:
         if report_id is None:
             raise ApiError(404, "Record not found")
     do_account_action(
-        ctx.rt, ctx.account_id, ctx.path_id(), body.type, text=body.text, report_id=report_id
+        ctx.rt,
+        ctx.account_id,
+        ctx.path_id(),
+        body.type,
+        text=body.text,
+        report_id=report_id,
+        send_email=body.send_email_notification,
     )
     return json_response({})
 

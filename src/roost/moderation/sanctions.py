@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from roost.accounts.emails import mail_account
 from roost.accounts.models import accounts
 from roost.accounts.roles import DELETE_USER_DATA, MANAGE_REPORTS, MANAGE_USERS
 from roost.accounts.sessions import end_all_web_sessions
@@ -61,10 +62,12 @@ def do_account_action(
     report_id: int | None = None,
     status_ids: Sequence[int] = (),
     note: str = "",
+    send_email: bool = True,
 ) -> None:
     """Mastodon's ``POST /api/v1/admin/accounts/:id/action``: ``kind`` "none" only
-    warns. ``text`` is the message the person reads with the warning; ``note`` one for
-    the other moderators, kept on the report (or the account, without one)."""
+    warns. ``text`` is the message the person reads with the warning (and, with
+    ``send_email``, receives by mail); ``note`` one for the other moderators, kept on
+    the report (or the account, without one)."""
     if kind not in ACTION_TYPES:
         raise ValidationFailed(f"Type must be one of: {', '.join(ACTION_TYPES)}", field="type")
     check_text(text)
@@ -94,6 +97,16 @@ def do_account_action(
                 delay=RETENTION.total_seconds(),
             )
         _warn(conn, actor_id, target_id, kind, text, report_id, status_ids)
+        if send_email:
+            mail_account(
+                rt,
+                tx,
+                target_id,
+                "warning",
+                kind="warning",
+                action=WARNING_PHRASES[kind],
+                text=text,
+            )
         record(
             conn,
             actor_id,
@@ -133,6 +146,17 @@ def _check_report_of(conn: Connection, report_id: int, target_id: int) -> None:
     )
     if found is None:
         raise NotFound("Record not found")
+
+
+# How the warning mail names each action (``mail/templates/warning.txt``).
+WARNING_PHRASES = {
+    "none": "have sent you a warning",
+    "sensitive": "have marked your media as sensitive",
+    "disable": "have disabled your account's log-in",
+    "silence": "have limited your account",
+    "suspend": "have suspended your account",
+    "delete_statuses": "have removed one of your posts",
+}
 
 
 def _warn(
@@ -241,6 +265,8 @@ def do_moderator_delete_post(
     do_delete_post(rt, author.id, post_id)
     with rt.db.write() as tx:
         _warn(tx.conn, actor_id, author.id, "delete_statuses", text, report_id, [post_id])
+        phrase = WARNING_PHRASES["delete_statuses"]
+        mail_account(rt, tx, author.id, "warning", kind="warning", action=phrase, text=text)
         note = f"{text}\n\n{post.text}" if text else post.text
         record(tx.conn, actor_id, "status.destroy", "post", post_id, author.username, note)
 
