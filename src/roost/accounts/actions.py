@@ -196,6 +196,7 @@ def do_register(
                     email=email,
                     display_name=display_name[:100],
                     note="",
+                    note_html="",
                     password_hash=password_hash,
                     locked=False,
                     bot=False,

@@ -43,6 +43,8 @@ def note_html(rt: Runtime, row: Any) -> str:
     stored = getattr(row, "note_html", None)
     if stored is not None:
         return str(stored)
+    if not row.note:  # nothing to render: no write on a read
+        return ""
     rendered = render_profile_text(rt, row.note)
     if "note_html" in getattr(row, "_fields", ()):
         with rt.db.write() as tx:

@@ -43,7 +43,7 @@ def get_account(rt: Runtime, account_id: int) -> AccountRow:
     with rt.db.read() as conn:
         row = conn.execute(
             select(*PUBLIC_COLUMNS).where(
-                accounts.c.id == account_id, accounts.c.suspended_at.is_(None)
+                accounts.c.id == account_id, accounts.c.suspended_at.is_(None), NOT_DELETED
             )
         ).first()
     if row is None:

@@ -26,6 +26,7 @@ from roost.accounts.models import accounts, email_tokens
 from roost.accounts.sessions import end_all_web_sessions
 from roost.errors import Forbidden, ValidationFailed
 from roost.runtime import Runtime
+from roost.store.caches import account_tag
 from roost.store.ratelimit import RateRule
 from roost.store.schema import utcnow
 
@@ -102,6 +103,8 @@ def do_reset_password(rt: Runtime, token: str, password: str) -> int:
             raise ValidationFailed(INVALID_LINK, field="token")
         end_all_web_sessions(tx, taken.account_id)
         forget_tokens(tx, taken.account_id, RESET)
+        # The epoch bump ends the API tokens; no process may go on trusting a cached one.
+        tx.on_commit(lambda: rt.caches.forget_everywhere(account_tag(taken.account_id)))
     return taken.account_id
 
 
