@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from sqlalchemy import func, insert, select, update
 
 from roost.accounts.models import accounts
-from roost.accounts.roles import MANAGE_REPORTS, at_least
+from roost.accounts.roles import MANAGE_REPORTS
 from roost.audit.actions import record
-from roost.errors import Forbidden, NotFound, ValidationFailed
+from roost.errors import NotFound, ValidationFailed
 from roost.ids import new_id, parse_id
 from roost.instance.queries import existing_rule_ids
 from roost.moderation.models import reports
@@ -114,14 +114,6 @@ def check_rule_ids(rt: Runtime, rule_ids: Sequence[str | int]) -> list[int]:
     if len(existing_rule_ids(rt, wanted)) != len(wanted):
         raise ValidationFailed("Rule ids must be this server's rules", field="rule_ids")
     return wanted
-
-
-def require_staff(rt: Runtime, actor_id: int, minimum: str = "moderator") -> None:
-    """Moderation is for moderators and above, whatever scopes a token holds."""
-    with rt.db.read() as conn:
-        role = conn.scalar(select(accounts.c.role).where(accounts.c.id == actor_id))
-    if role is None or not at_least(role, minimum):
-        raise Forbidden("This action is not allowed")
 
 
 def _change_report(
