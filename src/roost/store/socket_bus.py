@@ -89,7 +89,9 @@ class SocketBus:
     # -- pub/sub ---------------------------------------------------------------
     def publish(self, channel: str, message: str) -> None:
         self._listeners.deliver(channel, message)
-        if self._peers and len(self._queue) < QUEUE_LIMIT:
+        # Queued even with no peer known yet: the sender lists the folder again before
+        # sending, so a process that started a moment ago is not missed.
+        if len(self._queue) < QUEUE_LIMIT:
             self._queue.append((channel, message))
             if not self._pending.is_set():  # set() takes a lock; a fan-out calls this often
                 self._pending.set()
